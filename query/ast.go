@@ -1,0 +1,229 @@
+package query
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Node is a parsed query: *Term, *Phrase, *Bool or *MatchAll.
+type Node interface {
+	// Pos returns the byte offset in the input where the node starts.
+	Pos() int
+	// String returns the canonical form of the node, which Parse reads
+	// back to the same tree.
+	String() string
+}
+
+// Term is one word, possibly with wildcards or a fuzzy edit distance.
+type Term struct {
+	// Field is one of Fields(), or "" for the default fields.
+	Field string
+	// Text is the word as typed, escapes resolved; it is never empty.
+	Text string
+	// Wildcard is set when Text holds the patterns * (any run) or ?
+	// (one character); they are never its first character. A Wildcard
+	// term holds no literal * or ?.
+	Wildcard bool
+	// Fuzzy is the edit distance allowed by word~N: 0 (exact), 1 or 2.
+	// It is 0 when Wildcard is set.
+	Fuzzy int
+	// At is the byte offset of the term (of its field name, if any).
+	At int
+}
+
+// Phrase is a quoted run of words that must occur in order, or within
+// Slop positions of each other.
+type Phrase struct {
+	// Field is one of Fields(), or "" for the default fields.
+	Field string
+	// Text is the text between the quotes, escapes resolved; it is never
+	// blank. * and ? are plain characters in a phrase.
+	Text string
+	// Slop is N of "a b"~N, 0..MaxSlop; 0 means the exact phrase.
+	Slop int
+	// At is the byte offset of the phrase (of its field name, if any).
+	At int
+}
+
+// Bool combines clauses the way Lucene's boolean query does: a hit
+// satisfies every Must clause and no MustNot clause, and when Must is
+// empty, at least one Should clause. When Must is not empty, Should
+// clauses only rank hits. A Bool with only MustNot clauses matches every
+// article except those.
+type Bool struct {
+	Must, Should, MustNot []Node
+	// At is the byte offset of the first token of the group.
+	At int
+}
+
+// MatchAll matches every article; it is what an empty query, or a lone
+// "*", parses to.
+type MatchAll struct {
+	At int
+}
+
+// Pos implements Node.
+func (t *Term) Pos() int { return t.At }
+
+// Pos implements Node.
+func (p *Phrase) Pos() int { return p.At }
+
+// Pos implements Node.
+func (b *Bool) Pos() int { return b.At }
+
+// Pos implements Node.
+func (m *MatchAll) Pos() int { return m.At }
+
+// String returns the term as field:text~N, escaping what Parse would
+// otherwise read as syntax.
+func (t *Term) String() string {
+	var b strings.Builder
+	t.write(&b)
+	return b.String()
+}
+
+// String returns the phrase as field:"text"~N.
+func (p *Phrase) String() string {
+	var b strings.Builder
+	p.write(&b)
+	return b.String()
+}
+
+// String returns the group as (+must should -mustnot), Must clauses
+// first, then Should, then MustNot, each in query order.
+func (b *Bool) String() string {
+	var sb strings.Builder
+	b.write(&sb)
+	return sb.String()
+}
+
+// String returns "*".
+func (m *MatchAll) String() string { return "*" }
+
+func write(b *strings.Builder, n Node) {
+	switch n := n.(type) {
+	case *Term:
+		n.write(b)
+	case *Phrase:
+		n.write(b)
+	case *Bool:
+		n.write(b)
+	default:
+		b.WriteString(n.String())
+	}
+}
+
+func (t *Term) write(b *strings.Builder) {
+	if t.Field != "" {
+		b.WriteString(t.Field)
+		b.WriteByte(':')
+	}
+	writeWord(b, t.Text, t.Wildcard)
+	if t.Fuzzy > 0 {
+		b.WriteByte('~')
+		b.WriteString(strconv.Itoa(t.Fuzzy))
+	}
+}
+
+func (p *Phrase) write(b *strings.Builder) {
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		b.WriteByte(':')
+	}
+	b.WriteByte('"')
+	for _, r := range p.Text {
+		if r == '"' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	if p.Slop > 0 {
+		b.WriteByte('~')
+		b.WriteString(strconv.Itoa(p.Slop))
+	}
+}
+
+func (bq *Bool) write(b *strings.Builder) {
+	b.WriteByte('(')
+	sep := false
+	clauses := func(prefix string, ns []Node) {
+		for _, n := range ns {
+			if sep {
+				b.WriteByte(' ')
+			}
+			sep = true
+			b.WriteString(prefix)
+			write(b, n)
+		}
+	}
+	clauses("+", bq.Must)
+	clauses("", bq.Should)
+	clauses("-", bq.MustNot)
+	b.WriteByte(')')
+}
+
+// writeWord writes text so that the lexer reads it back as one word with
+// the same text and wildcard flag: it escapes separators, quotes,
+// parentheses, "~", literal * and ?, a leading operator character, a
+// colon that would make a field prefix, and words that are operators.
+func writeWord(b *strings.Builder, text string, wildcard bool) {
+	switch text {
+	case "AND", "OR", "NOT", "&&", "||":
+		b.WriteByte('\\')
+		b.WriteString(text)
+		return
+	}
+	colon := -1
+	if n := fieldPrefixLen(text); n > 0 && isField(strings.ToLower(text[:n])) {
+		colon = n
+	}
+	for i, r := range text {
+		esc := false
+		switch r {
+		case '(', ')', '"', '\\', '~':
+			esc = true
+		case '*', '?':
+			esc = !wildcard
+		case '-', '+', '!':
+			esc = i == 0
+		case ':':
+			esc = i == colon
+		default:
+			esc = unicode.IsSpace(r)
+		}
+		if esc {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+}
+
+// Terms returns the terms and phrases of n that a hit may contain, in
+// query order: those not under a MustNot clause. It serves highlighting.
+// A phrase comes back as a Term holding the phrase text (Wildcard and
+// Fuzzy unset); callers that need the slop walk the tree themselves.
+// Terms returns nil for MatchAll and for queries with only negative
+// clauses.
+func Terms(n Node) []Term {
+	var out []Term
+	collect(n, &out)
+	return out
+}
+
+func collect(n Node, out *[]Term) {
+	switch n := n.(type) {
+	case *Term:
+		*out = append(*out, *n)
+	case *Phrase:
+		*out = append(*out, Term{Field: n.Field, Text: n.Text, At: n.At})
+	case *Bool:
+		for _, c := range n.Must {
+			collect(c, out)
+		}
+		for _, c := range n.Should {
+			collect(c, out)
+		}
+	}
+}

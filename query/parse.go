@@ -1,0 +1,449 @@
+// Package query parses the newsdex user query language into a small AST.
+// It sits between api and search: api passes the text of the q parameter
+// to Parse, answers 400 with the *SyntaxError if there is one, and search
+// translates the Node into Bleve queries. This package knows nothing of
+// Bleve or of text analysis: Term and Phrase hold text as typed.
+//
+// # Syntax
+//
+//	putin                  a word, searched in the default fields (title, body)
+//	"power of siberia"     a phrase: the words in this order
+//	"putin xi"~3           proximity: the words within 3 positions, N in 0..100
+//	wor*  w?rd             wildcards: * any run of characters, ? one character
+//	zelenskiy~  putn~2     fuzzy: within 1 (word~ or word~1) or 2 edits
+//	person:putin           a field: title, body, person, outlet, cited, place, leader
+//	outlet:"new york times"  person:(putin OR xi)
+//	a AND b   a && b       both
+//	a OR b    a || b   a b both optional, at least one must match
+//	NOT a   -a   !a        exclude a
+//	+a                     require a
+//	( ... )                grouping, nested up to MaxDepth levels
+//	\x                     x taken literally: \" \( \: \- \* ...
+//
+// An empty or blank query, and a lone "*", match every article.
+//
+// # Precedence and meaning
+//
+// NOT (and -, +, !) binds tightest, then AND, then OR. Words side by side
+// without an operator form an OR sequence, as with Elasticsearch's
+// default_operator OR, so "a b AND c" is a OR (b AND c). Within a
+// sequence, +x makes x required and -x or NOT x excludes x from the whole
+// sequence, as in Lucene and Elasticsearch:
+//
+//	putin -trump           Bool{Should: [putin], MustNot: [trump]}
+//	putin OR NOT trump     the same: OR only separates clauses
+//	xi AND pipeline        Bool{Must: [xi, pipeline]}
+//	(a OR b) AND NOT c     Bool{Must: [Bool{Should: [a, b]}], MustNot: [c]}
+//	-trump                 Bool{MustNot: [trump]}: all articles except
+//
+// An AND chain is a unit inside a sequence: "x NOT a AND NOT b" is x OR
+// (neither a nor b). Only uppercase AND, OR and NOT are operators; "and"
+// is a word. Nested groups of the same kind are flattened where that does
+// not change which articles match: "a OR (b OR c)" is (a b c).
+//
+// # Words
+//
+// Words are separated by white space, parentheses and quotes. A word may
+// hold any other character, in any script: "Putin-Xi", "Power-of-Siberia"
+// and "10:30" are one word each (the search analyzer splits them). "-",
+// "+" and "!" are operators only at the start of a word. A colon makes a
+// field only after one of the field names (any case); "foo:bar" and
+// "http://x" are plain words, but foo:"x" and foo:(x) are unknown-field
+// errors because only field syntax produces them. A ? at the end of a
+// word is a question mark, not a wildcard: "pipeline?" searches pipeline
+// (people type questions); use w?rd inside a word.
+//
+// # Errors
+//
+// Parse returns a *SyntaxError for the leftmost problem, with its byte
+// offset and rune column, such as
+//
+//	query: unexpected ")" at position 14
+//	query: unknown field "foo" at position 0, want one of title, body, ...
+//
+// Leading wildcards (*foo) are errors because they scan the whole term
+// dictionary. Queries longer than MaxLength bytes, with more than
+// MaxClauses terms and phrases, or nested deeper than MaxDepth are errors.
+package query
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on a query, so that one request cannot cost the engine much.
+const (
+	// MaxLength is the longest query in bytes.
+	MaxLength = 4096
+	// MaxClauses is the most terms and phrases in a query.
+	MaxClauses = 256
+	// MaxDepth is the deepest nesting, of parentheses in the input and of
+	// Bool nodes in the tree (so that String's output parses too).
+	MaxDepth = 32
+	// MaxSlop is the largest N of "a phrase"~N.
+	MaxSlop = 100
+	// MaxFuzzy is the largest edit distance of word~N.
+	MaxFuzzy = 2
+)
+
+// fieldNames are the fields a query may name, in the order error
+// messages list them.
+var fieldNames = [...]string{"title", "body", "person", "outlet", "cited", "place", "leader"}
+
+// Fields returns the field names a query may use, such as "person" in
+// person:putin.
+func Fields() []string { return slices.Clone(fieldNames[:]) }
+
+func isField(name string) bool {
+	for _, f := range fieldNames {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// SyntaxError is a query that does not parse. Its message suits a 400
+// response.
+type SyntaxError struct {
+	// Pos is the byte offset of the problem in the input, 0..len(input).
+	Pos int
+	// Column is the 1-based rune offset of Pos, for pointing at it in a UI.
+	Column int
+	// Msg says what is wrong, such as `unexpected ")"`.
+	Msg string
+	// Hint says what would be accepted instead; it may be empty.
+	Hint string
+}
+
+// Error returns "query: Msg at position Pos", followed by ", Hint" when
+// there is a hint.
+func (e *SyntaxError) Error() string {
+	s := "query: " + e.Msg + " at position " + strconv.Itoa(e.Pos)
+	if e.Hint != "" {
+		s += ", " + e.Hint
+	}
+	return s
+}
+
+// Detail returns Msg and Hint without the position, for callers that
+// report the position separately.
+func (e *SyntaxError) Detail() string {
+	if e.Hint == "" {
+		return e.Msg
+	}
+	return e.Msg + ", " + e.Hint
+}
+
+// Parse parses a query. An empty or blank query, or a lone "*", gives
+// *MatchAll. Otherwise the result is a *Term, *Phrase or *Bool. Errors
+// are *SyntaxError.
+func Parse(s string) (Node, error) {
+	return parse(s, MaxLength)
+}
+
+// parse lets the tests lift the length limit: String of a long query may
+// be longer than the query.
+func parse(s string, maxLen int) (Node, error) {
+	p := &parser{s: s}
+	p.lx = lexer{s: s, err: p.errAt}
+	if len(s) > maxLen {
+		return nil, p.errAt(maxLen, "too long ("+strconv.Itoa(len(s))+" bytes)",
+			"the limit is "+strconv.Itoa(maxLen)+" bytes")
+	}
+	if !utf8.ValidString(s) {
+		i := 0
+		for i < len(s) {
+			r, w := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 {
+				break
+			}
+			i += w
+		}
+		return nil, p.errAt(i, "invalid UTF-8", "")
+	}
+	switch t := strings.TrimSpace(s); t {
+	case "":
+		return &MatchAll{}, nil
+	case "*":
+		return &MatchAll{At: strings.IndexByte(s, '*')}, nil
+	}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	n, err := p.sequence("")
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind == tRParen {
+		return nil, p.errAt(p.tok.pos, `unexpected ")"`, "")
+	}
+	if err := checkDepth(p, n, 0); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+type parser struct {
+	s       string
+	lx      lexer
+	tok     token // the current token
+	depth   int   // open parentheses
+	clauses int   // terms and phrases so far
+}
+
+func (p *parser) errAt(pos int, msg, hint string) *SyntaxError {
+	return &SyntaxError{Pos: pos, Column: utf8.RuneCountInString(p.s[:pos]) + 1, Msg: msg, Hint: hint}
+}
+
+func (p *parser) advance() error {
+	t, err := p.lx.next()
+	if err != nil {
+		return err
+	}
+	p.tok = t
+	return nil
+}
+
+// occur is how a clause takes part in its group.
+type occur uint8
+
+const (
+	should occur = iota
+	must
+	mustNot
+)
+
+type clause struct {
+	n   Node
+	occ occur
+}
+
+// sequence parses clauses up to ")" or the end:
+//
+//	sequence = and { [ OR ] and }
+func (p *parser) sequence(field string) (Node, error) {
+	at := p.tok.pos
+	var cs []clause
+	for {
+		switch p.tok.kind {
+		case tEOF, tRParen:
+			switch len(cs) {
+			case 0:
+				return nil, nil // only before a stray ")", which the caller reports
+			case 1:
+				if cs[0].occ != mustNot {
+					return cs[0].n, nil
+				}
+			}
+			b := &Bool{At: at}
+			for _, c := range cs {
+				b.add(c)
+			}
+			return b, nil
+		case tOr:
+			if len(cs) == 0 {
+				return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
+			}
+			op := p.tok
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			if err := p.wantOperand(op); err != nil {
+				return nil, err
+			}
+		case tAnd:
+			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
+		}
+		c, err := p.and(field)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+}
+
+// and parses
+//
+//	and = unary { AND unary }
+func (p *parser) and(field string) (clause, error) {
+	first, err := p.unary(field)
+	if err != nil || p.tok.kind != tAnd {
+		return first, err
+	}
+	b := &Bool{At: first.n.Pos()}
+	if first.occ == should {
+		first.occ = must
+	}
+	b.add(first)
+	for p.tok.kind == tAnd {
+		op := p.tok
+		if err := p.advance(); err != nil {
+			return clause{}, err
+		}
+		if err := p.wantOperand(op); err != nil {
+			return clause{}, err
+		}
+		c, err := p.unary(field)
+		if err != nil {
+			return clause{}, err
+		}
+		if c.occ == should {
+			c.occ = must
+		}
+		b.add(c)
+	}
+	return clause{n: b, occ: should}, nil
+}
+
+// unary parses
+//
+//	unary = [ NOT | "-" | "+" ] primary
+func (p *parser) unary(field string) (clause, error) {
+	occ := should
+	switch p.tok.kind {
+	case tNot, tMinus, tPlus:
+		op := p.tok
+		if op.detached && op.kind != tNot {
+			return clause{}, p.errAt(op.pos, op.name()+" must be attached to the clause it applies to",
+				"write "+op.lit+"word, "+op.lit+`"a phrase" or `+op.lit+`(a group), or \`+op.lit+" for the character")
+		}
+		if err := p.advance(); err != nil {
+			return clause{}, err
+		}
+		if err := p.wantOperand(op); err != nil {
+			return clause{}, err
+		}
+		switch p.tok.kind {
+		case tNot, tMinus, tPlus:
+			return clause{}, p.errAt(p.tok.pos, "unexpected "+p.tok.name()+" after "+op.name(),
+				"a clause takes one of NOT, - and +")
+		}
+		occ = mustNot
+		if op.kind == tPlus {
+			occ = must
+		}
+	}
+	n, err := p.primary(field)
+	return clause{n: n, occ: occ}, err
+}
+
+// wantOperand checks that the current token can start a clause after the
+// operator op.
+func (p *parser) wantOperand(op token) error {
+	switch p.tok.kind {
+	case tEOF:
+		return p.errAt(op.pos, "nothing after "+op.name(), "want a term, phrase or group after it")
+	case tRParen, tAnd, tOr:
+		return p.errAt(p.tok.pos, "unexpected "+p.tok.name()+" after "+op.name(), "want a term, phrase or group")
+	}
+	return nil
+}
+
+// primary parses
+//
+//	primary = word | phrase | [ field ":" ] "(" sequence ")"
+func (p *parser) primary(field string) (Node, error) {
+	t := p.tok
+	if t.field != "" && field != "" && t.field != field {
+		return nil, p.errAt(t.pos, "field "+t.field+" inside "+field+":(...)",
+			"a field group applies its field to every clause in it")
+	}
+	if t.field != "" {
+		field = t.field
+	}
+	switch t.kind {
+	case tWord, tPhrase:
+		p.clauses++
+		if p.clauses > MaxClauses {
+			return nil, p.errAt(t.pos, "too many clauses", "the limit is "+strconv.Itoa(MaxClauses)+" terms and phrases")
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if t.kind == tPhrase {
+			return &Phrase{Field: field, Text: t.text, Slop: t.slop, At: t.pos}, nil
+		}
+		return &Term{Field: field, Text: t.text, Wildcard: t.wildcard, Fuzzy: t.fuzzy, At: t.pos}, nil
+	case tLParen:
+		if p.depth == MaxDepth {
+			return nil, p.errAt(t.pos, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
+		}
+		p.depth++
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if p.tok.kind == tRParen {
+			return nil, p.errAt(t.pos, `empty group "()"`, "")
+		}
+		n, err := p.sequence(field)
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.errAt(t.pos, `unclosed "("`, `want ")"`)
+		}
+		p.depth--
+		return n, p.advance()
+	}
+	// Callers check for these; kept for safety.
+	return nil, p.errAt(t.pos, "unexpected "+t.name(), "want a term, phrase or group")
+}
+
+// add appends c to b, splicing in the clauses of a nested Bool where the
+// set of matching articles stays the same:
+//
+//	should (a b)       → should a, b       (a OR (b OR c))
+//	must   (+a +b -c)  → must a, b; not c  ((a AND b) AND c)
+//	not    (a b)       → not a, b          (NOT (a OR b))
+//
+// Should clauses of a must group, or a group with only MustNot clauses,
+// stay nested: lifting them would change what is required.
+func (b *Bool) add(c clause) {
+	nb, _ := c.n.(*Bool)
+	onlyShould := nb != nil && len(nb.Must) == 0 && len(nb.MustNot) == 0
+	switch c.occ {
+	case should:
+		if onlyShould {
+			b.Should = append(b.Should, nb.Should...)
+			return
+		}
+		b.Should = append(b.Should, c.n)
+	case must:
+		if nb != nil && len(nb.Must) > 0 && len(nb.Should) == 0 {
+			b.Must = append(b.Must, nb.Must...)
+			b.MustNot = append(b.MustNot, nb.MustNot...)
+			return
+		}
+		b.Must = append(b.Must, c.n)
+	case mustNot:
+		if onlyShould {
+			b.MustNot = append(b.MustNot, nb.Should...)
+			return
+		}
+		b.MustNot = append(b.MustNot, c.n)
+	}
+}
+
+// checkDepth bounds the nesting of Bool nodes, which AND chains inside
+// sequences can make deeper than the parentheses, so that String's
+// output (one pair of parentheses per Bool) parses again.
+func checkDepth(p *parser, n Node, d int) error {
+	b, ok := n.(*Bool)
+	if !ok {
+		return nil
+	}
+	if d == MaxDepth {
+		return p.errAt(b.At, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
+	}
+	for _, cs := range [][]Node{b.Must, b.Should, b.MustNot} {
+		for _, c := range cs {
+			if err := checkDepth(p, c, d+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
