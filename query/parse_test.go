@@ -78,7 +78,7 @@ func TestParseAST(t *testing.T) {
 			&Bool{Must: []Node{&Term{Text: "b", At: 2}, &Term{Text: "c", At: 8}}, At: 2},
 		}}},
 		{"(a OR b) AND NOT c", &Bool{At: 1,
-			Must: []Node{&Bool{Should: []Node{&Term{Text: "a", At: 1}, &Term{Text: "b", At: 6}}, At: 1}},
+			Must:    []Node{&Bool{Should: []Node{&Term{Text: "a", At: 1}, &Term{Text: "b", At: 6}}, At: 1}},
 			MustNot: []Node{&Term{Text: "c", At: 17}},
 		}},
 		{"-trump", &Bool{MustNot: []Node{&Term{Text: "trump", At: 1}}}},
