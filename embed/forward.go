@@ -1,0 +1,228 @@
+package embed
+
+import (
+	"math"
+
+	"github.com/newsdex/newsdex/embed/internal/gemm"
+)
+
+// rowsMax is the number of rows every activation buffer has: maxTokens
+// rounded up to gemm's row block. Rows past the sequence length are kept
+// finite (they start from zeros) and never read back into real rows.
+var rowsMax = gemm.Rows(maxTokens)
+
+// workspace holds the activations of one forward pass, so that a pass
+// allocates nothing. One goroutine uses a workspace at a time.
+type workspace struct {
+	x      []float32 // rowsMax × 256: layer 0 input
+	h      []float32 // rowsMax × 512: layer-norm output
+	qkv    []float32 // rowsMax × 1536
+	scores []float32 // rowsMax × 128: one head's attention weights
+	ctx    []float32 // rowsMax × 512: attention output, heads side by side
+	y      []float32 // rowsMax × 512: residual stream
+	ffn    []float32 // rowsMax × 1536
+	tmp    []float32 // rowsMax × 512
+	pool   []float32 // gemm.MR × 512: mean-pooled row, then zeros
+	outBuf []float32 // gemm.MR × 512
+	kT, v  gemm.Panels
+}
+
+func newWorkspace() *workspace {
+	r := rowsMax
+	return &workspace{
+		x:      make([]float32, r*embDim),
+		h:      make([]float32, r*modelDim),
+		qkv:    make([]float32, r*3*modelDim),
+		scores: make([]float32, r*gemm.Cols(maxTokens)),
+		ctx:    make([]float32, r*modelDim),
+		y:      make([]float32, r*modelDim),
+		ffn:    make([]float32, r*ffnDim),
+		tmp:    make([]float32, r*modelDim),
+		pool:   make([]float32, gemm.MR*modelDim),
+		outBuf: make([]float32, gemm.MR*outDim),
+	}
+}
+
+// forward computes the normalised 512-dim vector of one sequence of 1 to
+// maxTokens token ids into out.
+func (w *weights) forward(ws *workspace, ids []int32, out []float32) {
+	n := len(ids)
+	rows := gemm.Rows(n)
+
+	// Input: the graph scatters the embeddings and then adds
+	// (embedding + timing signal) on top, so each embedding counts twice.
+	x := ws.x[:rows*embDim]
+	half := embDim / 2
+	for t, id := range ids {
+		e := w.emb[int(id)*embDim : int(id)*embDim+embDim]
+		xr := x[t*embDim : t*embDim+embDim]
+		pos := float32(t)
+		for i, inv := range w.invTime {
+			a := float64(pos * inv)
+			xr[i] = e[i] + (e[i] + float32(math.Sin(a)))
+			xr[half+i] = e[half+i] + (e[half+i] + float32(math.Cos(a)))
+		}
+	}
+	clear(x[n*embDim:])
+
+	// Layer 0.
+	L := &w.layers[0]
+	y := ws.y[:rows*modelDim]
+	w.attention(ws, L, n, x, y, false)
+	// Residual projected from 256 to 512: y = attention + (x·Wd + bd).
+	tmp := ws.tmp[:rows*modelDim]
+	gemm.Mul(n, x, embDim, L.resid, tmp, modelDim)
+	for r := 0; r < rows; r++ {
+		yr, tr := y[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
+		for j := range yr {
+			yr[j] += tr[j] + L.residBias[j]
+		}
+	}
+	w.feedForward(ws, L, n, y)
+
+	// Layer 1.
+	L = &w.layers[1]
+	w.attention(ws, L, n, y, y, true)
+	w.feedForward(ws, L, n, y)
+
+	// Mean over the sequence, then the tanh layer and L2 normalisation.
+	pool := ws.pool
+	clear(pool)
+	for t := 0; t < n; t++ {
+		for j, v := range y[t*modelDim : (t+1)*modelDim] {
+			pool[j] += v
+		}
+	}
+	fn := float32(n)
+	for j := 0; j < modelDim; j++ {
+		pool[j] /= fn
+	}
+	gemm.Mul(1, pool, modelDim, w.tanhW, ws.outBuf, outDim)
+	var ss float32
+	for j := 0; j < outDim; j++ {
+		v := float32(math.Tanh(float64(ws.outBuf[j] + w.tanhB[j])))
+		out[j] = v
+		ss += v * v
+	}
+	scale := float32(1 / math.Sqrt(float64(max(ss, w.l2Eps))))
+	for j := range out[:outDim] {
+		out[j] *= scale
+	}
+}
+
+// layerNorm writes LN(src) row by row for rows rows of width d.
+func layerNorm(dst, src []float32, rows, d int, scale, bias []float32, eps float32) {
+	fd := float32(d)
+	for r := 0; r < rows; r++ {
+		s := src[r*d : (r+1)*d]
+		o := dst[r*d : (r+1)*d]
+		var sum float32
+		for _, v := range s {
+			sum += v
+		}
+		mean := sum / fd
+		var sq float32
+		for _, v := range s {
+			c := v - mean
+			sq += c * c
+		}
+		rs := float32(1 / math.Sqrt(float64(sq/fd+eps)))
+		for j, v := range s {
+			o[j] = scale[j]*rs*(v-mean) + bias[j]
+		}
+	}
+}
+
+// attention computes multi-head self-attention of LN(src) over n tokens and
+// its output projection. With addTo it adds the result to dst (the
+// residual); otherwise it overwrites dst. dst may be src.
+func (w *weights) attention(ws *workspace, L *layer, n int, src, dst []float32, addTo bool) {
+	d := L.in
+	rows := gemm.Rows(n)
+	h := ws.h[:rows*d]
+	layerNorm(h, src, rows, d, L.lnScale, L.lnBias, w.eps)
+
+	ld := 3 * d
+	qkv := ws.qkv[:rows*ld]
+	gemm.Mul(n, h, d, L.qkv, qkv, ld)
+	for r := 0; r < rows; r++ {
+		row := qkv[r*ld : (r+1)*ld]
+		for j, b := range L.qkvBias {
+			row[j] += b
+		}
+		for j := range row[:d] { // q is scaled before q·k, as in the graph
+			row[j] *= L.qScale
+		}
+	}
+
+	dh := d / numHeads
+	ldS := gemm.Cols(n)
+	scores := ws.scores[:rows*ldS]
+	ctx := ws.ctx[:rows*d]
+	for hd := 0; hd < numHeads; hd++ {
+		qOff, kOff, vOff := hd*dh, d+hd*dh, 2*d+hd*dh
+		ws.kT.PackT(qkv[kOff:], dh, n, ld)
+		gemm.Mul(n, qkv[qOff:], ld, &ws.kT, scores, ldS)
+		for t := 0; t < n; t++ {
+			softmax(scores[t*ldS : t*ldS+n])
+		}
+		clear(scores[n*ldS:])
+		ws.v.Pack(qkv[vOff:], n, dh, ld)
+		gemm.Mul(n, scores, ldS, &ws.v, ctx[hd*dh:], d)
+	}
+
+	tmp := ws.tmp[:rows*modelDim]
+	gemm.Mul(n, ctx, d, L.out, tmp, modelDim)
+	for r := 0; r < rows; r++ {
+		dr, tr := dst[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
+		if addTo {
+			for j := range dr {
+				dr[j] += tr[j] + L.outBias[j]
+			}
+		} else {
+			for j := range dr {
+				dr[j] = tr[j] + L.outBias[j]
+			}
+		}
+	}
+}
+
+// feedForward adds FFN(LN(y)) to y.
+func (w *weights) feedForward(ws *workspace, L *layer, n int, y []float32) {
+	rows := gemm.Rows(n)
+	h := ws.h[:rows*modelDim]
+	layerNorm(h, y, rows, modelDim, L.ffnLnScale, L.ffnLnBias, w.eps)
+	f := ws.ffn[:rows*ffnDim]
+	gemm.Mul(n, h, modelDim, L.ffn1, f, ffnDim)
+	for r := 0; r < rows; r++ {
+		row := f[r*ffnDim : (r+1)*ffnDim]
+		for j, b := range L.ffn1Bias {
+			row[j] = max(row[j]+b, 0)
+		}
+	}
+	tmp := ws.tmp[:rows*modelDim]
+	gemm.Mul(n, f, ffnDim, L.ffn2, tmp, modelDim)
+	for r := 0; r < rows; r++ {
+		yr, tr := y[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
+		for j := range yr {
+			yr[j] += tr[j] + L.ffn2Bias[j]
+		}
+	}
+}
+
+// softmax replaces s by exp(s - max) / sum.
+func softmax(s []float32) {
+	m := s[0]
+	for _, v := range s[1:] {
+		m = max(m, v)
+	}
+	var sum float32
+	for i, v := range s {
+		e := float32(math.Exp(float64(v - m)))
+		s[i] = e
+		sum += e
+	}
+	for i := range s {
+		s[i] /= sum
+	}
+}

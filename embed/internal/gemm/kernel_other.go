@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package gemm
+
+func kernel(k int, a []float32, lda int, b []float32, c []float32, ldc int, accumulate bool) {
+	kernelGo(k, a, lda, b, c, ldc, accumulate)
+}
