@@ -1,0 +1,158 @@
+// Package pipeline runs the indexing pipeline: articles from a reader go
+// through entity extraction and chunking on every core and are written to
+// the index in batches.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/chunk"
+)
+
+// extractor fills an article's entity fields.
+type extractor interface {
+	Extract(a *newsdex.Article)
+}
+
+// writer stores a batch of finished articles.
+type writer interface {
+	Add(ctx context.Context, arts []newsdex.Article) error
+}
+
+// Options tunes a run.
+type Options struct {
+	// BatchSize is the number of articles per index batch (default 500).
+	BatchSize int
+	// Workers is the number of extract/chunk goroutines (default GOMAXPROCS).
+	Workers int
+	// Progress, if set, is called after each batch is written with the
+	// running count of indexed articles.
+	Progress func(indexed int)
+	// Prepare, if set, runs on each article after extraction and chunking
+	// (e.g. to embed passages or find duplicates); an error skips the article.
+	Prepare func(ctx context.Context, batch []newsdex.Article) error
+}
+
+// Summary reports a run.
+type Summary struct {
+	Read    int     `json:"read"`
+	Indexed int     `json:"indexed"`
+	Skipped int     `json:"skipped"`
+	Seconds float64 `json:"seconds"`
+}
+
+func (s Summary) String() string {
+	rate := 0.0
+	if s.Seconds > 0 {
+		rate = float64(s.Indexed) / s.Seconds
+	}
+	return fmt.Sprintf("read %d, indexed %d, skipped %d, %.1f s (%.0f articles/s)", s.Read, s.Indexed, s.Skipped, s.Seconds, rate)
+}
+
+// Source produces articles by calling emit for each, and reports records it
+// could not read through skip (which the caller counts).
+type Source func(ctx context.Context, emit func(newsdex.Article) error) error
+
+// Run reads every article of src, enriches it and writes it to w. Skipped
+// records must be counted by the caller into the returned Summary.
+func Run(ctx context.Context, src Source, x extractor, w writer, opts Options) (Summary, error) {
+	start := time.Now()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	var sum Summary
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(ctx)
+	raw := make(chan newsdex.Article, opts.BatchSize)
+	done := make(chan newsdex.Article, opts.BatchSize)
+
+	g.Go(func() error {
+		defer close(raw)
+		return src(ctx, func(a newsdex.Article) error {
+			mu.Lock()
+			sum.Read++
+			mu.Unlock()
+			select {
+			case raw <- a:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	})
+	var workers sync.WaitGroup
+	for range opts.Workers {
+		workers.Add(1)
+		g.Go(func() error {
+			defer workers.Done()
+			for a := range raw {
+				Enrich(&a, x)
+				select {
+				case done <- a:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() { workers.Wait(); close(done) }()
+	g.Go(func() error {
+		batch := make([]newsdex.Article, 0, opts.BatchSize)
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			if opts.Prepare != nil {
+				if err := opts.Prepare(ctx, batch); err != nil {
+					return err
+				}
+			}
+			if err := w.Add(ctx, batch); err != nil {
+				return err
+			}
+			mu.Lock()
+			sum.Indexed += len(batch)
+			n := sum.Indexed
+			mu.Unlock()
+			if opts.Progress != nil {
+				opts.Progress(n)
+			}
+			batch = batch[:0]
+			return nil
+		}
+		for a := range done {
+			batch = append(batch, a)
+			if len(batch) == opts.BatchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return flush()
+	})
+	err := g.Wait()
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, err
+}
+
+// Enrich extracts entities and splits passages of one article in place.
+func Enrich(a *newsdex.Article, x extractor) {
+	if x != nil {
+		x.Extract(a)
+	}
+	a.Passages = chunk.Split(a.Body, chunk.Options{})
+}

@@ -1,0 +1,441 @@
+// Package search turns a user's Request into a Bleve search over the index
+// and returns ranked articles with facets and per-request snippets. It sits
+// between index and api in the pipeline.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	uq "github.com/newsdex/newsdex/query"
+)
+
+// Results is the answer to a Request.
+type Results struct {
+	Total      uint64              `json:"total"`
+	TookMS     float64             `json:"took_ms"`
+	Mode       string              `json:"mode"`
+	Hits       []Hit               `json:"hits"`
+	Facets     map[string][]Bucket `json:"facets"`
+	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+// Hit is one article of the results.
+type Hit struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	URL        string   `json:"url"`
+	Published  string   `json:"published"`
+	Outlet     string   `json:"outlet"`
+	Authors    []string `json:"authors"`
+	People     []string `json:"people"`
+	Leaders    []string `json:"leaders"`
+	Cited      []string `json:"cited"`
+	Places     []string `json:"places"`
+	Score      float64  `json:"score"`
+	Snippets   []string `json:"snippets"`
+	Duplicates int      `json:"duplicates,omitempty"`
+}
+
+// Bucket is one facet value. Term facets fill Value; the published
+// histogram fills Key, From and To.
+type Bucket struct {
+	Value  string `json:"value,omitempty"`
+	Key    string `json:"key,omitempty"`
+	From   string `json:"from,omitempty"`
+	To     string `json:"to,omitempty"`
+	Count  int    `json:"count"`
+	Office string `json:"office,omitempty"`
+}
+
+// ErrNotFound is returned for an unknown article id.
+var ErrNotFound = errors.New("search: article not found")
+
+// store is what the engine needs from an index.
+type store interface {
+	Bleve() bleve.Index
+	Get(id string) (newsdex.Article, error)
+}
+
+// Engine answers searches over one index. It is safe for concurrent use.
+type Engine struct {
+	src      store
+	analyzer analysis.Analyzer
+	now      func() time.Time
+}
+
+// New returns an engine over ix.
+func New(ix store) (*Engine, error) {
+	a := ix.Bleve().Mapping().AnalyzerNamed(index.TextAnalyzer)
+	if a == nil {
+		return nil, fmt.Errorf("search: analyzer %q not found", index.TextAnalyzer)
+	}
+	return &Engine{src: ix, analyzer: a, now: time.Now}, nil
+}
+
+// Article returns the stored article with id, or ErrNotFound.
+func (e *Engine) Article(ctx context.Context, id string) (newsdex.Article, error) {
+	a, err := e.src.Get(id)
+	if errors.Is(err, index.ErrNotFound) {
+		return a, fmt.Errorf("search: article %q: %w", id, ErrNotFound)
+	}
+	return a, err
+}
+
+// Count returns the number of articles searched.
+func (e *Engine) Count() (uint64, error) {
+	return e.src.Bleve().DocCount()
+}
+
+// Search runs r and returns one page of results.
+func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
+	start := time.Now()
+	if err := r.Normalize(); err != nil {
+		return nil, err
+	}
+	ast, err := uq.Parse(r.Query)
+	if err != nil {
+		var se *uq.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ParamError{Param: "q", Pos: se.Pos, Msg: se.Msg}
+		}
+		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
+	}
+	q, err := e.translate(ast)
+	if err != nil {
+		return nil, err
+	}
+	q = withFilters(q, &r)
+
+	breq := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
+	breq.Fields = []string{index.FieldSource}
+	sortOrder := sortFor(r.Sort)
+	breq.SortByCustom(sortOrder)
+	cursorKey := cursorKeyFor(&r)
+	if r.Cursor != "" {
+		after, err := decodeCursor(r.Cursor, cursorKey, len(sortOrder))
+		if err != nil {
+			return nil, err
+		}
+		breq.SearchAfter = after
+		breq.From = 0
+	}
+	addFacets(breq, &r)
+
+	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("search %q: %w", r.Query, ctx.Err())
+		}
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
+	}
+
+	out := &Results{Total: res.Total, Mode: ModeLexical, Hits: make([]Hit, 0, len(res.Hits))}
+	hl := e.newHighlighter(ast)
+	for _, dm := range res.Hits {
+		a, err := decodeSource(dm)
+		if err != nil {
+			return nil, err
+		}
+		h := hitOf(&a, dm.Score)
+		if r.Snippets > 0 {
+			h.Snippets = hl.snippets(&a, r.Snippets, r.SnippetSize)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	out.Facets = facetsOf(res.Facets, &r)
+	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
+		last := res.Hits[n-1]
+		out.NextCursor = encodeCursor(cursorKey, sortValues(sortOrder, last))
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+func decodeSource(dm *search.DocumentMatch) (newsdex.Article, error) {
+	var a newsdex.Article
+	s, ok := dm.Fields[index.FieldSource].(string)
+	if !ok {
+		return a, fmt.Errorf("search: hit %q has no stored source", dm.ID)
+	}
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		return a, fmt.Errorf("search: decode hit %q: %w", dm.ID, err)
+	}
+	return a, nil
+}
+
+func hitOf(a *newsdex.Article, score float64) Hit {
+	h := Hit{
+		ID:       a.ID,
+		Title:    a.Title,
+		URL:      a.URL,
+		Outlet:   a.Outlet,
+		Authors:  nonNil(a.Authors),
+		People:   newsdex.Names(a.People),
+		Leaders:  newsdex.Names(a.Leaders),
+		Cited:    newsdex.Names(a.Cited),
+		Places:   newsdex.Names(a.Places),
+		Score:    score,
+		Snippets: []string{},
+	}
+	if !a.Published.IsZero() {
+		h.Published = a.Published.UTC().Format(time.DateOnly)
+	}
+	return h
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func sortFor(s string) search.SortOrder {
+	switch s {
+	case SortDate:
+		return search.SortOrder{
+			&search.SortField{Field: index.FieldPublished, Type: search.SortFieldAsDate, Desc: true, Missing: search.SortFieldMissingLast},
+			&search.SortDocID{},
+		}
+	case SortDateAsc:
+		return search.SortOrder{
+			&search.SortField{Field: index.FieldPublished, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+			&search.SortDocID{},
+		}
+	default:
+		return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}
+	}
+}
+
+// sortValues returns the SearchAfter values of dm under order.
+func sortValues(order search.SortOrder, dm *search.DocumentMatch) []string {
+	out := make([]string, len(order))
+	for i, s := range order {
+		switch s.(type) {
+		case *search.SortScore:
+			out[i] = strconv.FormatFloat(dm.Score, 'g', -1, 64)
+		case *search.SortDocID:
+			out[i] = dm.ID
+		default:
+			if i < len(dm.DecodedSort) {
+				out[i] = dm.DecodedSort[i]
+			}
+		}
+	}
+	return out
+}
+
+// withFilters ANDs the request's filters and date range onto q.
+func withFilters(q query.Query, r *Request) query.Query {
+	var must []query.Query
+	for _, name := range FilterNames {
+		vals := r.Filters[name]
+		if len(vals) == 0 {
+			continue
+		}
+		field := filterField(name)
+		var any []query.Query
+		for _, v := range vals {
+			tq := bleve.NewTermQuery(index.FilterValue(v))
+			tq.SetField(field)
+			any = append(any, tq)
+		}
+		if len(any) == 1 {
+			must = append(must, any[0])
+		} else {
+			must = append(must, bleve.NewDisjunctionQuery(any...))
+		}
+	}
+	if !r.From.IsZero() || !r.To.IsZero() {
+		var start, end time.Time
+		if !r.From.IsZero() {
+			start = r.From
+		}
+		if !r.To.IsZero() {
+			end = r.To.AddDate(0, 0, 1)
+		}
+		t, f := true, false
+		dq := bleve.NewDateRangeInclusiveQuery(start, end, &t, &f)
+		dq.SetField(index.FieldPublished)
+		must = append(must, dq)
+	}
+	if len(must) == 0 {
+		return q
+	}
+	// Filters must not change scores: they are added with zero boost.
+	for _, m := range must {
+		if b, ok := m.(query.BoostableQuery); ok {
+			b.SetBoost(0)
+		}
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(q)
+	bq.AddMust(must...)
+	return bq
+}
+
+func filterField(name string) string {
+	switch name {
+	case FilterPerson:
+		return index.FilterPerson
+	case FilterOutlet:
+		return index.FilterOutlet
+	case FilterCited:
+		return index.FilterCited
+	case FilterPlace:
+		return index.FilterPlace
+	default:
+		return index.FilterLeader
+	}
+}
+
+func facetField(name, interval string) string {
+	switch name {
+	case FacetPeople:
+		return index.FieldPeople
+	case FacetOutlets:
+		return index.FieldOutlet
+	case FacetCited:
+		return index.FieldCited
+	case FacetPlaces:
+		return index.FieldPlaces
+	case FacetLeaders:
+		return index.FieldLeaders
+	}
+	switch interval {
+	case "day":
+		return index.FieldDay
+	case "week":
+		return index.FieldWeek
+	case "year":
+		return index.FieldYear
+	}
+	return index.FieldMonth
+}
+
+// maxHistogramBuckets bounds the published histogram; 20 years of weeks fit.
+const maxHistogramBuckets = 1500
+
+func addFacets(breq *bleve.SearchRequest, r *Request) {
+	for _, f := range r.Facets {
+		size := r.FacetSize
+		if f == FacetPublished {
+			size = maxHistogramBuckets
+		}
+		breq.AddFacet(f, bleve.NewFacetRequest(facetField(f, r.Interval), size))
+	}
+}
+
+func facetsOf(fr search.FacetResults, r *Request) map[string][]Bucket {
+	out := make(map[string][]Bucket, len(r.Facets))
+	for _, name := range r.Facets {
+		res := fr[name]
+		buckets := []Bucket{}
+		if res != nil && res.Terms != nil {
+			for _, t := range res.Terms.Terms() {
+				if name == FacetPublished {
+					from, to := bucketRange(t.Term, r.Interval)
+					buckets = append(buckets, Bucket{Key: t.Term, From: from, To: to, Count: t.Count})
+				} else {
+					buckets = append(buckets, Bucket{Value: t.Term, Count: t.Count})
+				}
+			}
+		}
+		if name == FacetPublished {
+			sort.Slice(buckets, func(i, j int) bool { return buckets[i].Key < buckets[j].Key })
+		} else {
+			// Bleve orders by count; break ties by name for stable output.
+			sort.SliceStable(buckets, func(i, j int) bool {
+				if buckets[i].Count != buckets[j].Count {
+					return buckets[i].Count > buckets[j].Count
+				}
+				return buckets[i].Value < buckets[j].Value
+			})
+		}
+		out[name] = buckets
+	}
+	return out
+}
+
+// bucketRange returns the [from, to) dates of a histogram key.
+func bucketRange(key, interval string) (string, string) {
+	var from, to time.Time
+	var err error
+	switch interval {
+	case "day":
+		from, err = time.Parse(time.DateOnly, key)
+		to = from.AddDate(0, 0, 1)
+	case "week":
+		var y, w int
+		if _, err = fmt.Sscanf(key, "%d-W%d", &y, &w); err == nil {
+			from = isoWeekStart(y, w)
+			to = from.AddDate(0, 0, 7)
+		}
+	case "year":
+		from, err = time.Parse("2006", key)
+		to = from.AddDate(1, 0, 0)
+	default:
+		from, err = time.Parse("2006-01", key)
+		to = from.AddDate(0, 1, 0)
+	}
+	if err != nil {
+		return "", ""
+	}
+	return from.Format(time.DateOnly), to.Format(time.DateOnly)
+}
+
+func isoWeekStart(year, week int) time.Time {
+	// January 4th is always in ISO week 1.
+	t := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
+	wd := int(t.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	return t.AddDate(0, 0, -(wd-1)+(week-1)*7)
+}
+
+// Facet returns the term counts of one facet field over all articles
+// matching filters, for entity listings.
+func (e *Engine) Facet(ctx context.Context, facet string, size int, r Request) ([]Bucket, error) {
+	r.Facets = []string{facet}
+	r.FacetSize = size
+	r.Size = 1
+	if err := r.Normalize(); err != nil {
+		return nil, err
+	}
+	ast, err := uq.Parse(r.Query)
+	if err != nil {
+		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
+	}
+	q, err := e.translate(ast)
+	if err != nil {
+		return nil, err
+	}
+	breq := bleve.NewSearchRequestOptions(withFilters(q, &r), 0, 0, false)
+	addFacets(breq, &r)
+	breq.Facets[facet].Size = size
+	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	if err != nil {
+		return nil, fmt.Errorf("search: facet %s: %w", facet, err)
+	}
+	return facetsOf(res.Facets, &r)[facet], nil
+}
+
+// containsFold reports whether vals holds v, ignoring case.
+func containsFold(vals []string, v string) bool {
+	return slices.ContainsFunc(vals, func(s string) bool { return index.FilterValue(s) == index.FilterValue(v) })
+}

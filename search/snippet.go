@@ -1,0 +1,241 @@
+package search
+
+import (
+	"html"
+	"path"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/chunk"
+	uq "github.com/newsdex/newsdex/query"
+)
+
+// highlighter cuts snippets of any size from an article's passages and
+// marks the words that match the query's positive text terms. It analyses
+// passages with the index's own analyzer, so "talks" marks "talk" and
+// "talking" alike.
+type highlighter struct {
+	analyzer  analysis.Analyzer
+	terms     map[string]bool // analysed terms
+	wildcards []string        // lowercase patterns
+}
+
+func (e *Engine) newHighlighter(n uq.Node) *highlighter {
+	h := &highlighter{analyzer: e.analyzer, terms: map[string]bool{}}
+	for _, t := range uq.Terms(n) {
+		if t.Field != "" && t.Field != "title" && t.Field != "body" {
+			continue
+		}
+		if t.Wildcard {
+			h.wildcards = append(h.wildcards, strings.ToLower(t.Text))
+			continue
+		}
+		for _, tok := range e.analyzer.Analyze([]byte(t.Text)) {
+			h.terms[string(tok.Term)] = true
+		}
+	}
+	return h
+}
+
+// span is a matched byte range of a passage.
+type span struct{ start, end int }
+
+func (h *highlighter) matches(text string) []span {
+	if len(h.terms) == 0 && len(h.wildcards) == 0 {
+		return nil
+	}
+	var out []span
+	for _, tok := range h.analyzer.Analyze([]byte(text)) {
+		if h.terms[string(tok.Term)] || h.wildcard(text[tok.Start:tok.End]) {
+			out = append(out, span{tok.Start, tok.End})
+		}
+	}
+	return out
+}
+
+func (h *highlighter) wildcard(word string) bool {
+	if len(h.wildcards) == 0 {
+		return false
+	}
+	w := strings.ToLower(word)
+	for _, p := range h.wildcards {
+		if ok, _ := path.Match(p, w); ok {
+			return true
+		}
+	}
+	return false
+}
+
+type scoredPassage struct {
+	text    string
+	matches []span
+	score   int
+	order   int
+}
+
+// snippets returns up to n snippets of at most size characters from the
+// best-matching passages of a, HTML-escaped with matches in <mark>.
+func (h *highlighter) snippets(a *newsdex.Article, n, size int) []string {
+	passages := a.Passages
+	if len(passages) == 0 {
+		passages = chunk.Split(a.Body, chunk.Options{})
+	}
+	var scored []scoredPassage
+	for i, p := range passages {
+		if p.Start < 0 || p.End > len(a.Body) || p.Start > p.End {
+			continue
+		}
+		text := a.Body[p.Start:p.End]
+		m := h.matches(text)
+		if len(m) == 0 {
+			continue
+		}
+		distinct := map[string]bool{}
+		for _, s := range m {
+			distinct[strings.ToLower(text[s.start:s.end])] = true
+		}
+		scored = append(scored, scoredPassage{text: text, matches: m, score: 100*len(distinct) + len(m), order: i})
+	}
+	if len(scored) == 0 {
+		// Nothing to mark (browse, entity or title-only match): show the lead.
+		lead := a.Body
+		if len(passages) > 0 && passages[0].End <= len(a.Body) {
+			lead = a.Body[passages[0].Start:passages[0].End]
+		}
+		if strings.TrimSpace(lead) == "" {
+			lead = a.Title
+		}
+		if strings.TrimSpace(lead) == "" {
+			return []string{}
+		}
+		return []string{render(lead, nil, size)}
+	}
+	sort.SliceStable(scored, func(i, j int) bool { return scored[i].score > scored[j].score })
+	if len(scored) > n {
+		scored = scored[:n]
+	}
+	out := make([]string, 0, len(scored))
+	for _, s := range scored {
+		out = append(out, render(s.text, s.matches, size))
+	}
+	return out
+}
+
+// render cuts a window of at most size runes from text around the densest
+// run of matches, on word boundaries, escapes it and marks the matches.
+func render(text string, matches []span, size int) string {
+	// Trim surrounding space and shift the matches with it.
+	lo := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	text = strings.TrimSpace(text)
+	shifted := make([]span, 0, len(matches))
+	for _, m := range matches {
+		if m.start-lo >= 0 && m.end-lo <= len(text) {
+			shifted = append(shifted, span{m.start - lo, m.end - lo})
+		}
+	}
+	matches = shifted
+	start, end := 0, len(text)
+	if utf8.RuneCountInString(text) > size {
+		start, end = window(text, matches, size)
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	pos := start
+	for _, m := range matches {
+		if m.start < start || m.end > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		pos = m.end
+	}
+	b.WriteString(html.EscapeString(text[pos:end]))
+	if end < len(text) {
+		b.WriteString(" …")
+	}
+	return b.String()
+}
+
+// window picks [start, end) of at most size runes holding as many matches
+// as possible, starting a little before the first of them.
+func window(text string, matches []span, size int) (int, int) {
+	bestStart := 0
+	if len(matches) > 0 {
+		best := -1
+		for i, m := range matches {
+			limit := byteOffsetAfterRunes(text, m.start, size)
+			count := 0
+			for _, n := range matches[i:] {
+				if n.end <= limit {
+					count++
+				}
+			}
+			if count > best {
+				best, bestStart = count, m.start
+			}
+		}
+		// Give the first match some leading context.
+		back := size / 5
+		for back > 0 && bestStart > 0 {
+			_, w := utf8.DecodeLastRuneInString(text[:bestStart])
+			bestStart -= w
+			back--
+		}
+	}
+	start := wordStart(text, bestStart)
+	end := byteOffsetAfterRunes(text, start, size)
+	if end < len(text) {
+		end = wordEnd(text, start, end)
+	}
+	return start, end
+}
+
+func byteOffsetAfterRunes(text string, from, n int) int {
+	i := from
+	for n > 0 && i < len(text) {
+		_, w := utf8.DecodeRuneInString(text[i:])
+		i += w
+		n--
+	}
+	return i
+}
+
+// wordStart moves i forward to the start of a word unless it is at one.
+func wordStart(text string, i int) int {
+	if i == 0 {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	if unicode.IsSpace(r) {
+		return i
+	}
+	for i < len(text) {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			return i + w
+		}
+		i += w
+	}
+	return i
+}
+
+// wordEnd moves end back to the end of a word, but not before start.
+func wordEnd(text string, start, end int) int {
+	for j := end; j > start; {
+		r, w := utf8.DecodeLastRuneInString(text[:j])
+		if unicode.IsSpace(r) {
+			return j - w
+		}
+		j -= w
+	}
+	return end
+}
