@@ -73,8 +73,8 @@ func TestQuerySyntax(t *testing.T) {
 		{"putin", []string{"a1"}},
 		{"Putin", []string{"a1"}},
 		{"pipeline", []string{"a1", "a2"}},
-		{"pipelines", []string{"a1", "a2"}}, // stemming
-		{"xi AND pipeline", []string{"a1", "a2"}},   // a2: xi and pipeline in different passages
+		{"pipelines", []string{"a1", "a2"}},          // stemming
+		{"xi AND pipeline", []string{"a1", "a2"}},    // a2: xi and pipeline in different passages
 		{"xi pipeline", []string{"a1", "a12", "a2"}}, // OR by default
 		{"xi AND NOT pipeline", []string{"a12"}},
 		{"xi -pipeline", []string{"a12"}},
@@ -99,10 +99,11 @@ func TestQuerySyntax(t *testing.T) {
 		{"wildfire*", []string{"a9"}},
 		{"econom*", []string{"a11", "a2", "a4"}},
 		{"gorb?chev", []string{"a8"}},
-		{"NOT trump AND NOT xi AND NOT putin AND (oil OR brexit)", []string{"a5", "a7"}},
+		{"gorbachov~1", []string{"a8"}},
+		{"NOT trump AND NOT xi AND NOT putin AND (oil OR brexit)", []string{"a5", "a6", "a7"}},
 		{"-oil -economy -trump -xi -brexit -prime", []string{"a8", "a9"}},
 		{"the AND putin", []string{"a1"}}, // stop word drops out
-		{"Putin-Xi", nil},
+		{"Putin-Xi", []string{"a1"}}, // hyphenated words need all their parts
 		{"Power-of-Siberia", []string{"a1"}},
 	}
 	for _, tc := range tests {

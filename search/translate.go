@@ -159,7 +159,7 @@ func (e *Engine) term(t *uq.Term) (query.Query, error) {
 		pattern := strings.ToLower(t.Text)
 		var qs []query.Query
 		for _, f := range fields {
-			wq := bleve.NewWildcardQuery(pattern)
+			wq := bleve.NewWildcardQuery(e.stemPrefix(analyzer, pattern))
 			wq.SetField(f)
 			if f == index.FieldTitle {
 				wq.SetBoost(titleBoost)
@@ -175,6 +175,16 @@ func (e *Engine) term(t *uq.Term) (query.Query, error) {
 	var qs []query.Query
 	for _, f := range fields {
 		var q query.Query
+		if t.Fuzzy > 0 && len(toks) == 1 {
+			fq := bleve.NewFuzzyQuery(toks[0])
+			fq.SetFuzziness(t.Fuzzy)
+			fq.SetField(f)
+			if f == index.FieldTitle {
+				fq.SetBoost(titleBoost)
+			}
+			qs = append(qs, fq)
+			continue
+		}
 		if len(toks) == 1 {
 			tq := bleve.NewTermQuery(toks[0])
 			tq.SetField(f)
@@ -196,6 +206,23 @@ func (e *Engine) term(t *uq.Term) (query.Query, error) {
 		qs = append(qs, q)
 	}
 	return disjoin(qs), nil
+}
+
+// stemPrefix rewrites "wildfire*" to "wildfir*": indexed terms are stems,
+// so a trailing-star pattern must start with the stem of its literal part.
+func (e *Engine) stemPrefix(analyzer, pattern string) string {
+	prefix, ok := strings.CutSuffix(pattern, "*")
+	if !ok || strings.ContainsAny(prefix, "*?") {
+		return pattern
+	}
+	toks := e.tokens(analyzer, prefix)
+	if len(toks) != 1 || !strings.HasPrefix(prefix, toks[0][:min(len(toks[0]), 1)]) {
+		return pattern
+	}
+	if len(toks[0]) < len(prefix) {
+		return toks[0] + "*"
+	}
+	return pattern
 }
 
 func (e *Engine) phrase(p *uq.Phrase) (query.Query, error) {
