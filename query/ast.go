@@ -200,8 +200,9 @@ func writeWord(b *strings.Builder, text string, wildcard bool) {
 	}
 }
 
-// Terms returns the terms and phrases of n that a hit may contain, in
-// query order: those not under a MustNot clause. It serves highlighting.
+// Terms returns the terms and phrases of n that a hit may contain: those
+// not under a MustNot clause, Must clauses before Should clauses, each in
+// query order, duplicates kept. It serves highlighting.
 // A phrase comes back as a Term holding the phrase text (Wildcard and
 // Fuzzy unset); callers that need the slop walk the tree themselves.
 // Terms returns nil for MatchAll and for queries with only negative

@@ -51,7 +51,8 @@
 // "http://x" are plain words, but foo:"x" and foo:(x) are unknown-field
 // errors because only field syntax produces them. A ? at the end of a
 // word is a question mark, not a wildcard: "pipeline?" searches pipeline
-// (people type questions); use w?rd inside a word.
+// (people type questions); use w?rd inside a word. Quote a URL with a
+// query string ("x.org/a?b=c"), or ? makes it a pattern.
 //
 // # Errors
 //
