@@ -22,11 +22,11 @@ var titleRoles = map[string]string{
 	"prime minister": RoleHeadOfGovernment, "premier": RoleHeadOfGovernment,
 	"pm": RoleHeadOfGovernment, "chancellor": RoleHeadOfGovernment,
 	"federal chancellor": RoleHeadOfGovernment, "head of government": RoleHeadOfGovernment,
-	"taoiseach": RoleHeadOfGovernment,
-	"commission president": RoleHeadOfGovernment,
-	"european commission president": RoleHeadOfGovernment,
+	"taoiseach":                            RoleHeadOfGovernment,
+	"commission president":                 RoleHeadOfGovernment,
+	"european commission president":        RoleHeadOfGovernment,
 	"president of the european commission": RoleHeadOfGovernment,
-	"eu commission president": RoleHeadOfGovernment,
+	"eu commission president":              RoleHeadOfGovernment,
 
 	// Supreme and party leaders.
 	"supreme leader": RoleSupremeLeader, "paramount leader": RoleSupremeLeader,
@@ -42,7 +42,7 @@ var titleRoles = map[string]string{
 	"treasury minister": RoleFinanceMinister, "economy minister": RoleFinanceMinister,
 	"economy and finance minister": RoleFinanceMinister, "finance chief": RoleFinanceMinister,
 	"minister of economy and finance": RoleFinanceMinister,
-	"minister of the economy": RoleFinanceMinister, "minister of economy": RoleFinanceMinister,
+	"minister of the economy":         RoleFinanceMinister, "minister of economy": RoleFinanceMinister,
 
 	// Central banks.
 	"central bank governor": RoleCentralBank, "central bank chief": RoleCentralBank,
@@ -57,8 +57,8 @@ var titleRoles = map[string]string{
 	"boj governor": RoleCentralBank, "bank of japan governor": RoleCentralBank,
 	"bank of canada governor": RoleCentralBank, "bank of france governor": RoleCentralBank,
 	"bank of italy governor": RoleCentralBank,
-	"ecb president": RoleCentralBank, "ecb chief": RoleCentralBank,
-	"european central bank president": RoleCentralBank,
+	"ecb president":          RoleCentralBank, "ecb chief": RoleCentralBank,
+	"european central bank president":        RoleCentralBank,
 	"president of the european central bank": RoleCentralBank,
 
 	// Secretaries general.
@@ -125,8 +125,8 @@ var countryTitleRoles = map[string]map[string]string{
 	"Iran": {"leader": RoleSupremeLeader},
 	// "Secretary" alone means the Treasury Secretary only in an economic
 	// context; not mapped. The ECB is the Euro area's only office.
-	"Euro area": {"president": RoleCentralBank},
-	"NATO":      {"chief": RoleSecretaryGeneral, "head": RoleSecretaryGeneral},
+	"Euro area":      {"president": RoleCentralBank},
+	"NATO":           {"chief": RoleSecretaryGeneral, "head": RoleSecretaryGeneral},
 	"United Nations": {"chief": RoleSecretaryGeneral, "head": RoleSecretaryGeneral},
 }
 
