@@ -52,15 +52,12 @@ func (w *weights) forward(ws *workspace, ids []int32, out []float32) {
 	// Input: the graph scatters the embeddings and then adds
 	// (embedding + timing signal) on top, so each embedding counts twice.
 	x := ws.x[:rows*embDim]
-	half := embDim / 2
 	for t, id := range ids {
 		e := w.emb[int(id)*embDim : int(id)*embDim+embDim]
+		ts := w.timing[t*embDim : t*embDim+embDim]
 		xr := x[t*embDim : t*embDim+embDim]
-		pos := float32(t)
-		for i, inv := range w.invTime {
-			a := float64(pos * inv)
-			xr[i] = e[i] + (e[i] + float32(math.Sin(a)))
-			xr[half+i] = e[half+i] + (e[half+i] + float32(math.Cos(a)))
+		for i := range xr {
+			xr[i] = e[i] + (e[i] + ts[i])
 		}
 	}
 	clear(x[n*embDim:])
@@ -210,6 +207,23 @@ func (w *weights) feedForward(ws *workspace, L *layer, n int, y []float32) {
 	}
 }
 
+// timingSignal returns the graph's position signal for positions
+// 0..maxTokens-1, row by row: sin(t·inv[i]) then cos(t·inv[i]), the
+// product taken in float32 as in the graph.
+func timingSignal(invTime []float32) []float32 {
+	half := len(invTime)
+	ts := make([]float32, maxTokens*2*half)
+	for t := 0; t < maxTokens; t++ {
+		row := ts[t*2*half : (t+1)*2*half]
+		for i, inv := range invTime {
+			a := float64(float32(t) * inv)
+			row[i] = float32(math.Sin(a))
+			row[half+i] = float32(math.Cos(a))
+		}
+	}
+	return ts
+}
+
 // softmax replaces s by exp(s - max) / sum.
 func softmax(s []float32) {
 	m := s[0]
@@ -218,11 +232,29 @@ func softmax(s []float32) {
 	}
 	var sum float32
 	for i, v := range s {
-		e := float32(math.Exp(float64(v - m)))
+		e := expNeg(v - m)
 		s[i] = e
 		sum += e
 	}
+	inv := 1 / sum
 	for i := range s {
-		s[i] /= sum
+		s[i] *= inv
 	}
+}
+
+// expNeg returns e^x for x ≤ 0 in float32, within about one ulp; it is
+// several times faster than math.Exp, which matters because softmax calls
+// it n² times per head. Results below the smallest normal float32 are 0.
+// The method is Cephes' expf: x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in
+// two for exactness), e^r by a degree-6 polynomial, then scaling by 2^k.
+func expNeg(x float32) float32 {
+	if x < -87.33654 { // e^x < 2^-126
+		return 0
+	}
+	k := float32(math.Floor(float64(x*1.44269504088896341 + 0.5)))
+	r := x - k*0.693359375 - k*-2.12194440e-4
+	z := r * r
+	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+	e := p*z + r + 1
+	return e * math.Float32frombits(uint32(int32(k)+127)<<23)
 }

@@ -75,14 +75,14 @@ type layer struct {
 
 // weights is everything forward needs, immutable after loading.
 type weights struct {
-	emb     []float32 // vocab × 256
-	vocab   int
-	invTime []float32 // 128 inverse timescales
-	eps     float32   // layer-norm epsilon
-	l2Eps   float32
-	layers  [2]layer
-	tanhW   *gemm.Panels
-	tanhB   []float32
+	emb    []float32 // vocab × 256
+	vocab  int
+	timing []float32 // maxTokens × 256 position signal, from the graph's 128 inverse timescales
+	eps    float32   // layer-norm epsilon
+	l2Eps  float32
+	layers [2]layer
+	tanhW  *gemm.Panels
+	tanhB  []float32
 }
 
 // manifest is the part of model.json that describes the weight files.
@@ -225,7 +225,7 @@ func loadWeights(dir string) (*weights, error) {
 		w.vocab = emb.shape[0]
 	}
 	w.emb = get(nameEmbeddings, w.vocab, embDim)
-	w.invTime = get(nameTiming, 1, embDim/2)
+	invTime := get(nameTiming, 1, embDim/2)
 	w.eps = scalar(nameEpsilon)
 	w.l2Eps = scalar(nameL2Eps)
 	if got := getInt(nameMaxLen); firstErr == nil && got != maxTokens {
@@ -265,6 +265,7 @@ func loadWeights(dir string) (*weights, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
+	w.timing = timingSignal(invTime)
 	return w, nil
 }
 

@@ -102,11 +102,19 @@ func Mul(m int, a []float32, lda int, p *Panels, c []float32, ldc int) {
 	}
 	for k0 := 0; k0 < k; k0 += kc {
 		kn := min(kc, k-k0)
-		for j0 := 0; j0 < n; j0 += NR {
+		for j0 := 0; j0 < n; {
 			panel := p.data[j0*k+k0*NR:]
+			if j0+NR < n && kernel2(kn, a[k0:], lda, panel, k*NR, c[j0:], ldc, k0 > 0) {
+				for i := MR; i < mr; i += MR {
+					kernel2(kn, a[i*lda+k0:], lda, panel, k*NR, c[i*ldc+j0:], ldc, k0 > 0)
+				}
+				j0 += 2 * NR
+				continue
+			}
 			for i := 0; i < mr; i += MR {
 				kernel(kn, a[i*lda+k0:], lda, panel, c[i*ldc+j0:], ldc, k0 > 0)
 			}
+			j0 += NR
 		}
 	}
 }

@@ -96,3 +96,105 @@ write:
 	VMOVUPS Y11, 32(R11)(R10*2)
 	VZEROUPPER
 	RET
+
+// func kernel6x32(k int, a *float32, lda int, b *float32, bstride int, c *float32, ldc int, accumulate bool)
+//
+// The AVX-512 kernel: C[0:6, 0:32] = A[0:6, 0:k] × [B0 B1] (+ C), where B0
+// is the packed k×16 panel at b and B1 the next one, bstride floats later.
+// Z0..Z11 hold the accumulators (row r in Z(2r), Z(2r+1)), Z12/Z13 a row of
+// each panel, Z14 the broadcast element of A.
+TEXT ·kernel6x32(SB), NOSPLIT, $0-57
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), BX
+	MOVQ bstride+32(FP), R12
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R9*1), DI
+	SHLQ $2, R12
+	LEAQ (BX)(R12*1), R13      // second panel
+	SHLQ $2, R10
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	TESTQ CX, CX
+	JLE   store32
+
+loop32:
+	VMOVUPS      (BX), Z12
+	VMOVUPS      (R13), Z13
+	VBROADCASTSS (SI), Z14
+	VFMADD231PS  Z12, Z14, Z0
+	VFMADD231PS  Z13, Z14, Z1
+	VBROADCASTSS (SI)(R8*1), Z14
+	VFMADD231PS  Z12, Z14, Z2
+	VFMADD231PS  Z13, Z14, Z3
+	VBROADCASTSS (SI)(R8*2), Z14
+	VFMADD231PS  Z12, Z14, Z4
+	VFMADD231PS  Z13, Z14, Z5
+	VBROADCASTSS (DI), Z14
+	VFMADD231PS  Z12, Z14, Z6
+	VFMADD231PS  Z13, Z14, Z7
+	VBROADCASTSS (DI)(R8*1), Z14
+	VFMADD231PS  Z12, Z14, Z8
+	VFMADD231PS  Z13, Z14, Z9
+	VBROADCASTSS (DI)(R8*2), Z14
+	VFMADD231PS  Z12, Z14, Z10
+	VFMADD231PS  Z13, Z14, Z11
+	ADDQ         $64, BX
+	ADDQ         $64, R13
+	ADDQ         $4, SI
+	ADDQ         $4, DI
+	DECQ         CX
+	JNZ          loop32
+
+store32:
+	LEAQ (R10)(R10*2), R11
+	LEAQ (DX)(R11*1), R11
+	MOVBLZX accumulate+56(FP), AX
+	TESTQ AX, AX
+	JZ    write32
+
+	VADDPS (DX), Z0, Z0
+	VADDPS 64(DX), Z1, Z1
+	VADDPS (DX)(R10*1), Z2, Z2
+	VADDPS 64(DX)(R10*1), Z3, Z3
+	VADDPS (DX)(R10*2), Z4, Z4
+	VADDPS 64(DX)(R10*2), Z5, Z5
+	VADDPS (R11), Z6, Z6
+	VADDPS 64(R11), Z7, Z7
+	VADDPS (R11)(R10*1), Z8, Z8
+	VADDPS 64(R11)(R10*1), Z9, Z9
+	VADDPS (R11)(R10*2), Z10, Z10
+	VADDPS 64(R11)(R10*2), Z11, Z11
+
+write32:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, (DX)(R10*1)
+	VMOVUPS Z3, 64(DX)(R10*1)
+	VMOVUPS Z4, (DX)(R10*2)
+	VMOVUPS Z5, 64(DX)(R10*2)
+	VMOVUPS Z6, (R11)
+	VMOVUPS Z7, 64(R11)
+	VMOVUPS Z8, (R11)(R10*1)
+	VMOVUPS Z9, 64(R11)(R10*1)
+	VMOVUPS Z10, (R11)(R10*2)
+	VMOVUPS Z11, 64(R11)(R10*2)
+	VZEROUPPER
+	RET

@@ -1,0 +1,89 @@
+package embed
+
+import (
+	"context"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime returns the CPU time this process has used, so that throughput
+// can be reported per CPU-second as well: the wall clock is unreliable on a
+// machine shared with other work.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// passages100 cuts the golden long article (Wikinews) into passages of 100
+// words, the size the chunker aims at.
+func passages100(tb testing.TB) []string {
+	g := readGolden(tb)
+	var words []string
+	for _, c := range g.Cases {
+		if c.Name == "long_article" {
+			words = strings.Fields(c.Text)
+		}
+	}
+	var ps []string
+	for i := 0; i+100 <= len(words); i += 100 {
+		ps = append(ps, strings.Join(words[i:i+100], " "))
+	}
+	if len(ps) < 4 {
+		tb.Fatalf("only %d passages of 100 words in the golden long article", len(ps))
+	}
+	return ps
+}
+
+// BenchmarkEmbedPassage100Words embeds batches of 100-word passages (about
+// 150 tokens each, so two windows) on all GOMAXPROCS cores.
+func BenchmarkEmbedPassage100Words(b *testing.B) {
+	m := mustModel(b)
+	ps := passages100(b)
+	ctx := context.Background()
+	tokens := 0
+	for _, p := range ps {
+		tokens += len(m.Tokenize(p))
+	}
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if _, err := m.Embed(ctx, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(len(ps)*b.N)/b.Elapsed().Seconds(), "passages/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(len(ps)*b.N)/cpu.Seconds(), "passages/cpu-s")
+	}
+	b.ReportMetric(float64(tokens)/float64(len(ps)), "tokens/passage")
+}
+
+// BenchmarkEmbedQuery embeds one short query: the latency a search adds.
+func BenchmarkEmbedQuery(b *testing.B) {
+	m := mustModel(b)
+	ctx := context.Background()
+	q := []string{"earthquake damage in Japan"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Embed(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTokenize tokenises one 100-word passage.
+func BenchmarkTokenize(b *testing.B) {
+	m := mustModel(b)
+	p := passages100(b)[0]
+	b.ReportAllocs()
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		m.Tokenize(p)
+	}
+}
