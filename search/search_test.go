@@ -103,7 +103,7 @@ func TestQuerySyntax(t *testing.T) {
 		{"NOT trump AND NOT xi AND NOT putin AND (oil OR brexit)", []string{"a5", "a6", "a7"}},
 		{"-oil -economy -trump -xi -brexit -prime", []string{"a8", "a9"}},
 		{"the AND putin", []string{"a1"}}, // stop word drops out
-		{"Putin-Xi", []string{"a1"}}, // hyphenated words need all their parts
+		{"Putin-Xi", []string{"a1"}},      // hyphenated words need all their parts
 		{"Power-of-Siberia", []string{"a1"}},
 	}
 	for _, tc := range tests {

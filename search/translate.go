@@ -110,7 +110,7 @@ func (e *Engine) boolean(b *uq.Bool) (query.Query, error) {
 		case len(must) == 0 && len(should) == 1:
 			return should[0], nil
 		case len(must) == 0:
-			return bleve.NewDisjunctionQuery(should...), nil
+			return disjoin(should), nil
 		}
 	}
 	bq := bleve.NewBooleanQuery()
@@ -120,11 +120,9 @@ func (e *Engine) boolean(b *uq.Bool) (query.Query, error) {
 	if len(should) > 0 {
 		if len(must) > 0 {
 			// Should clauses only rank when something is required.
-			d := bleve.NewDisjunctionQuery(should...)
-			d.SetMin(0)
-			bq.AddShould(d)
+			bq.AddShould(disjoin(should))
 		} else {
-			bq.AddMust(bleve.NewDisjunctionQuery(should...))
+			bq.AddMust(disjoin(should))
 		}
 	}
 	if len(must) == 0 && len(should) == 0 {

@@ -206,4 +206,4 @@ func unescape(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
 
-func (e *env) extraCmds() []*cobra.Command { return nil }
+func (e *env) extraCmds() []*cobra.Command { return []*cobra.Command{e.evalCmd()} }

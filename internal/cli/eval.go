@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/internal/eval"
+	"github.com/newsdex/newsdex/search"
+)
+
+func (e *env) evalCmd() *cobra.Command {
+	var corpus string
+	var jsonOut bool
+	var modes []string
+	c := &cobra.Command{
+		Use:   "eval time [--corpus DIR] [--mode lexical,semantic,hybrid]",
+		Short: "Measure ranking quality (nDCG@10, MAP) on the TIME-1963 test collection",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] != "time" {
+				return fail("eval: unknown collection %q, want time", args[0])
+			}
+			col, err := eval.LoadTIME(corpus)
+			if err != nil {
+				return fmt.Errorf("%w (is ../shared/corpora present?)", err)
+			}
+			tmp, err := os.MkdirTemp("", "newsdex-eval-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			ix, err := index.Open(filepath.Join(tmp, "index"))
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			e.quiet = true
+			if _, err := e.indexSources(cmd.Context(), ix, 500, func(ctx context.Context, emit func(newsdex.Article) error, _ func(*ingest.RecordError)) error {
+				for _, a := range col.Docs {
+					if err := emit(a); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			eng, err := search.New(ix)
+			if err != nil {
+				return err
+			}
+			out := map[string]eval.Scores{}
+			for _, mode := range modes {
+				s, err := eval.Run(cmd.Context(), col, ranker(eng, mode, col))
+				if err != nil {
+					return err
+				}
+				out[mode] = s
+				if !jsonOut {
+					fmt.Fprintf(e.stdout, "newsdex %-8s TIME-1963: %s\n", mode, s)
+				}
+			}
+			if jsonOut {
+				return json.NewEncoder(e.stdout).Encode(out)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&corpus, "corpus", filepath.Join("..", "shared", "corpora", "time-magazine-1963"), "TIME-1963 folder")
+	c.Flags().StringSliceVar(&modes, "mode", []string{search.ModeLexical}, "modes to measure: lexical, semantic, hybrid")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	return c
+}
+
+// ranker pages through results with the cursor to get the top k ids.
+func ranker(eng *search.Engine, mode string, col *eval.Collection) eval.Ranker {
+	return func(ctx context.Context, text string, k int) ([]string, error) {
+		req := search.Request{Query: eval.PlainQuery(text, col.Stop), Size: search.MaxSize, Snippets: -1, Facets: []string{}, Mode: mode}
+		var ids []string
+		for len(ids) < k {
+			res, err := eng.Search(ctx, req)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range res.Hits {
+				ids = append(ids, h.ID)
+			}
+			if res.NextCursor == "" {
+				break
+			}
+			req.Cursor = res.NextCursor
+		}
+		return ids, nil
+	}
+}
