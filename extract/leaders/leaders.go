@@ -143,10 +143,12 @@ type Dataset struct {
 	byPerson map[string][]int
 	// names maps a folded name or alias to the canonical persons it names.
 	names map[string][]string
-	// countries maps a lower-cased country name to its canonical spelling.
-	countries map[string]string
-	people    []string
-	leader    map[string][]leaderRule
+	// countries maps a country name, canonical or lower-cased, to its
+	// canonical spelling.
+	countries   map[string]string
+	countryList []string
+	people      []string
+	leader      map[string][]leaderRule
 }
 
 // Load parses the embedded leaders.tsv and leader_office.tsv.
@@ -292,6 +294,10 @@ func build(ts []Term) *Dataset {
 		k := key{t.Country, t.Role}
 		d.byKey[k] = append(d.byKey[k], i)
 		d.byPerson[t.Person] = append(d.byPerson[t.Person], i)
+		if _, ok := d.countries[t.Country]; !ok {
+			d.countryList = append(d.countryList, t.Country)
+		}
+		d.countries[t.Country] = t.Country
 		d.countries[strings.ToLower(t.Country)] = t.Country
 		for _, a := range t.Aliases {
 			if !slices.Contains(aliases[t.Person], a) {
@@ -319,6 +325,7 @@ func build(ts []Term) *Dataset {
 		}
 	}
 	sort.Strings(d.people)
+	sort.Strings(d.countryList)
 	for _, ps := range d.names {
 		sort.Strings(ps)
 	}
@@ -335,6 +342,10 @@ func dayOf(at time.Time) time.Time {
 // canonicalCountry returns the spelling of country used in the data,
 // matching case-insensitively.
 func (d *Dataset) canonicalCountry(country string) string {
+	// Fast path without allocation: callers mostly pass the canonical spelling.
+	if c, ok := d.countries[country]; ok {
+		return c
+	}
 	if c, ok := d.countries[strings.ToLower(strings.TrimSpace(country))]; ok {
 		return c
 	}
@@ -431,11 +442,4 @@ func (d *Dataset) LookupAt(name string, at time.Time) []string {
 func (d *Dataset) People() []string { return slices.Clone(d.people) }
 
 // Countries returns the country names used in the data, sorted.
-func (d *Dataset) Countries() []string {
-	out := make([]string, 0, len(d.countries))
-	for _, c := range d.countries {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out
-}
+func (d *Dataset) Countries() []string { return slices.Clone(d.countryList) }
