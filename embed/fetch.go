@@ -91,8 +91,9 @@ func install(tgz []byte, dir string) error {
 	if err := os.WriteFile(filepath.Join(stage, markerFile), []byte(modelSHA256+"\n"), 0o644); err != nil {
 		return fmt.Errorf("embed: install model: %w", err)
 	}
-	// rename(2) replaces an empty directory but not a full one; an empty
-	// dir may have been made by hand, a full one is not ours to delete.
+	// An empty dir (made by hand, say) is replaced: os.Remove deletes only
+	// empty directories. A full one is not ours to delete.
+	os.Remove(dir)
 	if err := os.Rename(stage, dir); err != nil {
 		if complete(dir) { // another process won the race
 			return nil
