@@ -1,0 +1,463 @@
+package extract
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/newsdex/newsdex/extract/leaders"
+)
+
+//go:embed data/*.tsv data/*.txt
+var dataFS embed.FS
+
+// Word classes of single tokens (wordClass bits).
+const (
+	wGiven        uint32 = 1 << iota // common given name
+	wCommon                          // mostly written in lower case
+	wNonPerson                       // never part of a person's name
+	wTitle                           // title or office word stripped before a name
+	wHonorific                       // Mr., Mrs., Dr., Sen.: a name follows
+	wSpeech                          // verb of speech: "said", "told"
+	wParticle                        // de, van, bin, al: lower-case name particle
+	wSurnameFirst                    // family name written first: "Wang", "Kim"
+	wLocative                        // preposition before a place: "in", "from"
+	wFunction                        // a, the, of...: ignored in title case
+	wStarter                         // sentence starter that is no name: "Will", "But"
+	wCue                             // reporting cue for outlets: "reported", "according"
+	wNegPre                          // before a title, disables a role: former, vice, deputy
+	wSuffix                          // Jr., Sr., III: ends a name
+)
+
+// cand is one person an alias may name, valid in articles dated from..to
+// (years; 0 means open).
+type cand struct {
+	person   int32
+	from, to int16
+}
+
+// entry is the gazetteer record of a lower-cased token sequence.
+type entry struct {
+	prefix bool // a longer phrase starts with this sequence
+	n      uint8
+	// capMask and upMask say which tokens must be capitalised (or in
+	// capitals) for the phrase to match; bit k is token k.
+	capMask, upMask uint16
+	shaped          bool // capMask and upMask hold the first variant's shape
+	persons         []cand
+	place           int32 // index+1 into places
+	outlet          int32 // index+1 into outlets
+	outletAmb       bool  // the outlet alias needs a reporting cue
+	demonym         int32 // index+1 of the country place
+	stop            bool  // a phrase that is no entity
+	role            string
+	titleLen        uint8 // >0 when the phrase is an office title
+}
+
+// place is a gazetteer place.
+type place struct {
+	name, typ, country string
+	weak               bool // also a common word or given name: needs a cue
+}
+
+// person is a known person.
+type person struct {
+	name    string
+	leader  bool
+	first   uint64 // hash of the first name token
+	last    uint64 // hash of the last name token
+	nTokens int
+}
+
+// data is everything loaded from the embedded files.
+type data struct {
+	gaz         map[uint64]*entry
+	words       map[uint64]uint32
+	people      []person
+	byName      map[string]int32    // canonical name → index
+	byFirstLast map[[2]uint64]int32 // (first, last) token hashes → known person
+	places      []place
+	placeIdx    map[string]int32
+	outlets     []string
+	outletIdx   map[string]int32
+	lead        *leaders.Dataset
+	tk          tokenizer
+}
+
+// shape records the capitalisation a variant needs; with several variants
+// of one key ("TASS", "Tass") the least demanding wins.
+func (e *entry) shape(capMask, upMask uint16) {
+	if !e.shaped {
+		e.capMask, e.upMask, e.shaped = capMask, upMask, true
+		return
+	}
+	e.capMask &= capMask
+	e.upMask &= upMask
+}
+
+func (d *data) entry(key uint64) *entry {
+	e := d.gaz[key]
+	if e == nil {
+		e = &entry{}
+		d.gaz[key] = e
+	}
+	return e
+}
+
+// phrase tokenizes s and returns the hash key of the whole phrase, its
+// token count and capitalisation masks; it registers the prefixes.
+func (d *data) phrase(s string) (key uint64, n int, capMask, upMask uint16, ok bool) {
+	toks := d.tk.tokenize(s)
+	if len(toks) == 0 || len(toks) > 12 {
+		return 0, 0, 0, 0, false
+	}
+	var acc uint64
+	for i, t := range toks {
+		if i > 0 {
+			d.entry(acc).prefix = true
+		}
+		acc = seqHash(acc, t.h)
+		if t.f&fCap != 0 && i < 16 {
+			capMask |= 1 << i
+		}
+		// "AP", "U.S." must be written in capitals; initials need not.
+		if t.f&fNoLower != 0 && t.f&fInitial == 0 && t.e-t.s >= 2 && i < 16 {
+			upMask |= 1 << i
+		}
+	}
+	return acc, len(toks), capMask, upMask, true
+}
+
+// lines yields the non-comment, non-empty lines of an embedded file.
+func lines(name string, fn func(lineNo int, fields []string) error) error {
+	f, err := dataFS.Open("data/" + name)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", name, err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		l := strings.TrimRight(sc.Text(), "\r")
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if err := fn(n, strings.Split(l, "\t")); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	return nil
+}
+
+func splitAliases(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, a := range strings.Split(s, "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// loadData reads every embedded file and the leaders dataset.
+func loadData() (*data, error) {
+	d := &data{
+		gaz:         make(map[uint64]*entry, 1<<15),
+		words:       make(map[uint64]uint32, 1<<16),
+		byName:      make(map[string]int32),
+		byFirstLast: make(map[[2]uint64]int32),
+		placeIdx:    make(map[string]int32),
+		outletIdx:   make(map[string]int32),
+	}
+	lead, err := leaders.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load leaders: %w", err)
+	}
+	d.lead = lead
+	d.addWordLists()
+	for _, f := range []struct {
+		name string
+		fn   func(int, []string) error
+	}{
+		{"given.txt", d.wordLine(wGiven)},
+		{"surnames-first.txt", d.wordLine(wSurnameFirst)},
+		{"common.txt", d.wordLine(wCommon)},
+		{"nonperson.txt", d.wordLine(wNonPerson)},
+		{"places.tsv", d.placeLine},
+		{"outlets.tsv", d.outletLine},
+		{"stopphrases.txt", d.stopLine},
+	} {
+		if err := lines(f.name, f.fn); err != nil {
+			return nil, err
+		}
+	}
+	d.addLeaders()
+	if err := lines("people.tsv", d.personLine); err != nil {
+		return nil, err
+	}
+	d.addTitles()
+	d.markWeakPlaces()
+	return d, nil
+}
+
+func (d *data) wordLine(class uint32) func(int, []string) error {
+	return func(_ int, f []string) error {
+		w := strings.TrimSpace(f[0])
+		if w == "" {
+			return nil
+		}
+		h := hashWord(w)
+		if class == wCommon {
+			// A given name that is mostly lower case ("will", "mark")
+			// stays a given name only if the list says so.
+			if d.words[h]&wGiven != 0 {
+				return nil
+			}
+		}
+		d.words[h] |= class
+		return nil
+	}
+}
+
+func (d *data) placeLine(_ int, f []string) error {
+	if len(f) < 3 {
+		return fmt.Errorf("want canonical, type, country[, aliases[, demonyms]], got %d fields", len(f))
+	}
+	p := place{name: f[0], typ: f[1], country: f[2]}
+	if _, dup := d.placeIdx[p.name]; dup {
+		return nil
+	}
+	d.places = append(d.places, p)
+	idx := int32(len(d.places))
+	d.placeIdx[p.name] = idx - 1
+	var aliases []string
+	skip := map[string]bool{}
+	if len(f) > 3 {
+		for _, a := range splitAliases(f[3]) {
+			if strings.HasPrefix(a, "-") {
+				skip[a[1:]] = true
+				continue
+			}
+			aliases = append(aliases, a)
+		}
+	}
+	if !skip[p.name] {
+		aliases = append(aliases, p.name)
+	}
+	for _, a := range aliases {
+		key, n, cm, um, ok := d.phrase(a)
+		if !ok {
+			continue
+		}
+		e := d.entry(key)
+		if e.place != 0 {
+			continue // first listed wins: countries, regions, cities
+		}
+		e.place, e.n = idx, uint8(n)
+		e.shape(cm, um)
+	}
+	if len(f) > 4 {
+		for _, dem := range splitAliases(f[4]) {
+			key, n, cm, um, ok := d.phrase(dem)
+			if !ok {
+				continue
+			}
+			e := d.entry(key)
+			if e.demonym == 0 {
+				e.demonym, e.n = idx, uint8(n)
+				e.shape(cm, um)
+			}
+		}
+	}
+	return nil
+}
+
+func (d *data) outletLine(_ int, f []string) error {
+	name := f[0]
+	idx, ok := d.outletIdx[name]
+	if !ok {
+		d.outlets = append(d.outlets, name)
+		idx = int32(len(d.outlets) - 1)
+		d.outletIdx[name] = idx
+	}
+	aliases := []string{name}
+	if len(f) > 1 {
+		aliases = append(aliases, splitAliases(f[1])...)
+	}
+	for _, a := range aliases {
+		amb := strings.HasPrefix(a, "?")
+		a = strings.TrimPrefix(a, "?")
+		key, n, cm, um, ok := d.phrase(a)
+		if !ok {
+			continue
+		}
+		e := d.entry(key)
+		if e.outlet != 0 {
+			continue
+		}
+		e.outlet, e.outletAmb, e.n = idx+1, amb, uint8(n)
+		e.shape(cm, um)
+	}
+	return nil
+}
+
+func (d *data) stopLine(_ int, f []string) error {
+	key, n, cm, um, ok := d.phrase(f[0])
+	if !ok {
+		return nil
+	}
+	e := d.entry(key)
+	e.stop, e.n = true, uint8(n)
+	e.shape(cm, um)
+	return nil
+}
+
+// addPerson registers a canonical person and returns its index.
+func (d *data) addPerson(name string, leader bool) int32 {
+	if i, ok := d.byName[name]; ok {
+		if leader {
+			d.people[i].leader = true
+		}
+		return i
+	}
+	toks := d.tk.tokenize(name)
+	p := person{name: name, leader: leader, nTokens: len(toks)}
+	if len(toks) > 0 {
+		p.first = toks[0].h
+		p.last = toks[len(toks)-1].h
+		// "Joseph R. Biden Jr.": the surname is before the suffix.
+		for k := len(toks) - 1; k > 0; k-- {
+			if toks[k].f&fPunct == 0 && d.words[toks[k].h]&wSuffix == 0 {
+				p.last = toks[k].h
+				break
+			}
+		}
+	}
+	d.people = append(d.people, p)
+	i := int32(len(d.people) - 1)
+	d.byName[name] = i
+	if len(toks) >= 2 {
+		k := [2]uint64{p.first, p.last}
+		if _, dup := d.byFirstLast[k]; !dup {
+			d.byFirstLast[k] = i
+		}
+	}
+	return i
+}
+
+// addAlias makes alias name person i in articles dated from..to.
+func (d *data) addAlias(alias string, i int32, from, to int16) {
+	key, n, cm, um, ok := d.phrase(alias)
+	if !ok {
+		return
+	}
+	e := d.entry(key)
+	for _, c := range e.persons {
+		if c.person == i {
+			return
+		}
+	}
+	if e.n == 0 || len(e.persons) == 0 {
+		e.n = uint8(n)
+	}
+	e.shape(cm, um)
+	e.persons = append(e.persons, cand{person: i, from: from, to: to})
+}
+
+// addLeaders registers every person of the leaders dataset with the
+// aliases it lists. A one-word alias ("Bush") names the person only from
+// three years before the first term to five years after the last.
+func (d *data) addLeaders() {
+	for _, name := range d.lead.People() {
+		terms := d.lead.Terms(name)
+		i := d.addPerson(name, true)
+		if len(terms) == 0 {
+			continue
+		}
+		from := int16(terms[0].Start.Year() - 3)
+		to := int16(0)
+		last := terms[len(terms)-1]
+		if !last.End.IsZero() {
+			to = int16(last.End.Year() + 5)
+		}
+		for _, t := range terms {
+			if !t.End.IsZero() && int16(t.End.Year()+5) > to && to != 0 {
+				to = int16(t.End.Year() + 5)
+			}
+			if t.End.IsZero() {
+				to = 0
+			}
+		}
+		d.addAlias(name, i, 0, 0)
+		for _, a := range terms[0].Aliases {
+			if strings.ContainsAny(a, " -") {
+				d.addAlias(a, i, 0, 0)
+			} else {
+				d.addAlias(a, i, from, to)
+			}
+		}
+	}
+}
+
+// personLine reads people.tsv. A person already in the leaders dataset
+// under another spelling (same folded name) keeps the leaders spelling.
+func (d *data) personLine(_ int, f []string) error {
+	name := f[0]
+	var aliases []string
+	if len(f) > 1 {
+		aliases = splitAliases(f[1])
+	}
+	if ps := d.lead.Lookup(name); len(ps) == 1 && leaders.Fold(ps[0]) == leaders.Fold(name) {
+		name = ps[0]
+	}
+	i := d.addPerson(name, false)
+	d.addAlias(name, i, 0, 0)
+	for _, a := range aliases {
+		from, to := int16(0), int16(0)
+		if at := strings.IndexByte(a, '@'); at >= 0 {
+			span := a[at+1:]
+			a = a[:at]
+			lo, hi, ok := strings.Cut(span, "-")
+			if !ok {
+				return fmt.Errorf("alias window %q: want FROM-TO", span)
+			}
+			y1, err1 := strconv.Atoi(lo)
+			y2, err2 := strconv.Atoi(hi)
+			if err1 != nil || err2 != nil {
+				return fmt.Errorf("alias window %q: want years", span)
+			}
+			from, to = int16(y1), int16(y2)
+		}
+		d.addAlias(a, i, from, to)
+	}
+	return nil
+}
+
+// markWeakPlaces flags one-word places that are also given names, common
+// words or person aliases: they need a locative cue.
+func (d *data) markWeakPlaces() {
+	for i := range d.places {
+		p := &d.places[i]
+		toks := d.tk.tokenize(p.name)
+		if len(toks) != 1 || p.typ == "country" {
+			continue
+		}
+		w := d.words[toks[0].h]
+		if w&(wGiven|wCommon|wNonPerson) != 0 {
+			p.weak = true
+		}
+		if e := d.gaz[toks[0].h]; e != nil && len(e.persons) > 0 {
+			p.weak = true
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package extract
+
+import "strings"
+
+var (
+	hContributed = hashWord("contributed")
+	hCopyright   = hashWord("copyright")
+	hABC         = hashWord("abc")
+)
+
+// outletOf returns the canonical outlet named in a publisher string such as
+// "CNN (Web News)" or "New York Times - News", or "".
+func (d *data) outletOf(publisher string) string {
+	if publisher == "" {
+		return ""
+	}
+	var tk tokenizer
+	toks := tk.tokenize(publisher)
+	for i := range toks {
+		if _, e := d.longest(toks, i); e != nil && e.outlet != 0 {
+			return d.outlets[e.outlet-1]
+		}
+	}
+	return ""
+}
+
+// findOutlets records the news outlets the article names. Ambiguous
+// aliases ("AP", "The Times") need a reporting cue nearby, and the
+// publisher itself counts only when the text cites it.
+func (d *data) findOutlets(s *state, publisher string) {
+	pub := d.outletOf(publisher)
+	toks := s.toks
+	australia := -1
+	for si := range s.spans {
+		sp := &s.spans[si]
+		if sp.e.outlet == 0 {
+			continue
+		}
+		i, j := int(sp.i), int(sp.j)
+		if s.claimed[i] {
+			continue
+		}
+		name := d.outlets[sp.e.outlet-1]
+		cue := d.outletCue(s, i, j)
+		if sp.e.outletAmb && !cue {
+			continue
+		}
+		// "(AP)" or "(Reuters)" after a dateline is a credit, not a citation.
+		if s.isPunct(i-1, '(') && s.isPunct(j, ')') && i < 20 {
+			continue
+		}
+		if name == pub && (!cue || d.creditLine(s, i)) {
+			continue
+		}
+		if j-i == 1 && toks[i].h == hABC {
+			if australia < 0 {
+				australia = 0
+				for k := range s.spans {
+					e := s.spans[k].e
+					if e.place != 0 && d.places[e.place-1].name == "Australia" || e.demonym != 0 && d.places[e.demonym-1].name == "Australia" {
+						australia = 1
+						break
+					}
+				}
+			}
+			if australia == 1 {
+				name = "Australian Broadcasting Corporation"
+			}
+		}
+		s.outlets = append(s.outlets, mention{key: name, pos: toks[i].s, tok: int32(i)})
+	}
+}
+
+// outletCue reports a reporting cue within six words of [i, j) in the same
+// sentence, or "the AP".
+func (d *data) outletCue(s *state, i, j int) bool {
+	toks := s.toks
+	if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && toks[p].h == hThe && toks[i].f&fUpper != 0 {
+		return true
+	}
+	for k, n := i-1, 0; k >= 0 && n < 6; k-- {
+		t := toks[k]
+		if t.f&fSentEnd != 0 {
+			break
+		}
+		if t.f&fWord != 0 {
+			n++
+			if d.words[t.h]&wCue != 0 {
+				return true
+			}
+		}
+	}
+	for k, n := j, 0; k < len(toks) && n < 6; k++ {
+		t := toks[k]
+		if t.f&fSentEnd != 0 {
+			break
+		}
+		if t.f&fWord != 0 {
+			n++
+			if d.words[t.h]&wCue != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// creditLine reports whether token i is in a sentence that credits the
+// outlet ("... contributed to this report", "Copyright 2019 The Associated Press").
+func (d *data) creditLine(s *state, i int) bool {
+	toks := s.toks
+	for k := i; k >= 0 && k > i-12; k-- {
+		if toks[k].f&fSentEnd != 0 {
+			break
+		}
+		if toks[k].h == hCopyright || toks[k].f&fPunct != 0 && toks[k].h == '©' {
+			return true
+		}
+	}
+	for k := i; k < len(toks) && k < i+12; k++ {
+		if toks[k].f&fSentEnd != 0 {
+			break
+		}
+		if toks[k].h == hContributed {
+			return true
+		}
+	}
+	return false
+}
+
+// surnameSpans gives one-word place and outlet spans to a person of the
+// article with that surname ("Bloomberg" after "Michael Bloomberg").
+func (d *data) surnameSpans(s *state) {
+	for si := range s.spans {
+		sp := &s.spans[si]
+		if sp.j-sp.i != 1 || s.claimed[sp.i] || (sp.e.place == 0 && sp.e.outlet == 0) {
+			continue
+		}
+		t := s.toks[sp.i]
+		for k := range s.people {
+			p := &s.people[k]
+			if p.last == t.h && (p.full || p.known != 0) && p.first != t.h {
+				p.count++
+				if t.s < p.pos {
+					p.pos = t.s
+				}
+				s.claimed[sp.i] = true
+				break
+			}
+		}
+	}
+}
+
+var _ = strings.EqualFold

@@ -1,0 +1,587 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/newsdex/newsdex/extract/leaders"
+)
+
+// Token roles inside a candidate name run.
+const (
+	rNone     = iota
+	rKnown    // a span of a known person's alias
+	rGiven    // a given name
+	rName     // a capitalised word that can be part of a name
+	rInitial  // "V." or "W"
+	rParticle // "de", "van", "bin" before a capitalised word
+	rSuffix   // "Jr.", "III"
+)
+
+// validCands filters alias candidates by the article's year. Candidates
+// without a window always pass; with no date only unwindowed ones pass,
+// unless every candidate has a window, then all do.
+func validCands(cs []cand, year int, buf []cand) []cand {
+	buf = buf[:0]
+	for _, c := range cs {
+		if c.from == 0 && c.to == 0 {
+			buf = append(buf, c)
+			continue
+		}
+		if year == 0 {
+			continue
+		}
+		if (c.from == 0 || year >= int(c.from)) && (c.to == 0 || year <= int(c.to)) {
+			buf = append(buf, c)
+		}
+	}
+	if len(buf) == 0 && year == 0 && len(cs) == 1 {
+		buf = append(buf, cs[0])
+	}
+	return buf
+}
+
+// knownSpan reports whether the span at token i names a known person on the
+// article's date.
+func (d *data) knownSpan(s *state, sp *span) bool {
+	if sp == nil || len(sp.e.persons) == 0 {
+		return false
+	}
+	var buf [4]cand
+	return len(validCands(sp.e.persons, s.year, buf[:0])) > 0
+}
+
+// role classifies token i for name runs; pos is its position in the run
+// (0 for the first token).
+func (d *data) role(s *state, i int, pos int) int {
+	t := s.toks[i]
+	if t.f&fWord == 0 || t.f&(fJunk|fDigit) != 0 {
+		return rNone
+	}
+	w := d.words[t.h]
+	if t.f&fLower != 0 {
+		if w&wParticle != 0 && pos > 0 && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 {
+			return rParticle
+		}
+		return rNone
+	}
+	if w&wSuffix != 0 && pos > 0 {
+		return rSuffix
+	}
+	if t.f&fCap == 0 && t.f&fUpper == 0 {
+		return rNone
+	}
+	if t.f&fInitial != 0 {
+		return rInitial
+	}
+	if t.f&fUpper != 0 && t.f&fAllCapsLine == 0 {
+		// Acronyms (UN, NATO, WWII) are not names.
+		return rNone
+	}
+	if w&(wNonPerson|wTitle|wHonorific) != 0 {
+		return rNone
+	}
+	if t.f&fAbbrev != 0 {
+		return rNone
+	}
+	if pos == 0 && t.f&fSentStart != 0 && w&wStarter != 0 {
+		return rNone
+	}
+	if w&wGiven != 0 {
+		return rGiven
+	}
+	if w&(wCommon|wFunction|wStarter) != 0 {
+		return rNone
+	}
+	if len(s.text[t.s:t.e]) == 1 {
+		return rInitial
+	}
+	return rName
+}
+
+// elem is a run element: one token or a known span.
+type elem struct {
+	i, j int32
+	role int
+}
+
+// findPeople walks the tokens, builds runs of name-like tokens and known
+// person spans, and decides which runs are people.
+func (d *data) findPeople(s *state) {
+	toks := s.toks
+	var run [12]elem
+	for i := 0; i < len(toks); {
+		n, next := d.buildRun(s, i, run[:0])
+		if n == nil {
+			i++
+			continue
+		}
+		d.decideRun(s, n)
+		i = next
+	}
+	// One-word capitalised tokens on all-caps lines may be surnames of people
+	// named in the body.
+	for i, t := range toks {
+		if t.f&fAllCapsLine == 0 || t.f&fUpper == 0 || s.claimed[i] || s.inSpan[i] != 0 {
+			continue
+		}
+		if d.words[t.h]&(wCommon|wNonPerson|wFunction) != 0 {
+			continue
+		}
+		s.pend = append(s.pend, pending{tok: int32(i)})
+	}
+}
+
+// buildRun collects the run starting at token i. It returns nil when no
+// name run starts there, and the index after the run.
+func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
+	toks := s.toks
+	k := i
+	for k < len(toks) && len(run) < cap(run) {
+		if sp := s.spanStarting(k); sp != nil {
+			if d.knownSpan(s, sp) {
+				if len(run) > 0 && toks[k].f&fHyph != 0 && run[len(run)-1].role == rKnown {
+					break // "Putin-Xi": two people
+				}
+				run = append(run, elem{int32(k), sp.j, rKnown})
+				k = int(sp.j)
+				continue
+			}
+			// A one-word place or outlet in surname position ("Jim Jordan")
+			// or a place that is also a given name before a surname.
+			if sp.j-sp.i == 1 && sp.e.role == "" && !sp.e.stop && sp.e.demonym == 0 {
+				r := d.role(s, k, len(run))
+				if len(run) > 0 && (run[len(run)-1].role == rGiven || run[len(run)-1].role == rName) && toks[k].f&fHyph == 0 && (r == rName || r == rGiven) {
+					run = append(run, elem{int32(k), int32(k + 1), rName})
+					k++
+					continue
+				}
+				if len(run) == 0 && r == rGiven && k+1 < len(toks) && d.role(s, k+1, 1) == rName && s.spanStarting(k+1) == nil {
+					run = append(run, elem{int32(k), int32(k + 1), rGiven})
+					k++
+					continue
+				}
+			}
+			break
+		}
+		r := d.role(s, k, len(run))
+		if r == rNone {
+			// A common word right after a given name is a surname
+			// ("Tim Cook", "John Tower").
+			if len(run) == 1 && run[0].role == rGiven && toks[k].f&fCap != 0 && toks[k].f&fHyph == 0 &&
+				toks[k].f&fHeadline == 0 && d.words[toks[k].h]&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 {
+				run = append(run, elem{int32(k), int32(k + 1), rName})
+				k++
+			}
+			break
+		}
+		if len(run) == 0 && (r == rParticle || r == rSuffix) {
+			break
+		}
+		run = append(run, elem{int32(k), int32(k + 1), r})
+		k++
+		if r == rSuffix {
+			break
+		}
+		if toks[k-1].f&fPoss != 0 {
+			break // "Xi's plane": the possessive ends the name
+		}
+		// A line break or punctuation ends a run (initials carry their period).
+		if k < len(toks) && toks[k].f&fLineStart != 0 {
+			break
+		}
+	}
+	// Trailing particles are not names.
+	for len(run) > 0 && run[len(run)-1].role == rParticle {
+		run = run[:len(run)-1]
+	}
+	if len(run) == 0 {
+		return nil, i + 1
+	}
+	return run, int(run[len(run)-1].j)
+}
+
+// decideRun turns a run into person mentions.
+func (d *data) decideRun(s *state, run []elem) {
+	// Several known full names in a row are separate people; so are the
+	// unknown tokens beside a multi-token known span.
+	multi := false
+	unknown := 0
+	for _, e := range run {
+		if e.role == rKnown && e.j-e.i >= 2 {
+			multi = true
+		}
+		if e.role != rKnown {
+			unknown++
+		}
+	}
+	if multi || unknown == 0 {
+		start := -1
+		for k, e := range run {
+			if e.role == rKnown && (multi && e.j-e.i >= 2 || unknown == 0) {
+				if start >= 0 {
+					d.decideUnknown(s, run[start:k])
+					start = -1
+				}
+				d.knownMention(s, int(e.i), int(e.j))
+				continue
+			}
+			if start < 0 {
+				start = k
+			}
+		}
+		if start >= 0 {
+			d.decideUnknown(s, run[start:])
+		}
+		return
+	}
+	d.decideUnknown(s, run)
+}
+
+// knownMention records a mention of the known person of the span [i, j).
+func (d *data) knownMention(s *state, i, j int) {
+	sp := s.spanStarting(i)
+	var buf [4]cand
+	cs := validCands(sp.e.persons, s.year, buf[:0])
+	for k := i; k < j; k++ {
+		s.claimed[k] = true
+	}
+	if j-i == 1 {
+		s.pend = append(s.pend, pending{tok: int32(i), cands: append([]cand(nil), cs...)})
+		return
+	}
+	p := cs[0]
+	d.addMention(s, p.person+1, d.people[p.person].name, int(s.toks[i].s), true)
+}
+
+// addMention counts a mention of a person, known (index+1) or not.
+func (d *data) addMention(s *state, known int32, name string, pos int, full bool) {
+	for k := range s.people {
+		p := &s.people[k]
+		if known != 0 && p.known == known || known == 0 && p.name == name {
+			p.count++
+			if int32(pos) < p.pos {
+				p.pos = int32(pos)
+			}
+			p.full = p.full || full
+			return
+		}
+	}
+	pc := pcand{name: name, known: known, count: 1, pos: int32(pos), full: full}
+	if known != 0 {
+		kp := d.people[known-1]
+		pc.first, pc.last = kp.first, kp.last
+	}
+	s.people = append(s.people, pc)
+}
+
+// decideUnknown decides whether a run without a multi-token known alias is
+// a person, and records it.
+func (d *data) decideUnknown(s *state, run []elem) {
+	if len(run) == 0 {
+		return
+	}
+	toks := s.toks
+	a, b := int(run[0].i), int(run[len(run)-1].j)
+	// Core tokens: without the suffix and middle initials.
+	var firstTok, lastTok = -1, -1
+	nCore := 0
+	for k, e := range run {
+		if e.role == rSuffix || e.role == rParticle {
+			continue
+		}
+		if e.role == rInitial && k > 0 {
+			continue
+		}
+		for t := e.i; t < e.j; t++ {
+			if firstTok < 0 {
+				firstTok = int(t)
+			}
+			lastTok = int(t)
+			nCore++
+		}
+	}
+	if firstTok < 0 {
+		return
+	}
+	if nCore == 1 {
+		// One word: a surname resolved later against the article's full names.
+		if sp := s.spanStarting(firstTok); sp != nil && d.knownSpan(s, sp) {
+			d.knownMention(s, firstTok, firstTok+1)
+			return
+		}
+		if run[0].role == rName || run[0].role == rGiven {
+			s.pend = append(s.pend, pending{tok: int32(firstTok)})
+		}
+		return
+	}
+	// A known person under another form: same first and last name.
+	if idx, ok := d.byFirstLast[[2]uint64{toks[firstTok].h, toks[lastTok].h}]; ok {
+		for k := a; k < b; k++ {
+			s.claimed[k] = true
+		}
+		d.addMention(s, idx+1, d.people[idx].name, int(toks[a].s), true)
+		return
+	}
+	if toks[a].f&fAllCapsLine != 0 {
+		return
+	}
+	first := run[0].role
+	if first == rInitial && len(run) > 1 {
+		first = run[1].role
+	}
+	given := first == rGiven
+	surFirst := d.words[toks[firstTok].h]&wSurnameFirst != 0 && nCore <= 3
+	headline := toks[a].f&fHeadline != 0
+	ok := false
+	switch {
+	case headline:
+		ok = given && nCore <= 3
+	case given || surFirst:
+		ok = nCore <= 4
+	default:
+		ok = nCore <= 4 && (d.titleBefore(s, a) || d.speechNear(s, a, b) || d.appositive(s, b))
+	}
+	if !ok {
+		// The last word may still be a surname of someone named in full.
+		if run[len(run)-1].role == rName {
+			s.pend = append(s.pend, pending{tok: int32(lastTok)})
+		}
+		return
+	}
+	name := d.nameString(s, run)
+	for k := a; k < b; k++ {
+		s.claimed[k] = true
+	}
+	for k := range s.people {
+		p := &s.people[k]
+		if p.known == 0 && p.name == name {
+			p.count++
+			return
+		}
+	}
+	s.people = append(s.people, pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, count: 1, pos: toks[a].s, full: true})
+}
+
+// nameString builds the canonical text of a run: words joined by spaces
+// (hyphens kept), middle initials dropped.
+func (d *data) nameString(s *state, run []elem) string {
+	var b strings.Builder
+	for k, e := range run {
+		if e.role == rInitial && k > 0 && k < len(run)-1 {
+			continue
+		}
+		for t := e.i; t < e.j; t++ {
+			tok := s.toks[t]
+			if b.Len() > 0 {
+				if tok.f&fHyph != 0 {
+					b.WriteByte('-')
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			b.WriteString(s.text[tok.s:tok.e])
+		}
+	}
+	return b.String()
+}
+
+// titleBefore reports whether a title or honorific precedes token a.
+func (d *data) titleBefore(s *state, a int) bool {
+	p := a - 1
+	if p < 0 {
+		return false
+	}
+	t := s.toks[p]
+	if t.f&fWord != 0 && d.words[t.h]&(wTitle|wHonorific) != 0 {
+		return true
+	}
+	if sp := s.spanCovering(p); sp != nil && sp.e.role != "" {
+		return true
+	}
+	return false
+}
+
+// speechNear reports a verb of speech right after the run ("X Y said",
+// "X Y, who") or right before it ("said X Y").
+func (d *data) speechNear(s *state, a, b int) bool {
+	toks := s.toks
+	k := b
+	if s.isPunct(k, ',') {
+		k++
+	}
+	if k < len(toks) && toks[k].f&fWord != 0 && d.words[toks[k].h]&wSpeech != 0 {
+		return true
+	}
+	p := a - 1
+	if s.isPunct(p, ',') {
+		p--
+	}
+	if p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wSpeech != 0 {
+		return true
+	}
+	return false
+}
+
+var appositiveWords = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, w := range []string{"a", "an", "the", "who", "whose", "his", "her", "its"} {
+		m[hashWord(w)] = true
+	}
+	return m
+}()
+
+// appositive reports ", a/the/who..." or ", 45," after the run.
+func (d *data) appositive(s *state, b int) bool {
+	if !s.isPunct(b, ',') || b+1 >= len(s.toks) {
+		return false
+	}
+	t := s.toks[b+1]
+	return t.f&fDigit != 0 || t.f&fWord != 0 && appositiveWords[t.h]
+}
+
+// resolvePending attributes one-word mentions: to a person of the article
+// with that surname, else to the known person the alias names.
+func (d *data) resolvePending(s *state) {
+	for _, p := range s.pend {
+		t := s.toks[p.tok]
+		if s.claimed[p.tok] && len(p.cands) == 0 {
+			continue
+		}
+		// Prefer a known candidate already in the article, then anyone in
+		// the article with that surname, then the first valid candidate.
+		var target *pcand
+		for _, c := range p.cands {
+			for k := range s.people {
+				if s.people[k].known == c.person+1 {
+					target = &s.people[k]
+					break
+				}
+			}
+			if target != nil {
+				break
+			}
+		}
+		if target == nil {
+			for k := range s.people {
+				if (s.people[k].full || s.people[k].known != 0) && s.people[k].last == t.h {
+					target = &s.people[k]
+					break
+				}
+			}
+		}
+		if target != nil {
+			target.count++
+			if t.s < target.pos {
+				target.pos = t.s
+			}
+			s.claimed[p.tok] = true
+			continue
+		}
+		if len(p.cands) > 0 {
+			c := p.cands[0]
+			d.addMention(s, c.person+1, d.people[c.person].name, int(t.s), false)
+			s.claimed[p.tok] = true
+		}
+	}
+	// Surnames standing alone that were not yet seen as pending (e.g. inside
+	// a rejected run) are handled above; nothing else to do.
+}
+
+// resolveRoles turns role phrases ("the Chinese leader", "Fed Chairman")
+// into mentions of the holder on the article's date.
+func (d *data) resolveRoles(s *state) {
+	if s.date.IsZero() {
+		return
+	}
+	toks := s.toks
+	for si := range s.spans {
+		sp := &s.spans[si]
+		if sp.e.role == "" {
+			continue
+		}
+		i, j := int(sp.i), int(sp.j)
+		// "Vice President", "former president", "Deputy Prime Minister".
+		if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wNegPre != 0 {
+			continue
+		}
+		if toks[i].f&fHyph != 0 {
+			continue // "Vice-President"
+		}
+		// A name right after the title is the mention itself.
+		if j < len(toks) && toks[j].f&fWord != 0 && toks[j].f&(fCap|fUpper) != 0 && (d.role(s, j, 0) != rNone || d.knownSpan(s, s.spanStarting(j))) {
+			continue
+		}
+		title := strings.ToLower(s.text[toks[i].s:toks[j-1].e])
+		plural := strings.HasSuffix(title, "s") && title != "ecb chiefs"
+		countries := d.roleCountries(s, i, j, title)
+		for _, c := range countries {
+			role, ok := leaders.RoleForCountry(strings.TrimSuffix(title, "s"), c)
+			if !plural {
+				role, ok = leaders.RoleForCountry(title, c)
+			}
+			if !ok {
+				continue
+			}
+			term, ok := d.lead.Holder(c, role, s.date)
+			if !ok {
+				continue
+			}
+			idx, ok := d.byName[term.Person]
+			if !ok {
+				continue
+			}
+			d.addMention(s, idx+1, term.Person, int(toks[i].s), false)
+		}
+	}
+}
+
+// roleCountries returns the countries a title at tokens [i, j) refers to:
+// "the Chinese president", "China's president", "the U.S. president",
+// "president of Russia", "prime ministers of Belgium, Spain and France".
+func (d *data) roleCountries(s *state, i, j int, title string) []string {
+	if c, ok := titleCountry[title]; ok {
+		return []string{c}
+	}
+	toks := s.toks
+	// Before the title.
+	if p := i - 1; p >= 0 {
+		if sp := s.spanCovering(p); sp != nil && int(sp.j) == i {
+			if sp.e.demonym != 0 {
+				return []string{d.places[sp.e.demonym-1].name}
+			}
+			if sp.e.place != 0 {
+				pl := d.places[sp.e.place-1]
+				if pl.typ == "country" {
+					return []string{pl.name}
+				}
+			}
+		}
+	}
+	// After: "of Russia", "of Belgium, Luxembourg and France".
+	if j+1 < len(toks) && toks[j].f&fWord != 0 && s.word(j) == "of" {
+		var out []string
+		k := j + 1
+		if k < len(toks) && strings.EqualFold(s.word(k), "the") {
+			k++
+		}
+		for k < len(toks) {
+			sp := s.spanStarting(k)
+			if sp == nil || sp.e.place == 0 || d.places[sp.e.place-1].typ != "country" {
+				break
+			}
+			out = append(out, d.places[sp.e.place-1].name)
+			k = int(sp.j)
+			if !strings.HasSuffix(title, "s") {
+				break
+			}
+			if s.isPunct(k, ',') {
+				k++
+			}
+			if k < len(toks) && toks[k].f&fWord != 0 && s.word(k) == "and" {
+				k++
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package extract
+
+import "strings"
+
+// orgHeadWords end organisation, team, building and event names: a place
+// right before them ("Utah Jazz", "Baghdad International Airport") is part
+// of the name, not a place mention.
+var orgHeadWords = `university college institute institution airlines airways airport stadium arena bank
+group corp corp. corporation company inc inc. ltd ltd. holdings marathon open post times journal herald
+tribune gazette chronicle news daily globe observer independent sun star review magazine board resources
+club fc united zoo symphony orchestra philharmonic opera ballet cathedral church mosque temple palace
+tower bridge station hotel casino mall festival prize award cup games olympics accords accord agreement
+treaty protocol convention declaration conference forum hospital museum library school center centre
+foundation war wars jazz lakers knicks yankees mets giants jets rangers cowboys patriots bulls celtics
+warriors rockets raiders dolphins nationals capitals redskins steelers packers bears eagles saints sox
+cubs dodgers braves astros heat thunder clippers nets spurs mavericks bucks chiefs broncos seahawks
+vikings falcons panthers chargers bengals browns ravens titans texans colts jaguars cardinals rams 49ers
+kings sharks flyers bruins penguins blackhawks canucks oilers flames senators canadiens maple leafs
+reds pirates orioles mariners athletics twins royals tigers guardians indians brewers marlins padres
+rockies diamondbacks phillies white fire galaxy timbers sounders whitecaps fever storm sparks liberty
+aces wings mercury dream sky lynx airlines express ballet philharmonic stock exchange resources
+institute polytechnic`
+
+// placeStateCue words after "New York" make it the state.
+var stateCueWords = `gov gov. governor attorney legislature assembly senate senator sen. state lawmakers
+comptroller lt. lieutenant`
+
+type wordSet map[uint64]bool
+
+func newWordSet(list string) wordSet {
+	m := wordSet{}
+	for _, w := range strings.Fields(list) {
+		m[hashWord(w)] = true
+	}
+	return m
+}
+
+var (
+	orgHeads  = newWordSet(orgHeadWords)
+	stateCues = newWordSet(stateCueWords)
+	hOf       = hashWord("of")
+	hAnd      = hashWord("and")
+	hThe      = hashWord("the")
+	hUpstate  = hashWord("upstate")
+	hDistrict = hashWord("district")
+)
+
+// findPlaces records place mentions from the gazetteer spans that no person
+// took and that are not part of an organisation's name.
+func (d *data) findPlaces(s *state) {
+	toks := s.toks
+	for si := range s.spans {
+		sp := &s.spans[si]
+		if sp.e.place == 0 || sp.e.stop {
+			continue
+		}
+		i, j := int(sp.i), int(sp.j)
+		if s.claimed[i] {
+			continue
+		}
+		pl := d.places[sp.e.place-1]
+		national := pl.name == "United States" || pl.name == "United Kingdom"
+		// "US$" is a currency sign.
+		if national && s.isPunct(j, '$') && toks[j].s == toks[j-1].e {
+			continue
+		}
+		if !national && d.inOrgName(s, i, j) {
+			continue
+		}
+		if pl.weak && !d.placeCue(s, i, j) {
+			continue
+		}
+		name := pl.name
+		switch name {
+		case "New York City":
+			if j-i == 2 && d.meansState(s, i, j) {
+				name = "New York"
+			}
+		case "Washington, D.C.":
+			if j-i == 1 && d.inStateList(s, i, j) {
+				name = "Washington"
+			}
+		}
+		s.places = append(s.places, mention{key: name, pos: toks[i].s, tok: int32(i)})
+	}
+}
+
+// lookupPlace returns the canonical place for a name such as a dateline.
+func (d *data) lookupPlace(name string) (string, bool) {
+	var tk tokenizer
+	toks := tk.tokenize(name)
+	if len(toks) == 0 {
+		return "", false
+	}
+	j, e := d.longest(toks, 0)
+	if e == nil || e.place == 0 || j != len(toks) {
+		return "", false
+	}
+	return d.places[e.place-1].name, true
+}
+
+// inOrgName reports whether the place at [i, j) is inside the name of an
+// organisation, team, building or event.
+func (d *data) inOrgName(s *state, i, j int) bool {
+	toks := s.toks
+	// After: capitalised words up to an organisation head.
+	for k := j; k < len(toks) && k < j+4; k++ {
+		t := toks[k]
+		if t.f&fWord == 0 {
+			// "Iran–Iraq War": a dash joins two places of one event.
+			if t.f&fPunct != 0 && (t.h == '–' || t.h == '-') && k == j {
+				continue
+			}
+			break
+		}
+		if t.f&(fCap|fUpper|fDigit) == 0 {
+			break
+		}
+		if orgHeads[t.h] {
+			return true
+		}
+		if d.words[t.h]&(wTitle|wHonorific) != 0 {
+			break // "California Attorney General", "Moscow Mayor"
+		}
+		if k == j && t.f&fHyph == 0 && s.spanStarting(k) != nil && s.spanStarting(k).e.place != 0 {
+			break // "Austin Texas"
+		}
+		if t.f&fPoss != 0 {
+			break
+		}
+	}
+	// Before: "University of Texas", "University College London".
+	p := i - 1
+	if p >= 0 && toks[p].f&fWord != 0 && toks[p].h == hOf {
+		p--
+	}
+	if p >= 0 && toks[p].f&fWord != 0 && toks[p].f&(fCap|fUpper) != 0 && orgHeads[toks[p].h] {
+		return true
+	}
+	return false
+}
+
+// placeCue reports a cue that an ambiguous one-word place is a place: a
+// locative preposition before it, or ", State" after it, or a list of places.
+func (d *data) placeCue(s *state, i, j int) bool {
+	toks := s.toks
+	if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wLocative != 0 {
+		return true
+	}
+	if s.isPunct(j, ',') {
+		if sp := s.spanStarting(j + 1); sp != nil && sp.e.place != 0 {
+			return true
+		}
+	}
+	if toks[i].f&fParaStart != 0 && s.isPunct(j, ',') {
+		return true // dateline
+	}
+	return false
+}
+
+// meansState reports whether "New York" at [i, j) is the state.
+func (d *data) meansState(s *state, i, j int) bool {
+	toks := s.toks
+	if p := i - 1; p >= 0 && toks[p].f&fWord != 0 {
+		if toks[p].h == hUpstate {
+			return true
+		}
+		if toks[p].h == hOf && p-1 >= 0 {
+			q := toks[p-1]
+			if q.f&fWord != 0 && (s.claimed[p-1] || q.h == hDistrict || q.h == hashWord("state") || q.h == hashWord("governor")) {
+				return true
+			}
+		}
+	}
+	if j < len(toks) && toks[j].f&fWord != 0 && stateCues[toks[j].h] && toks[j].f&(fCap|fLower) != 0 {
+		return true
+	}
+	return d.inStateList(s, i, j)
+}
+
+// inStateList reports whether [i, j) is in a list of U.S. states
+// ("Idaho, Michigan and Washington").
+func (d *data) inStateList(s *state, i, j int) bool {
+	isState := func(sp *span) bool {
+		if sp == nil || sp.e.place == 0 {
+			return false
+		}
+		p := d.places[sp.e.place-1]
+		return p.typ == "region" && p.country == "United States"
+	}
+	toks := s.toks
+	// Before: "Idaho, Washington" or "Idaho and Washington".
+	p := i - 1
+	if p >= 0 && (s.isPunct(p, ',') || toks[p].f&fWord != 0 && toks[p].h == hAnd) {
+		p--
+		if p >= 0 && s.isPunct(p, ',') {
+			p--
+		}
+		if isState(s.spanCovering(p)) {
+			return true
+		}
+	}
+	// After: "Washington, Idaho" or "Washington and Idaho".
+	k := j
+	if k < len(toks) && (s.isPunct(k, ',') || toks[k].f&fWord != 0 && toks[k].h == hAnd) {
+		k++
+		if k < len(toks) && toks[k].f&fWord != 0 && toks[k].h == hAnd {
+			k++
+		}
+		if isState(s.spanStarting(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// findDateline returns the canonical place of a dateline at the start of
+// the body ("Moscow, May 8:", "WASHINGTON (AP) —"), or "".
+func (d *data) findDateline(s *state, bodyStart int) string {
+	toks := s.toks
+	i := 0
+	for i < len(toks) && int(toks[i].s) < bodyStart {
+		i++
+	}
+	if i >= len(toks) {
+		return ""
+	}
+	sp := s.spanStarting(i)
+	if sp == nil || sp.e.place == 0 {
+		return ""
+	}
+	j := int(sp.j)
+	if j >= len(toks) || toks[j].f&fPunct == 0 {
+		return ""
+	}
+	allCaps := toks[i].f&fUpper != 0
+	switch rune(toks[j].h) {
+	case '(', '—', '–', '-', ':':
+		return d.places[sp.e.place-1].name
+	case ',':
+		if j+1 < len(toks) {
+			n := toks[j+1]
+			if allCaps || n.f&fDigit != 0 || n.f&fWord != 0 && d.words[n.h]&wNonPerson != 0 && isMonth(s.text[n.s:n.e]) {
+				return d.places[sp.e.place-1].name
+			}
+			if nsp := s.spanStarting(j + 1); nsp != nil && nsp.e.place != 0 {
+				k := int(nsp.j)
+				if k < len(toks) && toks[k].f&fPunct != 0 && (toks[k].h == '—' || toks[k].h == '–' || toks[k].h == '-' || toks[k].h == '(' || toks[k].h == ':') {
+					return d.places[sp.e.place-1].name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+var months = newWordSet(`january february march april may june july august september october november december
+jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept sept. oct oct. nov nov. dec dec.`)
+
+func isMonth(w string) bool { return months[hashWord(w)] }
