@@ -24,6 +24,7 @@ import (
 type searcher interface {
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
 	Article(ctx context.Context, id string) (newsdex.Article, error)
+	Entities(ctx context.Context, typ, prefix string, size int) ([]search.Bucket, error)
 }
 
 var _ searcher = (*search.Engine)(nil)
@@ -55,13 +56,16 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.Use(gin.Recovery(), s.logRequests())
 	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) { writeError(c, http.StatusNotFound, "not_found", "no such route: "+c.Request.URL.Path, nil) })
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, http.StatusNotFound, "not_found", "no such route: "+c.Request.URL.Path, nil)
+	})
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" not allowed on "+c.Request.URL.Path, nil)
 	})
 	r.GET("/healthz", s.health)
 	r.GET("/v1/search", s.handleSearch)
 	r.GET("/v1/articles/:id", s.handleArticle)
+	r.GET("/v1/entities", s.handleEntities)
 	return r
 }
 
@@ -165,6 +169,54 @@ func (s *Server) handleSearch(c *gin.Context) {
 	}
 	c.Set("results", len(res.Hits))
 	c.JSON(http.StatusOK, res)
+}
+
+// EntitiesResponse is the JSON of GET /v1/entities.
+type EntitiesResponse struct {
+	Type     string        `json:"type"`
+	Prefix   string        `json:"prefix"`
+	Entities []EntityCount `json:"entities"`
+}
+
+// EntityCount is one canonical name with its article count.
+type EntityCount struct {
+	Name   string `json:"name"`
+	Count  int    `json:"count"`
+	Office string `json:"office,omitempty"`
+}
+
+func (s *Server) handleEntities(c *gin.Context) {
+	v := c.Request.URL.Query()
+	for name := range v {
+		if !slices.Contains([]string{"type", "prefix", "size"}, name) {
+			s.fail(c, &search.ParamError{Param: name, Pos: -1, Msg: "unknown parameter, want type, prefix or size"})
+			return
+		}
+	}
+	typ := v.Get("type")
+	if typ == "" {
+		typ = "person"
+	}
+	size := 10
+	if sz := v.Get("size"); sz != "" {
+		n, err := strconv.Atoi(sz)
+		if err != nil {
+			s.fail(c, &search.ParamError{Param: "size", Pos: -1, Msg: "not an integer: " + strconv.Quote(sz)})
+			return
+		}
+		size = n
+	}
+	bs, err := s.search.Entities(c.Request.Context(), typ, v.Get("prefix"), size)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := EntitiesResponse{Type: typ, Prefix: v.Get("prefix"), Entities: make([]EntityCount, 0, len(bs))}
+	for _, b := range bs {
+		out.Entities = append(out.Entities, EntityCount{Name: b.Value, Count: b.Count, Office: b.Office})
+	}
+	c.Set("results", len(out.Entities))
+	c.JSON(http.StatusOK, out)
 }
 
 // ArticleView is the JSON of GET /v1/articles/{id}.

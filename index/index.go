@@ -60,9 +60,15 @@ const (
 	FieldWeek  = "pub_week"
 	FieldMonth = "pub_month"
 	FieldYear  = "pub_year"
+	// FieldLeaderOffice holds "name\x1foffice" per leader, so the leaders
+	// facet can say which office each bucket's person held.
+	FieldLeaderOffice = "leader_office"
 	// FieldDupOf names the article whose wire copy this one is ("" if none).
 	FieldDupOf = "dup_of"
 )
+
+// LeaderOfficeSep separates name and office in FieldLeaderOffice.
+const LeaderOfficeSep = "\x1f"
 
 // TextAnalyzer is the analyzer of title and body; search uses it to find
 // matches for snippets.
@@ -142,7 +148,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	pub.DocValues = true
 	doc.AddFieldMappingsAt(FieldPublished, pub)
 
-	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders,
+	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders, FieldLeaderOffice,
 		FieldDay, FieldWeek, FieldMonth, FieldYear} {
 		doc.AddFieldMappingsAt(f, kw(keyword.Name, true))
 	}
@@ -320,6 +326,13 @@ func Document(a *newsdex.Article) (map[string]any, error) {
 	entity(a.Cited, FieldCited, FilterCited, QueryCited)
 	entity(a.Places, FieldPlaces, FilterPlace, QueryPlace)
 	entity(a.Leaders, FieldLeaders, FilterLeader, QueryLeader)
+	if len(a.Leaders) > 0 {
+		lo := make([]string, 0, len(a.Leaders))
+		for _, l := range a.Leaders {
+			lo = append(lo, l.Name+LeaderOfficeSep+l.Office)
+		}
+		d[FieldLeaderOffice] = lo
+	}
 	if !a.Published.IsZero() {
 		t := a.Published.UTC()
 		d[FieldPublished] = t

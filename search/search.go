@@ -8,9 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -330,6 +330,9 @@ func facetField(name, interval string) string {
 // maxHistogramBuckets bounds the published histogram; 20 years of weeks fit.
 const maxHistogramBuckets = 1500
 
+// leaderOfficeFacet is the hidden facet that names each leader's office.
+const leaderOfficeFacet = "_leader_office"
+
 func addFacets(breq *bleve.SearchRequest, r *Request) {
 	for _, f := range r.Facets {
 		size := r.FacetSize
@@ -337,11 +340,33 @@ func addFacets(breq *bleve.SearchRequest, r *Request) {
 			size = maxHistogramBuckets
 		}
 		breq.AddFacet(f, bleve.NewFacetRequest(facetField(f, r.Interval), size))
+		if f == FacetLeaders {
+			breq.AddFacet(leaderOfficeFacet, bleve.NewFacetRequest(index.FieldLeaderOffice, 4*size))
+		}
 	}
+}
+
+// leaderOffices maps each leader to the office most of the hits saw them in.
+func leaderOffices(fr search.FacetResults) map[string]string {
+	res := fr[leaderOfficeFacet]
+	if res == nil || res.Terms == nil {
+		return nil
+	}
+	out := map[string]string{}
+	best := map[string]int{}
+	for _, t := range res.Terms.Terms() {
+		name, office, ok := strings.Cut(t.Term, index.LeaderOfficeSep)
+		if ok && t.Count > best[name] {
+			best[name] = t.Count
+			out[name] = office
+		}
+	}
+	return out
 }
 
 func facetsOf(fr search.FacetResults, r *Request) map[string][]Bucket {
 	out := make(map[string][]Bucket, len(r.Facets))
+	offices := leaderOffices(fr)
 	for _, name := range r.Facets {
 		res := fr[name]
 		buckets := []Bucket{}
@@ -351,7 +376,11 @@ func facetsOf(fr search.FacetResults, r *Request) map[string][]Bucket {
 					from, to := bucketRange(t.Term, r.Interval)
 					buckets = append(buckets, Bucket{Key: t.Term, From: from, To: to, Count: t.Count})
 				} else {
-					buckets = append(buckets, Bucket{Value: t.Term, Count: t.Count})
+					b := Bucket{Value: t.Term, Count: t.Count}
+					if name == FacetLeaders {
+						b.Office = offices[t.Term]
+					}
+					buckets = append(buckets, b)
 				}
 			}
 		}
@@ -408,34 +437,52 @@ func isoWeekStart(year, week int) time.Time {
 	return t.AddDate(0, 0, -(wd-1)+(week-1)*7)
 }
 
-// Facet returns the term counts of one facet field over all articles
-// matching filters, for entity listings.
-func (e *Engine) Facet(ctx context.Context, facet string, size int, r Request) ([]Bucket, error) {
-	r.Facets = []string{facet}
-	r.FacetSize = size
-	r.Size = 1
+// Entities lists canonical names of one entity type (person, leader,
+// outlet, cited, place) with article counts, optionally those starting with
+// prefix (case-insensitive, at any word of the name), most frequent first.
+func (e *Engine) Entities(ctx context.Context, typ, prefix string, size int) ([]Bucket, error) {
+	facets := map[string]string{"person": FacetPeople, "leader": FacetLeaders, "outlet": FacetOutlets, "cited": FacetCited, "place": FacetPlaces}
+	facet, ok := facets[typ]
+	if !ok {
+		return nil, paramErr("type", "unknown entity type %q, want person, leader, outlet, cited or place", typ)
+	}
+	if size < 1 || size > MaxFacetSize {
+		return nil, paramErr("size", "size %d out of range 1..%d", size, MaxFacetSize)
+	}
+	if len(prefix) > 100 {
+		return nil, paramErr("prefix", "prefix is %d bytes, the limit is 100", len(prefix))
+	}
+	// Fetch enough buckets to filter by prefix afterwards; facet terms are
+	// read from the index's dictionary, so this stays cheap.
+	fetch := size
+	if prefix != "" {
+		fetch = 100000
+	}
+	r := Request{Facets: []string{facet}, FacetSize: 1, Size: 1}
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
-	ast, err := uq.Parse(r.Query)
-	if err != nil {
-		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
-	}
-	q, err := e.translate(ast)
-	if err != nil {
-		return nil, err
-	}
-	breq := bleve.NewSearchRequestOptions(withFilters(q, &r), 0, 0, false)
+	r.FacetSize = fetch
+	breq := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
 	addFacets(breq, &r)
-	breq.Facets[facet].Size = size
 	res, err := e.src.Bleve().SearchInContext(ctx, breq)
 	if err != nil {
-		return nil, fmt.Errorf("search: facet %s: %w", facet, err)
+		return nil, fmt.Errorf("search: list %s entities: %w", typ, err)
 	}
-	return facetsOf(res.Facets, &r)[facet], nil
-}
-
-// containsFold reports whether vals holds v, ignoring case.
-func containsFold(vals []string, v string) bool {
-	return slices.ContainsFunc(vals, func(s string) bool { return index.FilterValue(s) == index.FilterValue(v) })
+	all := facetsOf(res.Facets, &r)[facet]
+	if prefix == "" {
+		return all[:min(size, len(all))], nil
+	}
+	p := strings.ToLower(prefix)
+	out := []Bucket{}
+	for _, b := range all {
+		name := strings.ToLower(b.Value)
+		if strings.HasPrefix(name, p) || strings.Contains(name, " "+p) {
+			out = append(out, b)
+			if len(out) == size {
+				break
+			}
+		}
+	}
+	return out, nil
 }

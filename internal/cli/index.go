@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -47,6 +49,7 @@ func (e *env) indexCmd() *cobra.Command {
 	var dir string
 	var sf sourceFlags
 	var jsonOut bool
+	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "index --index DIR [--format F] [--map k=v,...] SOURCE...",
 		Short: "Add articles from files or directories to the index (created if missing)",
@@ -55,6 +58,11 @@ func (e *env) indexCmd() *cobra.Command {
 			opts, err := sf.options()
 			if err != nil {
 				return err
+			}
+			if stop, err := startProfile(cpuProfile); err != nil {
+				return err
+			} else {
+				defer stop()
 			}
 			ix, err := index.Open(dir)
 			if err != nil {
@@ -79,6 +87,7 @@ func (e *env) indexCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the summary as JSON")
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
 	sf.register(c)
 	return c
@@ -113,6 +122,23 @@ func (e *env) indexSources(ctx context.Context, ix *index.Index, batch int, read
 	}, x, ix, pipeline.Options{BatchSize: batch, Progress: progress})
 	sum.Skipped = int(skipped.Load())
 	return sum, err
+}
+
+// startProfile starts a CPU profile into path ("" = none) and returns the
+// function that stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func (e *env) report(sum pipeline.Summary, jsonOut bool) {
