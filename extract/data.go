@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/newsdex/newsdex/extract/leaders"
 )
@@ -65,6 +68,7 @@ type place struct {
 // person is a known person.
 type person struct {
 	name    string
+	display string // output name when it differs from name (the leaders spelling)
 	leader  bool
 	first   uint64 // hash of the first name token
 	last    uint64 // hash of the last name token
@@ -295,6 +299,11 @@ func (d *data) outletLine(_ int, f []string) error {
 		aliases = append(aliases, splitAliases(f[1])...)
 	}
 	for _, a := range aliases {
+		if f := foldDiacritics(a); f != a {
+			aliases = append(aliases, f)
+		}
+	}
+	for _, a := range aliases {
 		amb := strings.HasPrefix(a, "?")
 		a = strings.TrimPrefix(a, "?")
 		key, n, cm, um, ok := d.phrase(a)
@@ -355,15 +364,29 @@ func (d *data) addPerson(name string, leader bool) int32 {
 	return i
 }
 
-// addAlias makes alias name person i in articles dated from..to.
+// addAlias makes alias name person i in articles dated from..to; the
+// spelling without diacritics is added too ("Jaroslaw Kaczynski").
 func (d *data) addAlias(alias string, i int32, from, to int16) {
+	if f := foldDiacritics(alias); f != alias {
+		d.addAlias1(f, i, from, to)
+	}
+	d.addAlias1(alias, i, from, to)
+}
+
+func (d *data) addAlias1(alias string, i int32, from, to int16) {
 	key, n, cm, um, ok := d.phrase(alias)
 	if !ok {
 		return
 	}
 	e := d.entry(key)
-	for _, c := range e.persons {
+	for k, c := range e.persons {
 		if c.person == i {
+			// The widest window wins: an open alias stays open.
+			if from == 0 && to == 0 || c.from == 0 && c.to == 0 {
+				e.persons[k].from, e.persons[k].to = 0, 0
+			} else {
+				e.persons[k].from, e.persons[k].to = min(c.from, from), max(c.to, to)
+			}
 			return
 		}
 	}
@@ -417,6 +440,20 @@ func (d *data) personLine(_ int, f []string) error {
 	if len(f) > 1 {
 		aliases = splitAliases(f[1])
 	}
+	// "=Volodymyr Zelensky": display a leaders person under this name.
+	if display, ok := strings.CutPrefix(name, "="); ok {
+		ps := d.lead.Lookup(display)
+		if len(ps) != 1 {
+			return fmt.Errorf("display name %q: want one leaders person, got %v", display, ps)
+		}
+		i := d.byName[ps[0]]
+		d.people[i].display = display
+		d.addAlias(display, i, 0, 0)
+		for _, a := range aliases {
+			d.addAlias(a, i, 0, 0)
+		}
+		return nil
+	}
 	if ps := d.lead.Lookup(name); len(ps) == 1 && leaders.Fold(ps[0]) == leaders.Fold(name) {
 		name = ps[0]
 	}
@@ -452,6 +489,10 @@ func (d *data) markWeakPlaces() {
 		if len(toks) != 1 || p.typ == "country" {
 			continue
 		}
+		if p.typ == "province" {
+			p.weak = true // first-level divisions from a generic list: need a cue
+			continue
+		}
 		w := d.words[toks[0].h]
 		if w&(wGiven|wCommon|wNonPerson) != 0 {
 			p.weak = true
@@ -460,4 +501,46 @@ func (d *data) markWeakPlaces() {
 			p.weak = true
 		}
 	}
+}
+
+// foldDiacritics removes combining marks and maps the letters NFD leaves
+// alone ("ł", "ø"), keeping case and punctuation.
+func foldDiacritics(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ł':
+			b.WriteByte('l')
+		case 'Ł':
+			b.WriteByte('L')
+		case 'ø':
+			b.WriteByte('o')
+		case 'Ø':
+			b.WriteByte('O')
+		case 'ß':
+			b.WriteString("ss")
+		case 'ı':
+			b.WriteByte('i')
+		case 'đ':
+			b.WriteByte('d')
+		case 'Đ':
+			b.WriteByte('D')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -67,6 +67,8 @@ type pcand struct {
 	count int
 	pos   int32
 	full  bool // named with at least two tokens somewhere
+	// tokA, tokB are the tokens of a deferred full name.
+	tokA, tokB int32
 }
 
 // pending is a one-token person mention resolved once all full names of the
@@ -78,19 +80,20 @@ type pending struct {
 
 // state is the per-call scratch space, pooled to avoid allocations.
 type state struct {
-	tk      tokenizer
-	text    string
-	toks    []token
-	spanAt  []int32 // per token: index+1 of the span starting there
-	inSpan  []int32 // per token: index+1 of the span covering it
-	claimed []bool  // per token: used by a person
-	spans   []span
-	people  []pcand
-	pend    []pending
-	places  []mention
-	outlets []mention
-	year    int
-	date    time.Time
+	tk       tokenizer
+	text     string
+	toks     []token
+	spanAt   []int32 // per token: index+1 of the span starting there
+	inSpan   []int32 // per token: index+1 of the span covering it
+	claimed  []bool  // per token: used by a person
+	spans    []span
+	people   []pcand
+	pend     []pending
+	deferred []pcand // full names without a cue, accepted if the surname recurs
+	places   []mention
+	outlets  []mention
+	year     int
+	date     time.Time
 }
 
 func (s *state) reset(text string) {
@@ -107,6 +110,7 @@ func (s *state) reset(text string) {
 	s.spans = s.spans[:0]
 	s.people = s.people[:0]
 	s.pend = s.pend[:0]
+	s.deferred = s.deferred[:0]
 	s.places = s.places[:0]
 	s.outlets = s.outlets[:0]
 }
@@ -144,24 +148,34 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	d.surnameSpans(s)
 	dateline := d.findDateline(s, len(a.Title)+1)
 	d.findPlaces(s)
+	d.findPatternPlaces(s)
 	d.findOutlets(s, a.Outlet)
 
 	a.People = a.People[:0]
+	a.Leaders = a.Leaders[:0]
 	for _, p := range s.people {
 		if p.count == 0 {
 			continue
 		}
-		a.People = append(a.People, newsdex.Entity{Name: p.name, Count: p.count, First: int(p.pos)})
-	}
-	sortEntities(a.People)
-	a.Leaders = a.Leaders[:0]
-	if !a.Published.IsZero() {
-		for _, p := range a.People {
-			if ts := d.lead.Offices(p.Name, a.Published); len(ts) > 0 {
-				a.Leaders = append(a.Leaders, newsdex.Entity{Name: p.Name, Count: p.Count, First: p.First, Office: bestOffice(ts)})
+		name, internal := p.name, p.name
+		if p.known != 0 {
+			kp := d.people[p.known-1]
+			internal = kp.name
+			if kp.display != "" {
+				name = kp.display
+			}
+		}
+		e := newsdex.Entity{Name: name, Count: p.count, First: int(p.pos)}
+		a.People = append(a.People, e)
+		if p.known != 0 && d.people[p.known-1].leader && !a.Published.IsZero() {
+			if ts := d.lead.Offices(internal, a.Published); len(ts) > 0 {
+				e.Office = bestOffice(ts)
+				a.Leaders = append(a.Leaders, e)
 			}
 		}
 	}
+	sortEntities(a.People)
+	sortEntities(a.Leaders)
 	a.Cited = collect(a.Cited[:0], s.outlets)
 	if dateline != "" && a.Dateline == "" {
 		a.Dateline = dateline

@@ -128,15 +128,18 @@ func (d *data) creditLine(s *state, i int) bool {
 	return false
 }
 
-// surnameSpans gives one-word place and outlet spans to a person of the
-// article with that surname ("Bloomberg" after "Michael Bloomberg").
+// surnameSpans gives one-word spans that no person took ("Bloomberg",
+// "Jordan", "Moon") to a person of the article with that surname.
 func (d *data) surnameSpans(s *state) {
 	for si := range s.spans {
 		sp := &s.spans[si]
-		if sp.j-sp.i != 1 || s.claimed[sp.i] || (sp.e.place == 0 && sp.e.outlet == 0) {
+		if sp.j-sp.i != 1 || s.claimed[sp.i] || sp.e.stop || sp.e.role != "" {
 			continue
 		}
 		t := s.toks[sp.i]
+		if t.f&(fCap|fUpper) == 0 {
+			continue
+		}
 		for k := range s.people {
 			p := &s.people[k]
 			if p.last == t.h && (p.full || p.known != 0) && p.first != t.h {

@@ -47,7 +47,19 @@ func (d *data) knownSpan(s *state, sp *span) bool {
 		return false
 	}
 	var buf [4]cand
-	return len(validCands(sp.e.persons, s.year, buf[:0])) > 0
+	if len(validCands(sp.e.persons, s.year, buf[:0])) == 0 {
+		return false
+	}
+	// "the Moon": a one-word alias after a lower-case "the" is a thing.
+	if sp.j-sp.i == 1 && sp.i > 0 && s.toks[sp.i-1].f&fLower != 0 && s.toks[sp.i-1].h == hThe {
+		return false
+	}
+	// "Moon", "May", "Bush": a one-word alias that is also a common word
+	// needs a title or a verb of speech.
+	if sp.j-sp.i == 1 && d.words[s.toks[sp.i].h]&wCommon != 0 {
+		return d.titleBefore(s, int(sp.i)) || d.speechNear(s, int(sp.i), int(sp.j))
+	}
+	return true
 }
 
 // role classifies token i for name runs; pos is its position in the run
@@ -58,10 +70,10 @@ func (d *data) role(s *state, i int, pos int) int {
 		return rNone
 	}
 	w := d.words[t.h]
+	if w&wParticle != 0 && pos > 0 && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 && s.toks[i+1].f&fWord != 0 {
+		return rParticle // "bin Laden", "Van Drew", "de la Madrid"
+	}
 	if t.f&fLower != 0 {
-		if w&wParticle != 0 && pos > 0 && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 {
-			return rParticle
-		}
 		return rNone
 	}
 	if w&wSuffix != 0 && pos > 0 {
@@ -150,7 +162,8 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 			// or a place that is also a given name before a surname.
 			if sp.j-sp.i == 1 && sp.e.role == "" && !sp.e.stop && sp.e.demonym == 0 {
 				r := d.role(s, k, len(run))
-				if len(run) > 0 && (run[len(run)-1].role == rGiven || run[len(run)-1].role == rName) && toks[k].f&fHyph == 0 && (r == rName || r == rGiven) {
+				surnameLike := sp.e.place == 0 || d.words[toks[k].h]&wGiven != 0 || d.places[sp.e.place-1].weak
+				if len(run) > 0 && surnameLike && (run[len(run)-1].role == rGiven || run[len(run)-1].role == rName) && toks[k].f&fHyph == 0 && (r == rName || r == rGiven) {
 					run = append(run, elem{int32(k), int32(k + 1), rName})
 					k++
 					continue
@@ -277,13 +290,19 @@ func (d *data) addMention(s *state, known int32, name string, pos int, full bool
 // decideUnknown decides whether a run without a multi-token known alias is
 // a person, and records it.
 func (d *data) decideUnknown(s *state, run []elem) {
+	toks := s.toks
+	// "Countryman Lawrence Cherono": a capitalised sentence opener before a
+	// given name is not part of the name.
+	if len(run) >= 3 && run[0].role == rName && run[1].role == rGiven && toks[run[0].i].f&fSentStart != 0 {
+		run = run[1:]
+	}
 	if len(run) == 0 {
 		return
 	}
-	toks := s.toks
 	a, b := int(run[0].i), int(run[len(run)-1].j)
-	// Core tokens: without the suffix and middle initials.
-	var firstTok, lastTok = -1, -1
+	// Core units: tokens without the suffix, particles, middle initials and
+	// hyphenated continuations ("Ocasio-Cortez" is one unit).
+	firstTok, lastTok := -1, -1
 	nCore := 0
 	for k, e := range run {
 		if e.role == rSuffix || e.role == rParticle {
@@ -293,6 +312,12 @@ func (d *data) decideUnknown(s *state, run []elem) {
 			continue
 		}
 		for t := e.i; t < e.j; t++ {
+			if toks[t].f&fHyph != 0 && t > e.i {
+				continue
+			}
+			if toks[t].f&fHyph != 0 && k > 0 {
+				continue
+			}
 			if firstTok < 0 {
 				firstTok = int(t)
 			}
@@ -306,7 +331,7 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	if nCore == 1 {
 		// One word: a surname resolved later against the article's full names.
 		if sp := s.spanStarting(firstTok); sp != nil && d.knownSpan(s, sp) {
-			d.knownMention(s, firstTok, firstTok+1)
+			d.knownMention(s, firstTok, int(sp.j))
 			return
 		}
 		if run[0].role == rName || run[0].role == rGiven {
@@ -325,6 +350,12 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	if toks[a].f&fAllCapsLine != 0 {
 		return
 	}
+	// "Al Noor Mosque", "James Webb Space Telescope": a capitalised noun
+	// after the run makes it the name of a thing.
+	if b < len(toks) && toks[b].f&fWord != 0 && toks[b].f&fCap != 0 && toks[b].f&fSentStart == 0 && toks[a].f&fHeadline == 0 &&
+		(orgHeads[toks[b].h] || d.words[toks[b].h]&(wCommon|wNonPerson) != 0 && d.words[toks[b].h]&(wTitle|wSpeech|wFunction) == 0) {
+		return
+	}
 	first := run[0].role
 	if first == rInitial && len(run) > 1 {
 		first = run[1].role
@@ -332,42 +363,99 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	given := first == rGiven
 	surFirst := d.words[toks[firstTok].h]&wSurnameFirst != 0 && nCore <= 3
 	headline := toks[a].f&fHeadline != 0
-	ok := false
+	ok, deferred := false, false
 	switch {
+	case nCore > 4:
 	case headline:
 		ok = given && nCore <= 3
 	case given || surFirst:
-		ok = nCore <= 4
+		ok = true
 	default:
-		ok = nCore <= 4 && (d.titleBefore(s, a) || d.speechNear(s, a, b) || d.appositive(s, b))
+		ok = d.titleBefore(s, a) || d.speechNear(s, a, b) || d.appositive(s, b) || d.ofCue(s, b)
+		deferred = !ok
 	}
+	name := d.nameString(s, run, given)
 	if !ok {
+		if deferred && nCore <= 3 {
+			s.deferred = append(s.deferred, pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, pos: toks[a].s, count: 1, full: true, tokA: int32(a), tokB: int32(b)})
+		}
 		// The last word may still be a surname of someone named in full.
 		if run[len(run)-1].role == rName {
 			s.pend = append(s.pend, pending{tok: int32(lastTok)})
 		}
 		return
 	}
-	name := d.nameString(s, run)
 	for k := a; k < b; k++ {
 		s.claimed[k] = true
 	}
+	s.addUnknown(pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, count: 1, pos: toks[a].s, full: true})
+}
+
+// addUnknown adds or merges a person not in the gazetteers. Spellings that
+// differ only in diacritics merge; the one with diacritics wins.
+func (s *state) addUnknown(pc pcand) {
+	f := leaders.Fold(pc.name)
 	for k := range s.people {
 		p := &s.people[k]
-		if p.known == 0 && p.name == name {
-			p.count++
+		if p.known != 0 {
+			continue
+		}
+		if p.name == pc.name || leaders.Fold(p.name) == f {
+			p.count += pc.count
+			if pc.pos < p.pos {
+				p.pos = pc.pos
+			}
+			if !isASCII(pc.name) && isASCII(p.name) {
+				p.name = pc.name
+			}
 			return
 		}
 	}
-	s.people = append(s.people, pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, count: 1, pos: toks[a].s, full: true})
+	s.people = append(s.people, pc)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// ofCue reports "X Y of Kenya", "X Y of UNICEF", "X Y of the Hajo assembly".
+func (d *data) ofCue(s *state, b int) bool {
+	toks := s.toks
+	if b+1 >= len(toks) || toks[b].f&fWord == 0 || toks[b].h != hOf {
+		return false
+	}
+	k := b + 1
+	if toks[k].f&fWord != 0 && toks[k].h == hThe && k+1 < len(toks) {
+		k++
+	}
+	return toks[k].f&fWord != 0 && toks[k].f&(fCap|fUpper) != 0
 }
 
 // nameString builds the canonical text of a run: words joined by spaces
-// (hyphens kept), middle initials dropped.
-func (d *data) nameString(s *state, run []elem) string {
+// (hyphens kept), middle initials dropped, and the middle name of a
+// three-word name that starts with a given name dropped ("Michael Robert
+// Milken" → "Michael Milken").
+func (d *data) nameString(s *state, run []elem, given bool) string {
+	units := 0
+	for _, e := range run {
+		for t := e.i; t < e.j; t++ {
+			if s.toks[t].f&fHyph == 0 && e.role != rInitial && e.role != rSuffix {
+				units++
+			}
+		}
+	}
+	dropMiddle := given && units == 3 && len(run) == 3 && run[1].role != rParticle && run[1].role != rInitial
 	var b strings.Builder
 	for k, e := range run {
 		if e.role == rInitial && k > 0 && k < len(run)-1 {
+			continue
+		}
+		if dropMiddle && k == 1 {
 			continue
 		}
 		for t := e.i; t < e.j; t++ {
@@ -398,6 +486,13 @@ func (d *data) titleBefore(s *state, a int) bool {
 	if sp := s.spanCovering(p); sp != nil && sp.e.role != "" {
 		return true
 	}
+	// "One activist, Nur Khan Liton", "his successor, Evariste Ndayishimiye".
+	if s.isPunct(p, ',') && p-1 >= 0 {
+		q := s.toks[p-1]
+		if q.f&fWord != 0 && q.f&fLower != 0 && d.words[q.h]&wTitle != 0 {
+			return true
+		}
+	}
 	return false
 }
 
@@ -424,7 +519,7 @@ func (d *data) speechNear(s *state, a, b int) bool {
 
 var appositiveWords = func() map[uint64]bool {
 	m := map[uint64]bool{}
-	for _, w := range []string{"a", "an", "the", "who", "whose", "his", "her", "its"} {
+	for _, w := range []string{"a", "an", "the", "who", "whose", "his", "her", "its", "aged", "age", "born"} {
 		m[hashWord(w)] = true
 	}
 	return m
@@ -436,12 +531,40 @@ func (d *data) appositive(s *state, b int) bool {
 		return false
 	}
 	t := s.toks[b+1]
-	return t.f&fDigit != 0 || t.f&fWord != 0 && appositiveWords[t.h]
+	if t.f&fDigit != 0 || t.f&fWord != 0 && appositiveWords[t.h] {
+		return true
+	}
+	// "Paweł Adamowicz, mayor of", "Budi Gunawan, chief of".
+	return t.f&fWord != 0 && t.f&fLower != 0 && d.words[t.h]&wTitle != 0
 }
 
 // resolvePending attributes one-word mentions: to a person of the article
 // with that surname, else to the known person the alias names.
 func (d *data) resolvePending(s *state) {
+	// Full names without a cue count when the surname recurs alone
+	// ("Karsten Warholm ... Warholm said") or the name recurs.
+	for k, dc := range s.deferred {
+		ok := false
+		for m, o := range s.deferred {
+			if m != k && o.name == dc.name {
+				ok = true
+			}
+		}
+		for _, p := range s.pend {
+			if ok {
+				break
+			}
+			if len(p.cands) == 0 && (p.tok < dc.tokA || p.tok >= dc.tokB) && s.toks[p.tok].h == dc.last && !s.claimed[p.tok] {
+				ok = true
+			}
+		}
+		if ok {
+			for t := dc.tokA; t < dc.tokB; t++ {
+				s.claimed[t] = true
+			}
+			s.addUnknown(dc)
+		}
+	}
 	for _, p := range s.pend {
 		t := s.toks[p.tok]
 		if s.claimed[p.tok] && len(p.cands) == 0 {

@@ -19,7 +19,10 @@ kings sharks flyers bruins penguins blackhawks canucks oilers flames senators ca
 reds pirates orioles mariners athletics twins royals tigers guardians indians brewers marlins padres
 rockies diamondbacks phillies white fire galaxy timbers sounders whitecaps fever storm sparks liberty
 aces wings mercury dream sky lynx airlines express ballet philharmonic stock exchange resources
-institute polytechnic`
+institute polytechnic pelicans hornets grizzlies pistons cavaliers magic hawks wizards pacers
+timberwolves suns blazers nuggets raptors 76ers sixers analytica energy motors motor party movement
+front brigade brigades army militia council committee commission ministry agency organization organisation
+federation league alliance coalition association society fund authority`
 
 // placeStateCue words after "New York" make it the state.
 var stateCueWords = `gov gov. governor attorney legislature assembly senate senator sen. state lawmakers
@@ -70,7 +73,18 @@ func (d *data) findPlaces(s *state) {
 		if pl.weak && !d.placeCue(s, i, j) {
 			continue
 		}
+		// "Sidley Austin": a one-word city after an unknown capitalised word
+		// is likely part of a name.
+		if j-i == 1 && pl.typ != "country" && i > 0 && toks[i-1].f&fCap != 0 && toks[i-1].f&fSentStart == 0 &&
+			s.inSpan[i-1] == 0 && toks[i-1].f&fHeadline == 0 && d.role(s, i-1, 1) >= rGiven && d.role(s, i-1, 1) <= rName && !d.placeCue(s, i, j) {
+			continue
+		}
 		name := pl.name
+		// The article's spelling wins when it differs only in diacritics
+		// ("Poznan" for Poznań).
+		if surface := s.text[toks[i].s:toks[j-1].e]; surface != name && toks[i].f&fUpper == 0 && foldDiacritics(name) == surface {
+			name = surface
+		}
 		switch name {
 		case "New York City":
 			if j-i == 2 && d.meansState(s, i, j) {
@@ -83,6 +97,83 @@ func (d *data) findPlaces(s *state) {
 		}
 		s.places = append(s.places, mention{key: name, pos: toks[i].s, tok: int32(i)})
 	}
+}
+
+// unitWords are the nouns of "the town of X" and "X province".
+var (
+	unitOf    = newWordSet(`town city village capital province region district state county governorate oblast municipality prefecture suburb port hamlet settlement`)
+	unitAfter = newWordSet(`province district county governorate oblast prefecture municipality regency`)
+)
+
+// findPatternPlaces finds towns the gazetteer lacks from their context:
+// "Koszalin, Poland", "the town of Kutama", "Pandeglang regency".
+func (d *data) findPatternPlaces(s *state) {
+	toks := s.toks
+	for i := 0; i < len(toks); i++ {
+		if s.claimed[i] || s.inSpan[i] != 0 || toks[i].f&fCap == 0 || toks[i].f&fHeadline != 0 {
+			continue
+		}
+		// The run of capitalised name-like words starting here.
+		j := i
+		for j < len(toks) && j-i < 3 && s.inSpan[j] == 0 && !s.claimed[j] && toks[j].f&fCap != 0 &&
+			d.role(s, j, j-i) >= rGiven && d.role(s, j, j-i) <= rName {
+			j++
+			if toks[j-1].f&fPoss != 0 {
+				break
+			}
+		}
+		if j == i {
+			continue
+		}
+		ok := false
+		// "Koszalin, Poland" / "Cape Canaveral, Florida".
+		if s.isPunct(j, ',') && toks[j-1].f&fPoss == 0 {
+			if sp := s.spanStarting(j + 1); sp != nil && sp.e.place != 0 {
+				pl := d.places[sp.e.place-1]
+				k := int(sp.j)
+				after := k >= len(toks) || toks[k].f&fWord == 0 || toks[k].f&fCap == 0
+				if after && (pl.typ == "country" || pl.typ == "region") {
+					ok = true
+				}
+			}
+		}
+		// "the town of Kutama".
+		if p := i - 1; !ok && p-1 >= 0 && toks[p].f&fWord != 0 && toks[p].h == hOf && toks[p-1].f&fLower != 0 && unitOf[toks[p-1].h] {
+			ok = true
+		}
+		// "Maidan Wardak province".
+		if !ok && j < len(toks) && toks[j].f&fLower != 0 && unitAfter[toks[j].h] {
+			ok = true
+		}
+		if !ok {
+			continue
+		}
+		name := d.placeString(s, i, j)
+		s.places = append(s.places, mention{key: name, pos: toks[i].s, tok: int32(i)})
+		for k := i; k < j; k++ {
+			s.claimed[k] = true
+		}
+		i = j - 1
+	}
+}
+
+// placeString is the text of tokens [i, j) with single spaces.
+func (d *data) placeString(s *state, i, j int) string {
+	if j-i == 1 {
+		return s.word(i)
+	}
+	var b strings.Builder
+	for k := i; k < j; k++ {
+		if k > i {
+			if s.toks[k].f&fHyph != 0 {
+				b.WriteByte('-')
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(s.word(k))
+	}
+	return b.String()
 }
 
 // lookupPlace returns the canonical place for a name such as a dateline.
@@ -103,6 +194,10 @@ func (d *data) lookupPlace(name string) (string, bool) {
 // organisation, team, building or event.
 func (d *data) inOrgName(s *state, i, j int) bool {
 	toks := s.toks
+	// "Soviet Union's Great Patriotic War": a possessive place is a place.
+	if toks[j-1].f&fPoss != 0 {
+		return false
+	}
 	// After: capitalised words up to an organisation head.
 	for k := j; k < len(toks) && k < j+4; k++ {
 		t := toks[k]
@@ -119,14 +214,11 @@ func (d *data) inOrgName(s *state, i, j int) bool {
 		if orgHeads[t.h] {
 			return true
 		}
-		if d.words[t.h]&(wTitle|wHonorific) != 0 {
+		if k == j && d.words[t.h]&(wTitle|wHonorific) != 0 && !orgHeads[t.h] {
 			break // "California Attorney General", "Moscow Mayor"
 		}
 		if k == j && t.f&fHyph == 0 && s.spanStarting(k) != nil && s.spanStarting(k).e.place != 0 {
 			break // "Austin Texas"
-		}
-		if t.f&fPoss != 0 {
-			break
 		}
 	}
 	// Before: "University of Texas", "University College London".

@@ -23,12 +23,22 @@ defence finance interior economy trade health education energy treasury presiden
 acting interim lady sir dame lord baroness baron duke duchess count countess speaker whip governor governors
 gov governor-elect candidate nominee challenger rep reps sen sens dr doctor mr mrs ms miss mx prof rev gen lt col
 sgt capt cmdr adm maj pres atty supt msgr fr hon swami cde comrade shahid brother sister uncle aunt
-minority majority executive managing cabinet state deputies opposition party regional provincial federal
+minority majority executive managing cabinet state deputies opposition regional provincial federal
 national security homeland intelligence general-secretary first second house senate spokesmen officials
 official head heads boss founder owner partner producer director-general secretary-general undersecretary
 undersecretary-general under ex- tycoon billionaire businessman businesswoman entrepreneur investor
 activist dissident journalist editor photographer presenter comedian star striker midfielder defender
-goalkeeper player captain champion runner athlete manager`
+goalkeeper player captain champion runner athlete manager son daughter wife husband widow widower
+brother sister father mother mom dad uncle aunt cousin nephew niece grandson granddaughter grandfather
+grandmother fiancée fiance fiancé partner girlfriend boyfriend successor predecessor astronomer scientist
+researcher physicist chemist biologist historian professor lecturer teacher student doctor surgeon nurse
+physician lawyer attorney prosecutor defendant suspect victim witness survivor resident residents
+designer artist musician conductor composer filmmaker director producer novelist poet playwright
+photographer architect engineer astronaut pilot soldier sergeant officer commander rebel militant
+leader chairman member members spokesperson representative delegate negotiator mediator official
+expert economist analyst consultant adviser advisor aide staffer secretary clerk guard ranger
+priest pastor bishop archbishop cardinal monk nun cleric imam rabbi preacher activist campaigner
+organizer organiser protester founder owner executive president ceo head chief`
 	honorifics = `mr mrs ms miss mx dr sen sens rep reps gov lt col gen sgt capt cmdr adm maj prof rev pres atty supt msgr fr
 hon sir dame lord lady president senator governor mayor judge justice general colonel admiral pope king queen
 prince princess sheikh emir ayatollah imam rabbi cardinal archbishop bishop chancellor premier minister
@@ -57,7 +67,7 @@ not no yes all every each some any many much more most few other another such on
 now today yesterday tomorrow tonight last next first our their his her its my your we they he she it i you
 us them him me dear hello thanks thank please let let's read watch see click sign subscribe share follow
 like unlike join new old`
-	negPre = `vice deputy former ex ex- late then future next incoming would-be assistant associate acting-deputy
+	negPre = `facto vice deputy former ex ex- late then future next incoming would-be assistant associate acting-deputy
 second-in-command first lady vice-president deputy-prime`
 )
 
