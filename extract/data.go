@@ -493,6 +493,9 @@ func (d *data) markWeakPlaces() {
 			p.weak = true // first-level divisions from a generic list: need a cue
 			continue
 		}
+		if p.typ != "city" {
+			continue // states and provinces of the hand-written list are never weak
+		}
 		w := d.words[toks[0].h]
 		if w&(wGiven|wCommon|wNonPerson) != 0 {
 			p.weak = true

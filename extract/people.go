@@ -52,7 +52,11 @@ func (d *data) knownSpan(s *state, sp *span) bool {
 	}
 	// "the Moon": a one-word alias after a lower-case "the" is a thing.
 	if sp.j-sp.i == 1 && sp.i > 0 && s.toks[sp.i-1].f&fLower != 0 && s.toks[sp.i-1].h == hThe {
-		return false
+		// "the Trump administration" is attributive use of a person.
+		n := int(sp.j)
+		if n >= len(s.toks) || s.toks[n].f&fLower == 0 || d.words[s.toks[n].h]&(wFunction|wStarter) != 0 {
+			return false
+		}
 	}
 	// "Moon", "May", "Bush": a one-word alias that is also a common word
 	// needs a title or a verb of speech.
@@ -162,7 +166,13 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 			// or a place that is also a given name before a surname.
 			if sp.j-sp.i == 1 && sp.e.role == "" && !sp.e.stop && sp.e.demonym == 0 {
 				r := d.role(s, k, len(run))
-				surnameLike := sp.e.place == 0 || d.words[toks[k].h]&wGiven != 0 || d.places[sp.e.place-1].weak
+				if r == rParticle && len(run) > 0 {
+					run = append(run, elem{int32(k), int32(k + 1), rParticle})
+					k++
+					continue
+				}
+				surnameLike := sp.e.place == 0 || d.words[toks[k].h]&wGiven != 0 || d.places[sp.e.place-1].weak ||
+					len(run) == 1 && run[0].role == rGiven && d.places[sp.e.place-1].typ != "country"
 				if len(run) > 0 && surnameLike && (run[len(run)-1].role == rGiven || run[len(run)-1].role == rName) && toks[k].f&fHyph == 0 && (r == rName || r == rGiven) {
 					run = append(run, elem{int32(k), int32(k + 1), rName})
 					k++
@@ -353,7 +363,7 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	// "Al Noor Mosque", "James Webb Space Telescope": a capitalised noun
 	// after the run makes it the name of a thing.
 	if b < len(toks) && toks[b].f&fWord != 0 && toks[b].f&fCap != 0 && toks[b].f&fSentStart == 0 && toks[a].f&fHeadline == 0 &&
-		(orgHeads[toks[b].h] || d.words[toks[b].h]&(wCommon|wNonPerson) != 0 && d.words[toks[b].h]&(wTitle|wSpeech|wFunction) == 0) {
+		(orgHeads[toks[b].h] || d.words[toks[b].h]&wNonPerson != 0 || d.words[toks[b].h]&wCommon != 0 && d.words[toks[b].h]&(wTitle|wSpeech|wFunction) == 0) {
 		return
 	}
 	first := run[0].role
