@@ -633,7 +633,15 @@ func (d *data) resolveRoles(s *state) {
 			continue
 		}
 		i, j := int(sp.i), int(sp.j)
-		// "Vice President", "former president", "Deputy Prime Minister".
+		// "Vice President", "former president", "the former Chinese
+		// president", "Deputy Prime Minister".
+		p := i - 1
+		if sp := s.spanCovering(p); sp != nil && (sp.e.demonym != 0 || sp.e.place != 0) {
+			p = int(sp.i) - 1
+		}
+		if p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wNegPre != 0 {
+			continue
+		}
 		if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wNegPre != 0 {
 			continue
 		}
