@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -69,6 +70,9 @@ type Options struct {
 	// text, content, ...), first exactly and then ignoring case. Use
 	// ParseMap to build it from a flag value.
 	Map map[string]string
+	// HTTPClient fetches http(s) sources. Nil means a client with a 10 s
+	// timeout (DefaultTimeout).
+	HTTPClient *http.Client
 }
 
 // targets are the Article fields that Options.Map may name.
@@ -246,7 +250,12 @@ func (w *walker) file(name string, open func() (io.ReadCloser, error)) error {
 // read reads one stream, reporting a failure to read it to skip. It
 // returns only fatal errors.
 func (w *walker) read(r io.Reader, name string) error {
-	err := Read(w.ctx, r, name, w.opts, w.emit, w.skip)
+	return w.readFrom(r, name, origin{})
+}
+
+// readFrom is read for a stream from o.
+func (w *walker) readFrom(r io.Reader, name string, o origin) error {
+	err := read(w.ctx, r, name, w.opts, w.emit, w.skip, o)
 	var re *RecordError
 	if errors.As(err, &re) {
 		w.report(re)
@@ -275,6 +284,20 @@ func Read(ctx context.Context, r io.Reader, name string, opts Options, emit func
 	if err := opts.validate(); err != nil {
 		return err
 	}
+	return read(ctx, r, name, opts, emit, skip, origin{})
+}
+
+// origin describes where a fetched stream came from.
+type origin struct {
+	url         string // final URL after redirects, the base for relative links
+	contentType string // the Content-Type header
+}
+
+// read is Read for a validated opts and a stream from o.
+func read(ctx context.Context, r io.Reader, name string, opts Options, emit func(newsdex.Article) error, skip func(*RecordError), o origin) error {
+	if emit == nil {
+		emit = func(newsdex.Article) error { return nil }
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -289,6 +312,9 @@ func Read(ctx context.Context, r io.Reader, name string, opts Options, emit func
 		return &RecordError{Source: name, Err: err}
 	}
 	format := opts.Format
+	if format == "" {
+		format = detectType(o.contentType)
+	}
 	if format == "" {
 		format = detect(name, head)
 	}
@@ -305,7 +331,7 @@ func Read(ctx context.Context, r io.Reader, name string, opts Options, emit func
 	case FormatFeed:
 		err = readFeed(s, br)
 	case FormatHTML:
-		err = readHTML(s, br, "")
+		err = readHTML(s, br, o)
 	default:
 		err = fmt.Errorf("%w, want %s (set the format to force one)", ErrUnknownFormat, formats)
 	}

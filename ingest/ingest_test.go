@@ -48,6 +48,12 @@ func TestGolden(t *testing.T) {
 		{"csv/bad.csv", Options{}},
 		{"csv/unmapped-header.csv", Options{}},
 		{"csv/tabs.tsv", Options{}},
+		{"feed/rss2.xml", Options{}},
+		{"feed/atom.xml", Options{}},
+		{"feed/broken.xml", Options{}},
+		{"html/article.html", Options{}},
+		{"html/latin1-time.html", Options{}},
+		{"html/empty.html", Options{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
