@@ -1,6 +1,13 @@
-// Package api serves newsdex over HTTP with Gin: search, articles and
-// health. It is the last stage of the pipeline and talks to package search
-// through small interfaces.
+// Package api serves newsdex over HTTP with Gin: search, similar articles,
+// article reads and writes, entities, health, metrics and the OpenAPI
+// document. It is the last stage of the pipeline and talks to package
+// search (and to whatever indexes new articles) through small interfaces.
+//
+// Every error is JSON {"error": {"code": "...", "message": "..."}} with a
+// 4xx status for anything the client can fix; 5xx means a server fault.
+// Every response carries security headers (CSP without inline script,
+// nosniff, no framing). Writes need an API key; reads are open unless
+// Options.ReadKeyRequired is set.
 package api
 
 import (
@@ -8,13 +15,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/search"
@@ -23,49 +27,147 @@ import (
 // searcher is what the API needs from the search engine.
 type searcher interface {
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
+	Similar(ctx context.Context, id string, r search.Request) (*search.Results, error)
 	Article(ctx context.Context, id string) (newsdex.Article, error)
 	Entities(ctx context.Context, typ, prefix string, size int) ([]search.Bucket, error)
 }
 
 var _ searcher = (*search.Engine)(nil)
 
-// Options configures a Server.
+// Writer adds and removes articles for POST /v1/articles and
+// DELETE /v1/articles/{id}. The server has already checked the key and
+// validated and cleaned the articles (ids, sizes, UTF-8, dates, URLs); the
+// Writer extracts entities, chunks and indexes them. Put returns how many
+// articles it indexed; Delete how many of ids existed and were removed.
+// A *search.ParamError from either becomes a 400.
+type Writer interface {
+	Put(ctx context.Context, arts []newsdex.Article) (int, error)
+	Delete(ctx context.Context, ids ...string) (int, error)
+}
+
+// Options configures a Server. The zero value is a read-only server with
+// open reads, no rate limit, no CORS and a private metrics registry.
 type Options struct {
-	// SearchTimeout bounds one search; past it the answer is 503.
+	// SearchTimeout bounds one search, similar or entities lookup; past
+	// it the answer is 503 with a message. Zero means 10 s.
 	SearchTimeout time.Duration
+
+	// Writer serves the write routes; nil answers them with 503
+	// "read-only server".
+	Writer Writer
+	// Rebuilder serves POST /v1/admin/reindex (behind a key); nil answers
+	// it with 503.
+	Rebuilder Rebuilder
+
+	// APIKeys are the keys accepted by write routes (and by read routes
+	// when ReadKeyRequired, by /metrics when MetricsKeyRequired). With no
+	// keys every keyed route answers 403 saying how to configure them.
+	// See SplitKeys and ReadKeyFile.
+	APIKeys []string
+	// ReadKeyRequired makes the /v1 read routes need a key too.
+	ReadKeyRequired bool
+	// MetricsKeyRequired makes GET /metrics need a key.
+	MetricsKeyRequired bool
+
+	// RateLimit is the sustained requests per second allowed per client
+	// IP on every route; 0 turns rate limiting off. Past it the answer is
+	// 429 with Retry-After.
+	RateLimit float64
+	// RateBurst is how many requests a client may make at once; 0 means
+	// max(1, RateLimit).
+	RateBurst int
+	// TrustedProxies are the proxy addresses or CIDRs whose
+	// X-Forwarded-For names the client; nil trusts none, so the client is
+	// the TCP peer and cannot pick its own rate-limit bucket.
+	TrustedProxies []string
+
+	// CORSOrigins are the origins allowed to call the API from a browser
+	// ("*" for any); nil sends no CORS headers.
+	CORSOrigins []string
+
+	// Metrics is the registry the server's metrics are registered on and
+	// GET /metrics serves; nil uses a private registry. The caller may
+	// add Go and process collectors to it.
+	Metrics *prometheus.Registry
 }
 
-// Server is the HTTP API.
+// Server is the HTTP API. Build it with New; it is safe for concurrent use.
 type Server struct {
-	search searcher
-	log    *slog.Logger
-	opts   Options
+	search  searcher
+	log     *slog.Logger
+	opts    Options
+	keys    keySet
+	limiter *ipLimiter
+	metrics *metrics
 }
 
-// New returns a server over s that logs to log.
+// New returns a server over s that logs to log. It never fails: bad
+// TrustedProxies are reported by Handler's first use as a logged error and
+// ignored (no proxy is trusted).
 func New(s searcher, log *slog.Logger, opts Options) *Server {
-	if opts.SearchTimeout == 0 {
+	if opts.SearchTimeout <= 0 {
 		opts.SearchTimeout = 10 * time.Second
 	}
-	return &Server{search: s, log: log, opts: opts}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = prometheus.NewRegistry()
+	}
+	srv := &Server{search: s, log: log, opts: opts, keys: newKeySet(opts.APIKeys)}
+	if opts.RateLimit > 0 {
+		srv.limiter = newIPLimiter(opts.RateLimit, opts.RateBurst)
+	}
+	srv.metrics = newMetrics(opts.Metrics, s, log)
+	return srv
 }
 
-// Handler returns the HTTP handler with every route.
+// Handler returns the HTTP handler with every route: the JSON API, the
+// metrics and OpenAPI documents and the search page (registerUI).
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery(), s.logRequests())
+	// Path parameters come from the raw path, so an encoded slash in an id
+	// reaches checkID and gets a clear 400 instead of a routing 404.
+	r.UseRawPath = true
+	r.UnescapePathValues = true
+	// Redirects would answer API clients with HTML-less 301s; a wrong path
+	// is a JSON 404 instead.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(s.opts.TrustedProxies); err != nil {
+		s.log.Error("bad trusted proxies, trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
+	r.Use(s.recover(), securityHeaders, s.observe(), s.cors(), s.rateLimit())
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "not_found", "no such route: "+c.Request.URL.Path, nil)
 	})
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" not allowed on "+c.Request.URL.Path, nil)
 	})
+
 	r.GET("/healthz", s.health)
-	r.GET("/v1/search", s.handleSearch)
-	r.GET("/v1/articles/:id", s.handleArticle)
-	r.GET("/v1/entities", s.handleEntities)
+	r.GET("/openapi.json", s.openAPI)
+	r.GET("/metrics", s.metricsAuth(), s.metrics.handler())
+
+	read := r.Group("/v1", s.readAuth())
+	read.GET("/search", s.handleSearch)
+	read.GET("/articles/:id", s.handleArticle)
+	read.GET("/articles/:id/similar", s.handleSimilar)
+	read.GET("/entities", s.handleEntities)
+
+	write := r.Group("/v1", s.requireWriter, s.requireKey)
+	write.POST("/articles", s.handlePut)
+	write.DELETE("/articles/:id", s.handleDelete)
+
+	// Admin routes need a key, but not a Writer: handleReindex answers 503
+	// itself when there is no Rebuilder.
+	admin := r.Group("/v1/admin", s.requireKey)
+	admin.POST("/reindex", s.handleReindex)
+
+	s.registerUI(r)
 	return r
 }
 
@@ -73,232 +175,50 @@ func (s *Server) health(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// searchParams lists every parameter /v1/search accepts.
-var searchParams = []string{"q", "person", "outlet", "cited", "place", "leader", "from", "to", "sort", "size", "page",
-	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse"}
-
-// ParseSearchRequest turns URL query parameters into a search.Request; bad
-// values come back as *search.ParamError naming the parameter.
-func ParseSearchRequest(v url.Values) (search.Request, error) {
-	var r search.Request
-	for name := range v {
-		if !slices.Contains(searchParams, name) {
-			return r, &search.ParamError{Param: name, Pos: -1, Msg: "unknown parameter, want one of " + strings.Join(searchParams, ", ")}
-		}
-	}
-	for _, name := range []string{"q", "from", "to", "sort", "size", "page", "cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse"} {
-		if len(v[name]) > 1 {
-			return r, &search.ParamError{Param: name, Pos: -1, Msg: "given more than once"}
-		}
-	}
-	r.Query = v.Get("q")
-	for _, name := range search.FilterNames {
-		if vals := v[name]; len(vals) > 0 {
-			if r.Filters == nil {
-				r.Filters = map[string][]string{}
-			}
-			r.Filters[name] = vals
-		}
-	}
-	var err error
-	if s := v.Get("from"); s != "" {
-		if r.From, err = search.ParseDate("from", s); err != nil {
-			return r, err
-		}
-	}
-	if s := v.Get("to"); s != "" {
-		if r.To, err = search.ParseDate("to", s); err != nil {
-			return r, err
-		}
-	}
-	r.Sort = v.Get("sort")
-	ints := []struct {
-		name string
-		dst  *int
-	}{{"size", &r.Size}, {"page", &r.Page}, {"snippets", &r.Snippets}, {"snippet_size", &r.SnippetSize}, {"facet_size", &r.FacetSize}}
-	for _, p := range ints {
-		s := v.Get(p.name)
-		if s == "" {
-			continue
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "not an integer: " + strconv.Quote(s)}
-		}
-		if n == 0 && p.name == "snippets" {
-			n = -1 // explicit zero: no snippets
-		}
-		if n == 0 {
-			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "must be at least 1"}
-		}
-		*p.dst = n
-	}
-	r.Cursor = v.Get("cursor")
-	if f, ok := v["facets"]; ok {
-		r.Facets = []string{}
-		for _, name := range strings.Split(f[0], ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				r.Facets = append(r.Facets, name)
-			}
-		}
-	}
-	r.Interval = v.Get("interval")
-	r.Mode = v.Get("mode")
-	if s := v.Get("collapse"); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return r, &search.ParamError{Param: "collapse", Pos: -1, Msg: "want true or false, got " + strconv.Quote(s)}
-		}
-		r.Collapse = &b
-	}
-	return r, nil
+// inputError is a bad request body: its status (400, 413, 415) and code
+// go to the client as they are.
+type inputError struct {
+	status int
+	code   string
+	msg    string
 }
 
-func (s *Server) handleSearch(c *gin.Context) {
-	req, err := ParseSearchRequest(c.Request.URL.Query())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.SearchTimeout)
-	defer cancel()
-	res, err := s.search.Search(ctx, req)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Set("results", len(res.Hits))
-	c.JSON(http.StatusOK, res)
-}
+func (e *inputError) Error() string { return e.msg }
 
-// EntitiesResponse is the JSON of GET /v1/entities.
-type EntitiesResponse struct {
-	Type     string        `json:"type"`
-	Prefix   string        `json:"prefix"`
-	Entities []EntityCount `json:"entities"`
-}
-
-// EntityCount is one canonical name with its article count.
-type EntityCount struct {
-	Name   string `json:"name"`
-	Count  int    `json:"count"`
-	Office string `json:"office,omitempty"`
-}
-
-func (s *Server) handleEntities(c *gin.Context) {
-	v := c.Request.URL.Query()
-	for name := range v {
-		if !slices.Contains([]string{"type", "prefix", "size"}, name) {
-			s.fail(c, &search.ParamError{Param: name, Pos: -1, Msg: "unknown parameter, want type, prefix or size"})
-			return
-		}
-	}
-	typ := v.Get("type")
-	if typ == "" {
-		typ = "person"
-	}
-	size := 10
-	if sz := v.Get("size"); sz != "" {
-		n, err := strconv.Atoi(sz)
-		if err != nil {
-			s.fail(c, &search.ParamError{Param: "size", Pos: -1, Msg: "not an integer: " + strconv.Quote(sz)})
-			return
-		}
-		size = n
-	}
-	bs, err := s.search.Entities(c.Request.Context(), typ, v.Get("prefix"), size)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	out := EntitiesResponse{Type: typ, Prefix: v.Get("prefix"), Entities: make([]EntityCount, 0, len(bs))}
-	for _, b := range bs {
-		out.Entities = append(out.Entities, EntityCount{Name: b.Value, Count: b.Count, Office: b.Office})
-	}
-	c.Set("results", len(out.Entities))
-	c.JSON(http.StatusOK, out)
-}
-
-// ArticleView is the JSON of GET /v1/articles/{id}.
-type ArticleView struct {
-	newsdex.Article
-	Published string `json:"published,omitempty"`
-}
-
-func (s *Server) handleArticle(c *gin.Context) {
-	id := c.Param("id")
-	if err := checkID(id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	a, err := s.search.Article(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, articleView(a))
-}
-
-func articleView(a newsdex.Article) ArticleView {
-	v := ArticleView{Article: a}
-	if !a.Published.IsZero() {
-		v.Published = a.Published.UTC().Format(time.DateOnly)
-	}
-	return v
-}
-
-// checkID refuses ids that could not have been indexed.
-func checkID(id string) error {
-	if id == "" || len(id) > 512 || strings.ContainsAny(id, "\x00/\\") || strings.Contains(id, "..") {
-		return &search.ParamError{Param: "id", Pos: -1, Msg: "invalid article id"}
-	}
-	return nil
-}
-
-// fail writes err as a JSON error with the status it maps to.
+// fail writes err as a JSON error with the status it maps to. It is the
+// one place errors become HTTP statuses.
 func (s *Server) fail(c *gin.Context, err error) {
 	var pe *search.ParamError
+	var ie *inputError
 	switch {
+	case errors.As(err, &ie):
+		writeError(c, ie.status, ie.code, ie.msg, nil)
 	case errors.As(err, &pe):
 		detail := gin.H{"param": pe.Param}
 		if pe.Pos >= 0 {
 			detail["position"] = pe.Pos
 		}
 		writeError(c, http.StatusBadRequest, "bad_request", pe.Error(), detail)
+	case errors.Is(err, search.ErrNoEmbeddings):
+		writeError(c, http.StatusBadRequest, "no_embeddings", search.ErrNoEmbeddings.Error(), nil)
 	case errors.Is(err, search.ErrNotFound):
 		writeError(c, http.StatusNotFound, "not_found", "article not found", nil)
 	case errors.Is(err, context.DeadlineExceeded):
-		writeError(c, http.StatusServiceUnavailable, "timeout", "the search took too long and was stopped; narrow the query or add filters", nil)
+		writeError(c, http.StatusServiceUnavailable, "timeout", "the request took too long and was stopped; narrow the query or add filters", nil)
 	case errors.Is(err, context.Canceled):
 		writeError(c, 499, "canceled", "request canceled", nil)
 	default:
-		s.log.Error("request failed", "path", c.FullPath(), "err", err)
+		s.log.Error("request failed", "route", c.FullPath(), "err", err)
 		writeError(c, http.StatusInternalServerError, "internal", "internal error", nil)
 	}
 }
 
+// writeError aborts c with the JSON error body. encoding/json escapes <, >
+// and &, so user input echoed in msg is inert in any browser.
 func writeError(c *gin.Context, status int, code, msg string, detail gin.H) {
 	body := gin.H{"code": code, "message": msg}
 	for k, v := range detail {
 		body[k] = v
 	}
 	c.AbortWithStatusJSON(status, gin.H{"error": body})
-}
-
-// logRequests writes one structured line per request.
-func (s *Server) logRequests() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		start := time.Now()
-		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
-		attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-			"latency_ms", float64(time.Since(start).Microseconds()) / 1000}
-		if n, ok := c.Get("results"); ok {
-			attrs = append(attrs, "results", n)
-		}
-		s.log.Info("request", attrs...)
-	}
 }

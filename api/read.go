@@ -1,0 +1,290 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/search"
+)
+
+// searchParams lists every parameter /v1/search accepts.
+var searchParams = []string{"q", "person", "outlet", "cited", "place", "leader", "from", "to", "sort", "size", "page",
+	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse"}
+
+// similarParams lists every parameter /v1/articles/{id}/similar accepts:
+// the filters and the paging and snippet options of search, but no query,
+// sort, cursor or mode (the article is the query).
+var similarParams = []string{"person", "outlet", "cited", "place", "leader", "from", "to", "size", "page",
+	"snippets", "snippet_size", "facets", "facet_size", "interval", "collapse"}
+
+// ParseSearchRequest turns URL query parameters into a search.Request; bad
+// values come back as *search.ParamError naming the parameter.
+func ParseSearchRequest(v url.Values) (search.Request, error) {
+	return parseRequest(v, searchParams)
+}
+
+func parseRequest(v url.Values, allowed []string) (search.Request, error) {
+	var r search.Request
+	for name := range v {
+		if !slices.Contains(allowed, name) {
+			return r, &search.ParamError{Param: paramName(name), Pos: -1, Msg: "unknown parameter, want one of " + strings.Join(allowed, ", ")}
+		}
+	}
+	for _, name := range allowed {
+		if len(v[name]) > 1 && !slices.Contains(search.FilterNames, name) {
+			return r, &search.ParamError{Param: name, Pos: -1, Msg: "given more than once"}
+		}
+	}
+	r.Query = v.Get("q")
+	for _, name := range search.FilterNames {
+		if vals := v[name]; len(vals) > 0 {
+			if r.Filters == nil {
+				r.Filters = map[string][]string{}
+			}
+			r.Filters[name] = vals
+		}
+	}
+	var err error
+	if s := v.Get("from"); s != "" {
+		if r.From, err = search.ParseDate("from", s); err != nil {
+			return r, err
+		}
+	}
+	if s := v.Get("to"); s != "" {
+		if r.To, err = search.ParseDate("to", s); err != nil {
+			return r, err
+		}
+	}
+	r.Sort = v.Get("sort")
+	ints := []struct {
+		name string
+		dst  *int
+	}{{"size", &r.Size}, {"page", &r.Page}, {"snippets", &r.Snippets}, {"snippet_size", &r.SnippetSize}, {"facet_size", &r.FacetSize}}
+	for _, p := range ints {
+		s := v.Get(p.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "not an integer: " + quoteParam(s)}
+		}
+		if n == 0 && p.name == "snippets" {
+			n = -1 // explicit zero: no snippets
+		}
+		if n == 0 {
+			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "must be at least 1"}
+		}
+		*p.dst = n
+	}
+	r.Cursor = v.Get("cursor")
+	if f, ok := v["facets"]; ok {
+		r.Facets = []string{}
+		for _, name := range strings.Split(f[0], ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				r.Facets = append(r.Facets, name)
+			}
+		}
+	}
+	r.Interval = v.Get("interval")
+	r.Mode = v.Get("mode")
+	if s := v.Get("collapse"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return r, &search.ParamError{Param: "collapse", Pos: -1, Msg: "want true or false, got " + quoteParam(s)}
+		}
+		r.Collapse = &b
+	}
+	return r, nil
+}
+
+// quoteParam quotes a parameter value for an error message, cut to 100
+// bytes so a huge value is not echoed back whole.
+func quoteParam(s string) string {
+	if len(s) > 100 {
+		s = strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// paramName is a parameter name fit for an error body.
+func paramName(s string) string {
+	q := quoteParam(s)
+	return q[1 : len(q)-1]
+}
+
+func (s *Server) handleSearch(c *gin.Context) {
+	req, err := ParseSearchRequest(c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	start := time.Now()
+	res, err := s.search.Search(ctx, req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.metrics.searchDone(res.Mode, time.Since(start))
+	c.Set(resultsKey, len(res.Hits))
+	c.JSON(http.StatusOK, res)
+}
+
+func (s *Server) handleSimilar(c *gin.Context) {
+	id := c.Param("id")
+	if err := checkID(id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	req, err := parseRequest(c.Request.URL.Query(), similarParams)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	start := time.Now()
+	res, err := s.search.Similar(ctx, id, req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.metrics.searchDone("similar", time.Since(start))
+	c.Set(resultsKey, len(res.Hits))
+	c.JSON(http.StatusOK, res)
+}
+
+// EntitiesResponse is the JSON of GET /v1/entities.
+type EntitiesResponse struct {
+	Type     string        `json:"type"`
+	Prefix   string        `json:"prefix"`
+	Entities []EntityCount `json:"entities"`
+}
+
+// EntityCount is one canonical name with its article count.
+type EntityCount struct {
+	Name   string `json:"name"`
+	Count  int    `json:"count"`
+	Office string `json:"office,omitempty"`
+}
+
+func (s *Server) handleEntities(c *gin.Context) {
+	v := c.Request.URL.Query()
+	for name, vals := range v {
+		if !slices.Contains([]string{"type", "prefix", "size"}, name) {
+			s.fail(c, &search.ParamError{Param: paramName(name), Pos: -1, Msg: "unknown parameter, want type, prefix or size"})
+			return
+		}
+		if len(vals) > 1 {
+			s.fail(c, &search.ParamError{Param: name, Pos: -1, Msg: "given more than once"})
+			return
+		}
+	}
+	typ := v.Get("type")
+	if typ == "" {
+		typ = "person"
+	}
+	prefix := v.Get("prefix")
+	if len(prefix) > 200 {
+		s.fail(c, &search.ParamError{Param: "prefix", Pos: -1, Msg: "prefix is " + strconv.Itoa(len(prefix)) + " bytes, the limit is 200"})
+		return
+	}
+	size := 10
+	if sz := v.Get("size"); sz != "" {
+		n, err := strconv.Atoi(sz)
+		if err != nil {
+			s.fail(c, &search.ParamError{Param: "size", Pos: -1, Msg: "not an integer: " + quoteParam(sz)})
+			return
+		}
+		size = n
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	bs, err := s.search.Entities(ctx, typ, prefix, size)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := EntitiesResponse{Type: typ, Prefix: prefix, Entities: make([]EntityCount, 0, len(bs))}
+	for _, b := range bs {
+		out.Entities = append(out.Entities, EntityCount{Name: b.Value, Count: b.Count, Office: b.Office})
+	}
+	c.Set(resultsKey, len(out.Entities))
+	c.JSON(http.StatusOK, out)
+}
+
+// ArticleView is the JSON of GET /v1/articles/{id}.
+type ArticleView struct {
+	newsdex.Article
+	Published string `json:"published,omitempty"`
+}
+
+func (s *Server) handleArticle(c *gin.Context) {
+	id := c.Param("id")
+	if err := checkID(id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.search.Article(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, articleView(a))
+}
+
+func articleView(a newsdex.Article) ArticleView {
+	v := ArticleView{Article: a}
+	if !a.Published.IsZero() {
+		v.Published = a.Published.UTC().Format(time.DateOnly)
+	}
+	return v
+}
+
+// MaxIDBytes is the longest article id accepted.
+const MaxIDBytes = 512
+
+// checkID refuses ids that could not have been indexed: empty, longer than
+// MaxIDBytes, invalid UTF-8, control characters, or path tricks ('/', '\',
+// "..") that could reach a file name or a URL downstream.
+func checkID(id string) error {
+	bad := func(why string) error {
+		return &search.ParamError{Param: "id", Pos: -1, Msg: "invalid article id: " + why}
+	}
+	switch {
+	case id == "":
+		return bad("empty")
+	case len(id) > MaxIDBytes:
+		return bad(strconv.Itoa(len(id)) + " bytes, the limit is " + strconv.Itoa(MaxIDBytes))
+	case strings.ContainsAny(id, "/\\"):
+		return bad("contains a slash or backslash")
+	case strings.Contains(id, ".."):
+		return bad(`contains ".."`)
+	case !validText(id):
+		return bad("contains invalid UTF-8, a NUL or a control character")
+	}
+	return nil
+}
+
+// validText reports whether s is valid UTF-8 without control characters.
+func validText(s string) bool {
+	for _, r := range s {
+		if r == '\uFFFD' || isControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isControl reports C0, DEL and C1 control characters.
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 }
