@@ -281,7 +281,11 @@ func jsonAuthors(v json.RawMessage) ([]string, error) {
 		} else {
 			return nil, err
 		}
-		out = append(out, splitAuthors(s)...)
+		// An array already separates the names, so a comma inside one
+		// ("Smith, Jr.") is part of it.
+		if name := trimBy(strings.Trim(cleanLine(s), ` "'“”‘’`)); name != "" {
+			out = append(out, name)
+		}
 	}
 	return dedupe(out), nil
 }
