@@ -93,7 +93,9 @@ func install(tgz []byte, dir string) error {
 	}
 	// An empty dir (made by hand, say) is replaced: os.Remove deletes only
 	// empty directories. A full one is not ours to delete.
-	os.Remove(dir)
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
+		os.Remove(dir)
+	}
 	if err := os.Rename(stage, dir); err != nil {
 		if complete(dir) { // another process won the race
 			return nil
