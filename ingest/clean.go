@@ -20,22 +20,34 @@ func cleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
+	start := 0 // s[start:i] is kept and not yet written
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		c := s[i]
 		switch {
-		case r == '\r':
-			b.WriteByte('\n')
-			if i+1 < len(s) && s[i+1] == '\n' {
-				size++
+		case c == '\n' || c == '\t' || (c >= ' ' && c < 0x7f):
+			i++
+			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsControl(r) && r != '\uFEFF' {
+				i += size
+				continue
 			}
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case unicode.IsControl(r), r == '\uFEFF':
-		default:
-			b.WriteString(s[i : i+size])
+			b.WriteString(s[start:i])
+			i += size
+		default: // an ASCII control character
+			b.WriteString(s[start:i])
+			if c == '\r' {
+				b.WriteByte('\n')
+				if i+1 < len(s) && s[i+1] == '\n' {
+					i++
+				}
+			}
+			i++
 		}
-		i += size
+		start = i
 	}
+	b.WriteString(s[start:])
 	return strings.TrimSpace(b.String())
 }
 

@@ -74,6 +74,7 @@ func checkArticle(tb testing.TB, a newsdex.Article) {
 }
 
 func TestCorpusAllSides(t *testing.T) {
+	t.Parallel()
 	dir := corpus(t, "allsides-abp")
 	// The first 200 lines of the 2019 file, copied to a temp file so that
 	// the test reads only those.
@@ -136,6 +137,7 @@ func TestCorpusAllSides(t *testing.T) {
 }
 
 func TestCorpusReuters(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("reads all 21,578 Reuters records; skipped with -short")
 	}
@@ -199,6 +201,7 @@ func TestCorpusReuters(t *testing.T) {
 }
 
 func TestCorpusWikinews(t *testing.T) {
+	t.Parallel()
 	dir := corpus(t, "wikinews-2019-2020")
 	arts, skips := collect(t, []string{dir}, Options{})
 	for _, e := range skips {
