@@ -1,0 +1,144 @@
+// Volume-over-time chart: an SVG bar chart of the API's `published`
+// histogram on a true time axis (empty periods show as gaps). Each bar is
+// an SVG link to the same search narrowed to that bucket's dates.
+
+import { h, svg, clear, fmt, plural } from './dom.js';
+
+const DAY = 86400000;
+
+// INTERVALS from coarse to fine, as the API names them.
+const INTERVALS = ['year', 'month', 'week', 'day'];
+
+function ms(d) {
+  return Date.parse(d + 'T00:00:00Z');
+}
+
+function isoDay(t) {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+// inclusiveTo turns a bucket's exclusive end date into the inclusive `to`
+// date the search API takes.
+export function inclusiveTo(bucketTo) {
+  return isoDay(ms(bucketTo) - DAY);
+}
+
+// intervalFor picks a histogram interval that gives a readable number of
+// bars for the date range from..to (either may be empty).
+export function intervalFor(from, to) {
+  if (!from || !to) return 'month';
+  const days = (ms(to) - ms(from)) / DAY + 1;
+  if (!(days > 0)) return 'month';
+  if (days <= 62) return 'day';
+  if (days <= 366) return 'week';
+  if (days <= 366 * 15) return 'month';
+  return 'year';
+}
+
+// finer returns the next finer interval, or null after day.
+export function finer(interval) {
+  const i = INTERVALS.indexOf(interval);
+  return i >= 0 && i < INTERVALS.length - 1 ? INTERVALS[i + 1] : null;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function dateLabel(d, interval) {
+  const [y, m, day] = d.split('-');
+  if (interval === 'year') return y;
+  if (interval === 'month') return MONTHS[Number(m) - 1] + ' ' + y;
+  return Number(day) + ' ' + MONTHS[Number(m) - 1] + ' ' + y;
+}
+
+// periodLabel names a bucket for people: "Mar 2019", "week of 4 Mar 2019".
+export function periodLabel(b, interval) {
+  if (interval === 'week') return 'week of ' + dateLabel(b.from, 'day');
+  return dateLabel(b.from, interval);
+}
+
+// volumeChart returns a <figure> holding the chart of buckets. hrefFor(b)
+// gives each bar's link. The SVG is drawn at the figure's width and redrawn
+// when the window is resized.
+export function volumeChart(buckets, { interval, hrefFor, caption, height = 150 }) {
+  const fig = h('figure', { class: 'chart' });
+  const box = h('div', { class: 'chart-box' });
+  fig.appendChild(box);
+  if (caption) fig.appendChild(h('figcaption', null, caption));
+  const valid = (buckets || []).filter((b) => b.from && b.to && b.count > 0 && !Number.isNaN(ms(b.from)));
+  if (valid.length === 0) {
+    box.appendChild(h('p', { class: 'muted' }, 'No dated articles.'));
+    return fig;
+  }
+
+  let lastWidth = 0;
+  const draw = () => {
+    const width = Math.max(260, Math.floor(box.clientWidth || 600));
+    if (width === lastWidth) return;
+    lastWidth = width;
+    clear(box).appendChild(drawSVG(valid, { interval, hrefFor, width, height }));
+  };
+  let pending = 0;
+  const onResize = () => {
+    if (!fig.isConnected) {
+      window.removeEventListener('resize', onResize);
+      return;
+    }
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(draw);
+  };
+  window.addEventListener('resize', onResize);
+  // Drawn once the figure is in the document and has a width.
+  requestAnimationFrame(() => {
+    if (fig.isConnected) draw();
+  });
+  return fig;
+}
+
+function drawSVG(buckets, { interval, hrefFor, width, height }) {
+  const m = { top: 12, right: 10, bottom: 24, left: 40 };
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const t0 = ms(buckets[0].from);
+  const t1 = ms(buckets[buckets.length - 1].to);
+  const span = Math.max(DAY, t1 - t0);
+  const max = Math.max(...buckets.map((b) => b.count));
+  const x = (t) => m.left + ((t - t0) / span) * pw;
+  const y = (n) => m.top + ph - (n / max) * ph;
+  const total = buckets.reduce((s, b) => s + b.count, 0);
+
+  const root = svg('svg', {
+    class: 'volume',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'group',
+    'aria-label': `Articles over time: ${plural(total, 'article')} in ${plural(buckets.length, 'period')}, most in one period ${fmt(max)}`,
+  });
+  // Axes and gridlines.
+  for (const frac of [0, 0.5, 1]) {
+    const n = Math.round(max * frac);
+    if (frac === 0.5 && (n === 0 || n === max)) continue;
+    const yy = y(n) + 0.5;
+    root.appendChild(svg('line', { class: frac === 0 ? 'axis' : 'grid', x1: m.left, x2: width - m.right, y1: yy, y2: yy }));
+    root.appendChild(svg('text', { class: 'tick', x: m.left - 6, y: yy + 4, 'text-anchor': 'end' }, fmt(n)));
+  }
+  const first = dateLabel(buckets[0].from, interval);
+  const last = dateLabel(inclusiveTo(buckets[buckets.length - 1].to), interval === 'week' ? 'day' : interval);
+  root.appendChild(svg('text', { class: 'tick', x: m.left, y: height - 6, 'text-anchor': 'start' }, first));
+  if (last !== first) root.appendChild(svg('text', { class: 'tick', x: width - m.right, y: height - 6, 'text-anchor': 'end' }, last));
+
+  const bars = svg('g', { class: 'bars' });
+  for (const b of buckets) {
+    const bx = x(ms(b.from));
+    const bw = Math.max(2, x(ms(b.to)) - bx - (pw / buckets.length > 6 ? 1.5 : 0.5));
+    const label = `${periodLabel(b, interval)}: ${plural(b.count, 'article')}`;
+    const link = svg('a', { href: hrefFor(b), class: 'bar', 'aria-label': label + '. Show this period', dataset: { nav: '', from: b.from, to: b.to, count: b.count } });
+    link.appendChild(svg('title', null, label));
+    // A full-height transparent column makes thin bars easy to hit.
+    link.appendChild(svg('rect', { class: 'hit', x: bx, y: m.top, width: bw, height: ph }));
+    link.appendChild(svg('rect', { class: 'fill', x: bx, y: y(b.count), width: bw, height: Math.max(1, m.top + ph - y(b.count)) }));
+    bars.appendChild(link);
+  }
+  root.appendChild(bars);
+  return root;
+}

@@ -1,0 +1,478 @@
+// The search view: query form, facet panels, volume chart, results with
+// highlighted snippets and entity chips, similar articles and pagination.
+// Its whole state is the URL (see state.js).
+
+import { h, clear, markedText, safeHref, formatDate, fmt, plural, notice } from './dom.js';
+import { getJSON, isAbort } from './api.js';
+import {
+  FILTERS, FACET_OF, LABEL, SINGULAR, readState, toParams, searchURL, changed, copyState,
+  hasFilter, toggleFilter, isEmpty, entityPath, articlePath,
+} from './state.js';
+import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
+
+const MODES = [
+  ['lexical', 'Lexical', 'words and phrases, ranked by term statistics'],
+  ['semantic', 'Semantic', 'meaning, by passage embeddings'],
+  ['hybrid', 'Hybrid', 'both, fused'],
+];
+
+const SORTS = [
+  ['relevance', 'Relevance'],
+  ['date', 'Newest first'],
+  ['date_asc', 'Oldest first'],
+];
+
+const HELP = [
+  ['putin xi', 'both words (all words must match)'],
+  ['"joint statement"', 'an exact phrase'],
+  ['"xi putin"~5', 'words within 5 positions of each other'],
+  ['xi AND (pipeline OR gas)', 'AND, OR, parentheses'],
+  ['putin NOT ukraine', 'NOT, or -ukraine, excludes'],
+  ['title:ceasefire', 'one field: title, body, person, outlet, cited, place, leader'],
+  ['person:xi', 'articles whose people include Xi'],
+  ['sanction*', 'words starting with sanction'],
+];
+
+// Chips shown per hit before the "+N more" button.
+const CHIP_LIMIT = 8;
+const MAX_DEPTH = 10000;
+
+const desktop = () => window.matchMedia('(min-width: 800px)').matches;
+
+// searchView mounts the search page into main. nav(url) navigates inside
+// the app; session.lastSearch remembers the URL for "back to results".
+export function searchView(main, { nav, session }) {
+  let ctrl = null;
+  let seq = 0;
+  let st = readState(location.search);
+  const panelOpen = {};
+
+  // Query form.
+  const q = h('input', {
+    id: 'q', name: 'q', type: 'search', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'e.g. putin AND "joint statement"', 'aria-describedby': 'q-help-summary',
+  });
+  const sort = h('select', { id: 'sort', name: 'sort' }, SORTS.map(([v, l]) => h('option', { value: v }, l)));
+  const from = h('input', { id: 'from', name: 'from', type: 'date' });
+  const to = h('input', { id: 'to', name: 'to', type: 'date' });
+  const modeInputs = MODES.map(([v, l, d]) =>
+    h('label', { class: 'mode', title: d }, h('input', { type: 'radio', name: 'mode', value: v }), ' ', l));
+  const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search articles' },
+    h('div', { class: 'qrow' },
+      h('label', { for: 'q', class: 'visually-hidden' }, 'Search query'),
+      q,
+      h('button', { type: 'submit', class: 'primary' }, 'Search')),
+    h('div', { class: 'options' },
+      h('fieldset', { class: 'modes' }, h('legend', null, 'Mode'), modeInputs),
+      h('div', { class: 'field' }, h('label', { for: 'sort' }, 'Sort'), sort),
+      h('div', { class: 'field dates' },
+        h('label', { for: 'from' }, 'From'), from,
+        h('label', { for: 'to' }, 'To'), to,
+        h('button', { type: 'button', class: 'link', on: { click: () => go(changed(st, (n) => { delete n.from; delete n.to; delete n.interval; })) } }, 'Any date'))),
+    h('details', { class: 'help' },
+      h('summary', { id: 'q-help-summary' }, 'Query syntax'),
+      h('dl', null, HELP.map(([ex, what]) => [h('dt', null, h('code', null, ex)), h('dd', null, what)])),
+      h('p', { class: 'muted' }, 'Empty query: browse everything, narrowed by the filters. Click a facet, a chip or a bar of the chart to filter.')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go(readForm());
+  });
+  for (const input of form.querySelectorAll('input[name=mode]')) input.addEventListener('change', () => go(readForm()));
+  sort.addEventListener('change', () => go(readForm()));
+  for (const d of [from, to]) {
+    d.addEventListener('change', () => {
+      if (d.value === '' || /^\d{4}-\d{2}-\d{2}$/.test(d.value)) go(readForm());
+    });
+  }
+
+  const facets = h('aside', { class: 'facets', 'aria-labelledby': 'facets-h' }, h('h2', { id: 'facets-h' }, 'Refine'));
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const active = h('div', { class: 'active' });
+  const chart = h('section', { class: 'timeline', 'aria-labelledby': 'timeline-h' });
+  const hits = h('ol', { class: 'hits' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Result pages' });
+  const resultsH = h('h2', { id: 'results-h', class: 'visually-hidden', tabindex: '-1' }, 'Results');
+  const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, active, chart, hits, pager);
+  clear(main).append(form, h('div', { class: 'layout' }, facets, results));
+
+  function readForm() {
+    const mode = form.querySelector('input[name=mode]:checked');
+    return changed(st, (n) => {
+      const qv = q.value.trim();
+      if (qv) n.q = qv; else delete n.q;
+      if (mode) n.mode = mode.value;
+      if (sort.value && sort.value !== 'relevance') n.sort = sort.value; else delete n.sort;
+      for (const [k, el] of [['from', from], ['to', to]]) {
+        if (el.value) n[k] = el.value; else delete n[k];
+      }
+      if (n.from !== st.from || n.to !== st.to) delete n.interval;
+    });
+  }
+
+  function go(next) {
+    nav(searchURL(next));
+  }
+
+  function syncForm(res) {
+    if (document.activeElement !== q) q.value = st.q || '';
+    sort.value = st.sort || 'relevance';
+    from.value = st.from || '';
+    to.value = st.to || '';
+    const mode = st.mode || (res && res.mode) || 'lexical';
+    for (const r of form.querySelectorAll('input[name=mode]')) r.checked = r.value === mode;
+  }
+
+  async function update() {
+    st = readState(location.search);
+    session.lastSearch = searchURL(st);
+    document.title = (st.q ? st.q + ' · ' : '') + 'newsdex search';
+    syncForm(null);
+    if (ctrl) ctrl.abort();
+    ctrl = new AbortController();
+    const my = ++seq;
+    const signal = ctrl.signal;
+    results.setAttribute('aria-busy', 'true');
+    const params = toParams(st);
+    let interval = st.interval || intervalFor(st.from, st.to);
+    params.set('interval', interval);
+    try {
+      const res = await getJSON('/v1/search', params, signal);
+      if (my !== seq) return;
+      const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.fk : null;
+      let buckets = (res.facets && res.facets.published) || [];
+      render(res, buckets, interval);
+      syncForm(res);
+      restoreFocus(focusKey);
+      // A range that fits in one or two bars says little: ask for a finer
+      // histogram, unless the URL fixed the interval.
+      while (!st.interval && buckets.length <= 2 && res.total > 3 && finer(interval)) {
+        interval = finer(interval);
+        const p = toParams(st);
+        p.delete('page');
+        p.delete('cursor');
+        p.set('size', '1');
+        p.set('snippets', '0');
+        p.set('facets', 'published');
+        p.set('interval', interval);
+        const more = await getJSON('/v1/search', p, signal);
+        if (my !== seq) return;
+        buckets = (more.facets && more.facets.published) || [];
+        renderChart(buckets, interval);
+      }
+    } catch (err) {
+      if (isAbort(err)) return;
+      if (my !== seq) return;
+      renderError(err);
+    } finally {
+      if (my === seq) results.removeAttribute('aria-busy');
+    }
+  }
+
+  // restoreFocus puts keyboard focus back on the control that was used,
+  // which the re-render replaced: the same facet value, else the filter
+  // it added, else the results heading.
+  function restoreFocus(key) {
+    if (!key) return;
+    const keys = [key];
+    if (key.startsWith('c:')) keys.unshift('a:' + key.slice(2));
+    if (key.startsWith('f:')) keys.push('a:' + key.slice(2));
+    for (const k of keys) {
+      const el = main.querySelector(`[data-fk="${CSS.escape(k)}"]`);
+      if (el) {
+        el.focus();
+        return;
+      }
+    }
+    resultsH.focus();
+  }
+
+  function renderError(err) {
+    status.textContent = 'The search could not run.';
+    clear(active);
+    clear(chart);
+    clear(hits).appendChild(h('li', { class: 'error-item' }, notice(err.message, 'error')));
+    clear(pager);
+    renderActive();
+    clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
+  }
+
+  function render(res, buckets, interval) {
+    renderStatus(res);
+    renderActive();
+    renderChart(buckets, interval);
+    renderFacets(res.facets || {});
+    clear(hits);
+    for (const hit of res.hits || []) hits.appendChild(renderHit(hit));
+    if ((res.hits || []).length === 0) {
+      hits.appendChild(h('li', { class: 'empty' },
+        h('p', null, 'No articles match.'),
+        isEmpty(st) ? null : h('p', null, 'Try fewer words or ', h('a', { href: '/', 'data-nav': '' }, 'start over'), '.')));
+    }
+    renderPager(res);
+  }
+
+  function renderStatus(res) {
+    const n = res.hits ? res.hits.length : 0;
+    const size = Number(st.size) || 10;
+    const parts = [plural(res.total, 'article')];
+    if (n > 0) {
+      if (st.cursor) parts.push(`${fmt(n)} shown`);
+      else {
+        const first = ((Number(st.page) || 1) - 1) * size + 1;
+        parts.push(`showing ${fmt(first)}–${fmt(first + n - 1)}`);
+      }
+    }
+    if (res.mode) parts.push(res.mode);
+    if (typeof res.took_ms === 'number') parts.push(`${res.took_ms.toFixed(1)} ms`);
+    status.textContent = parts.join(' · ');
+    status.dataset.total = String(res.total);
+  }
+
+  function renderActive() {
+    clear(active);
+    const chips = [];
+    for (const f of FILTERS) {
+      for (const v of st.filters[f]) {
+        chips.push(h('li', null, h('button', {
+          type: 'button', class: ['filter', 'k-' + f], dataset: { fk: `a:${f}:${v}`, filter: f, value: v },
+          'aria-label': `Remove ${SINGULAR[f]} filter ${v}`,
+          on: { click: () => go(toggleFilter(st, f, v)) },
+        }, h('span', { class: 'kind' }, SINGULAR[f]), ' ', v, h('span', { class: 'x', 'aria-hidden': 'true' }, ' ×'))));
+      }
+    }
+    if (st.from || st.to) {
+      const label = st.from && st.to ? `${st.from} – ${st.to}` : st.from ? `from ${st.from}` : `until ${st.to}`;
+      chips.push(h('li', null, h('button', {
+        type: 'button', class: ['filter', 'k-date'], dataset: { fk: 'a:date' }, 'aria-label': `Remove date range ${label}`,
+        on: { click: () => go(changed(st, (n) => { delete n.from; delete n.to; delete n.interval; })) },
+      }, h('span', { class: 'kind' }, 'dates'), ' ', label, h('span', { class: 'x', 'aria-hidden': 'true' }, ' ×'))));
+    }
+    if (chips.length === 0) return;
+    active.append(
+      h('h3', { class: 'visually-hidden' }, 'Active filters'),
+      h('ul', { class: 'filters' }, chips),
+      h('button', {
+        type: 'button', class: 'link clear-all', dataset: { fk: 'a:clear' },
+        on: { click: () => go(changed(st, (n) => { for (const f of FILTERS) n.filters[f] = []; delete n.from; delete n.to; delete n.interval; })) },
+      }, 'Clear all filters'));
+  }
+
+  function renderChart(buckets, interval) {
+    clear(chart).appendChild(h('h3', { id: 'timeline-h' }, 'Articles over time'));
+    chart.appendChild(volumeChart(buckets, {
+      interval,
+      caption: buckets.length > 0 ? `By ${interval}. Select a bar to narrow to that period.` : null,
+      hrefFor: (b) => searchURL(changed(st, (n) => {
+        n.from = b.from;
+        n.to = inclusiveTo(b.to);
+        delete n.interval;
+      })),
+    }));
+  }
+
+  function renderFacets(fs) {
+    clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
+    const facetSize = Number(st.facet_size) || 10;
+    for (const f of FILTERS) {
+      const name = FACET_OF[f];
+      const buckets = fs[name] || [];
+      const selected = st.filters[f];
+      if (buckets.length === 0 && selected.length === 0) continue;
+      const items = [];
+      // Selected values first, even when they are not among the top buckets.
+      const shown = new Set();
+      for (const v of selected) {
+        const b = buckets.find((x) => x.value.toLowerCase() === v.toLowerCase());
+        items.push(facetItem(f, b || { value: v, count: null }, true));
+        shown.add(v.toLowerCase());
+      }
+      for (const b of buckets) if (!shown.has(b.value.toLowerCase())) items.push(facetItem(f, b, false));
+      const id = 'facet-' + f;
+      const open = name in panelOpen ? panelOpen[name] : desktop();
+      const det = h('details', { class: 'facet', id, open, dataset: { facet: name } },
+        h('summary', null, LABEL[f], selected.length ? h('span', { class: 'badge', 'aria-label': `${selected.length} selected` }, String(selected.length)) : null),
+        h('ul', { role: 'list' }, items),
+        h('div', { class: 'facet-actions' },
+          selected.length ? h('button', {
+            type: 'button', class: 'link', dataset: { fk: 'fc:' + f },
+            on: { click: () => go(changed(st, (n) => { n.filters[f] = []; })) },
+          }, 'Clear ' + LABEL[f].toLowerCase()) : null,
+          buckets.length >= facetSize && facetSize < 50 ? h('a', {
+            href: searchURL(withFacetSize(50)), 'data-nav': '', class: 'more', dataset: { fk: 'fm:' + f },
+          }, 'More') : null,
+          facetSize > 10 ? h('a', { href: searchURL(withFacetSize(null)), 'data-nav': '', class: 'more', dataset: { fk: 'fl:' + f } }, 'Fewer') : null));
+      det.addEventListener('toggle', () => { panelOpen[name] = det.open; });
+      facets.appendChild(det);
+    }
+  }
+
+  function withFacetSize(n) {
+    const next = copyState(st);
+    if (n) next.facet_size = String(n); else delete next.facet_size;
+    return next;
+  }
+
+  function facetItem(f, b, selected) {
+    return h('li', null, h('button', {
+      type: 'button', class: 'facet-value', 'aria-pressed': selected ? 'true' : 'false',
+      dataset: { fk: `f:${f}:${b.value}`, filter: f, value: b.value },
+      on: { click: () => go(toggleFilter(st, f, b.value)) },
+    },
+    h('span', { class: 'name' }, b.value, b.office ? h('span', { class: 'office' }, b.office) : null),
+    b.count === null ? null : h('span', { class: 'count', 'aria-label': plural(b.count, 'article') }, fmt(b.count))));
+  }
+
+  function chip(f, value) {
+    const on = hasFilter(st, f, value);
+    return h('li', null, h('button', {
+      type: 'button', class: ['chip', 'k-' + f], 'aria-pressed': on ? 'true' : 'false',
+      title: (on ? 'Remove filter: ' : 'Filter by ') + SINGULAR[f] + ' ' + value,
+      dataset: { fk: `c:${f}:${value}`, filter: f, value },
+      on: { click: () => go(toggleFilter(st, f, value)) },
+    }, value));
+  }
+
+  function renderHit(hit) {
+    const title = hit.title && hit.title.trim() ? hit.title : '(untitled)';
+    const titleId = 'hit-' + (hitSeq++);
+    const meta = [];
+    if (hit.outlet) {
+      meta.push(h('button', {
+        type: 'button', class: 'link outlet', dataset: { fk: `o:${hit.id}`, filter: 'outlet', value: hit.outlet },
+        title: 'Filter by outlet ' + hit.outlet, on: { click: () => go(toggleFilter(st, 'outlet', hit.outlet)) },
+      }, hit.outlet));
+    }
+    if (hit.published) meta.push(h('time', { datetime: hit.published }, formatDate(hit.published)));
+    if (hit.authors && hit.authors.length) meta.push(h('span', { class: 'authors' }, 'by ' + hit.authors.join(', ')));
+    const src = safeHref(hit.url);
+    if (src) meta.push(h('a', { href: src, class: 'source', rel: 'noopener noreferrer nofollow', target: '_blank' }, 'source', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')));
+    if (hit.duplicates) meta.push(h('span', { class: 'dups' }, `+${plural(hit.duplicates, 'copy', 'copies')}`));
+
+    const chips = [];
+    for (const [f, list] of [['leader', hit.leaders], ['person', hit.people], ['cited', hit.cited], ['place', hit.places]]) {
+      const seen = new Set();
+      for (const v of list || []) {
+        if (f === 'person' && (hit.leaders || []).includes(v)) continue; // shown as a leader
+        if (!seen.has(v)) { seen.add(v); chips.push([f, v]); }
+      }
+    }
+    const chipList = h('ul', { class: 'chips', 'aria-label': 'Entities' });
+    chips.slice(0, CHIP_LIMIT).forEach(([f, v]) => chipList.appendChild(chip(f, v)));
+    if (chips.length > CHIP_LIMIT) {
+      const more = h('li', null, h('button', {
+        type: 'button', class: 'chip more', 'aria-label': `Show ${chips.length - CHIP_LIMIT} more entities`,
+        on: {
+          click: (e) => {
+            const li = e.currentTarget.parentElement;
+            const rest = chips.slice(CHIP_LIMIT).map(([f, v]) => chip(f, v));
+            li.replaceWith(...rest);
+            rest[0].querySelector('button').focus();
+          },
+        },
+      }, `+${chips.length - CHIP_LIMIT}`));
+      chipList.appendChild(more);
+    }
+
+    const simId = titleId + '-similar';
+    const simBox = h('div', { id: simId, class: 'similar', hidden: true });
+    const simBtn = h('button', {
+      type: 'button', class: 'link similar-toggle', 'aria-expanded': 'false', 'aria-controls': simId,
+      dataset: { fk: `s:${hit.id}` },
+    }, 'Similar articles');
+    let loaded = false;
+    simBtn.addEventListener('click', () => {
+      const open = simBtn.getAttribute('aria-expanded') !== 'true';
+      simBtn.setAttribute('aria-expanded', String(open));
+      simBox.hidden = !open;
+      if (open && !loaded) {
+        loaded = true;
+        loadSimilar(hit.id, simBox, 5);
+      }
+    });
+
+    return h('li', { class: 'hit', dataset: { id: hit.id } },
+      h('article', { 'aria-labelledby': titleId },
+        h('h3', { id: titleId, class: 'title' }, h('a', { href: articlePath(hit.id), 'data-nav': '', dataset: { fk: `t:${hit.id}` } }, title)),
+        h('p', { class: 'meta' }, meta.flatMap((m, i) => (i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '), m] : [m]))),
+        (hit.snippets || []).map((s) => h('p', { class: 'snippet' }, markedText(s))),
+        chips.length ? chipList : null,
+        h('div', { class: 'hit-actions' }, simBtn),
+        simBox));
+  }
+  let hitSeq = 0;
+
+  function pageLink(label, next, { rel, current, fk, aria } = {}) {
+    if (current) return h('li', null, h('span', { class: 'current', 'aria-current': 'page' }, label));
+    return h('li', null, h('a', { href: searchURL(next), 'data-nav': '', rel, 'aria-label': aria, dataset: { fk: 'p:' + fk } }, label));
+  }
+
+  function renderPager(res) {
+    clear(pager);
+    const size = Number(st.size) || 10;
+    const items = [];
+    const atPage = (p) => {
+      const n = copyState(st);
+      delete n.cursor;
+      if (p > 1) n.page = String(p); else delete n.page;
+      return n;
+    };
+    if (st.cursor) {
+      items.push(pageLink('« First page', atPage(1), { fk: 'first' }));
+      if (res.next_cursor) {
+        const n = copyState(st);
+        n.cursor = res.next_cursor;
+        items.push(pageLink('Next ›', n, { rel: 'next', fk: 'next', aria: 'Next page' }));
+      }
+    } else {
+      const page = Number(st.page) || 1;
+      const last = Math.max(1, Math.min(Math.ceil(res.total / size), Math.floor(MAX_DEPTH / size)));
+      if (last <= 1 && !res.next_cursor) return;
+      if (page > 1) items.push(pageLink('‹ Prev', atPage(page - 1), { rel: 'prev', fk: 'prev', aria: 'Previous page' }));
+      const nums = new Set([1, last]);
+      for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= last) nums.add(p);
+      let prev = 0;
+      for (const p of [...nums].sort((a, b) => a - b)) {
+        if (p - prev > 1) items.push(h('li', { class: 'gap', 'aria-hidden': 'true' }, '…'));
+        items.push(pageLink(String(p), atPage(p), { current: p === page, fk: 'n' + p, aria: 'Page ' + p }));
+        prev = p;
+      }
+      if (page < last) items.push(pageLink('Next ›', atPage(page + 1), { rel: 'next', fk: 'next', aria: 'Next page' }));
+      else if (res.next_cursor) {
+        // Past the page-number depth limit, keep going with the cursor.
+        const n = copyState(st);
+        delete n.page;
+        n.cursor = res.next_cursor;
+        items.push(pageLink('More ›', n, { rel: 'next', fk: 'next', aria: 'More results' }));
+      }
+    }
+    pager.appendChild(h('ul', null, items));
+  }
+
+  update();
+  return { update };
+}
+
+// loadSimilar fills box with up to size articles like id, or with the
+// server's reason why there are none (e.g. an index without embeddings).
+export async function loadSimilar(id, box, size) {
+  clear(box).appendChild(h('p', { class: 'muted', role: 'status' }, 'Looking for similar articles…'));
+  const params = new URLSearchParams({ size: String(size) });
+  try {
+    const res = await getJSON('/v1/articles/' + encodeURIComponent(id) + '/similar', params);
+    clear(box);
+    const list = (res.hits || []).filter((x) => x.id !== id);
+    if (list.length === 0) {
+      box.appendChild(h('p', { class: 'muted', role: 'status' }, 'No similar articles found.'));
+      return;
+    }
+    box.appendChild(h('ul', { class: 'similar-list', role: 'list' }, list.map((x) => h('li', null,
+      h('a', { href: articlePath(x.id), 'data-nav': '' }, x.title && x.title.trim() ? x.title : '(untitled)'),
+      h('span', { class: 'muted' }, [x.outlet, formatDate(x.published)].filter(Boolean).map((s) => ' · ' + s).join(''))))));
+  } catch (err) {
+    if (isAbort(err)) return;
+    clear(box).appendChild(h('div', { class: 'notice notice-info similar-unavailable', role: 'status' },
+      h('strong', null, 'Similar articles are not available. '), err.message));
+  }
+}
+
+export { entityPath };
