@@ -228,7 +228,13 @@ func (w *walker) fs(fsys fs.FS, name func(string) string) error {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Follow links to files (a corpus linked into a folder); links
+			// to folders are not followed, so walks cannot loop.
+			if fi, err := fs.Stat(fsys, p); err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		return w.file(name(p), func() (io.ReadCloser, error) { return fsys.Open(p) })

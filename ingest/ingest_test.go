@@ -199,6 +199,13 @@ func TestWalkDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A link to a file is followed; a link to a folder is not.
+	if err := os.Symlink(filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b", "link.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "b"), filepath.Join(dir, "b", "loop")); err != nil {
+		t.Fatal(err)
+	}
 	arts, skips := collect(t, []string{dir}, Options{})
 	var ids []string
 	for _, a := range arts {
@@ -206,7 +213,7 @@ func TestWalkDirectory(t *testing.T) {
 		checkArticle(t, a)
 	}
 	// Lexical order, recursively; hidden files and folders left out.
-	wantIDs := []string{"a", "b1", "b2", "0", "reuters-1", hashID("", "Z", "zed")}
+	wantIDs := []string{"a", "b1", "b2", "0", "a", "reuters-1", hashID("", "Z", "zed")}
 	if diff := cmp.Diff(wantIDs, ids); diff != "" {
 		t.Errorf("IDs mismatch (-want +got):\n%s", diff)
 	}
