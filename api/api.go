@@ -58,6 +58,8 @@ type Options struct {
 	// Rebuilder serves POST /v1/admin/reindex (behind a key); nil answers
 	// it with 503.
 	Rebuilder Rebuilder
+	// Stats serves GET /v1/stats (index statistics); nil answers 503.
+	Stats func(ctx context.Context) (any, error)
 
 	// APIKeys are the keys accepted by write routes (and by read routes
 	// when ReadKeyRequired, by /metrics when MetricsKeyRequired). With no
@@ -157,6 +159,7 @@ func (s *Server) Handler() http.Handler {
 	read.GET("/articles/:id", s.handleArticle)
 	read.GET("/articles/:id/similar", s.handleSimilar)
 	read.GET("/entities", s.handleEntities)
+	read.GET("/stats", s.handleStats)
 
 	write := r.Group("/v1", s.requireWriter, s.requireKey)
 	write.POST("/articles", s.handlePut)

@@ -13,8 +13,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +65,12 @@ const (
 	// FieldLeaderOffice holds "name\x1foffice" per leader, so the leaders
 	// facet can say which office each bucket's person held.
 	FieldLeaderOffice = "leader_office"
+	// FieldOrigin is the basename of the file or the URL host an article
+	// came from, for per-source counts.
+	FieldOrigin = "origin"
+	// FieldPassageCount holds the number of passages as a keyword, so the
+	// total is a facet away.
+	FieldPassageCount = "npass"
 	// FieldDupOf names the article whose wire copy this one is ("" if none).
 	FieldDupOf = "dup_of"
 )
@@ -78,12 +86,6 @@ const lowerKeyword = "keyword_lower"
 
 // ErrNotFound is returned when an article id is not in the index.
 var ErrNotFound = errors.New("index: article not found")
-
-// Index is an open newsdex index. It is safe for concurrent use.
-type Index struct {
-	dir string
-	bi  bleve.Index
-}
 
 // Mapping returns the index mapping of newsdex documents.
 func Mapping() (*mapping.IndexMappingImpl, error) {
@@ -148,7 +150,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	pub.DocValues = true
 	doc.AddFieldMappingsAt(FieldPublished, pub)
 
-	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders, FieldLeaderOffice,
+	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders, FieldLeaderOffice, FieldOrigin, FieldPassageCount,
 		FieldDay, FieldWeek, FieldMonth, FieldYear} {
 		doc.AddFieldMappingsAt(f, kw(keyword.Name, true))
 	}
@@ -163,65 +165,9 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// Open opens the index in dir, creating it (and dir) if missing.
-func Open(dir string) (*Index, error) {
-	bi, err := bleve.Open(dir)
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) {
-		return create(dir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("index: open %s: %w", dir, err)
-	}
-	return &Index{dir: dir, bi: bi}, nil
-}
-
-// OpenExisting opens the index in dir; it returns an error wrapping
-// os.ErrNotExist if there is none.
-func OpenExisting(dir string) (*Index, error) {
-	if !Exists(dir) {
-		return nil, fmt.Errorf("index: open %s: %w", dir, os.ErrNotExist)
-	}
-	return Open(dir)
-}
-
-// Exists reports whether dir holds a Bleve index.
-func Exists(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
-	return err == nil
-}
-
-func create(dir string) (*Index, error) {
-	m, err := Mapping()
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
-		return nil, fmt.Errorf("index: create %s: %w", dir, err)
-	}
-	bi, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
-	if err != nil {
-		return nil, fmt.Errorf("index: create %s: %w", dir, err)
-	}
-	return &Index{dir: dir, bi: bi}, nil
-}
-
-// Dir returns the directory of the index.
-func (ix *Index) Dir() string { return ix.dir }
-
-// Bleve returns the underlying Bleve index, for package search.
-func (ix *Index) Bleve() bleve.Index { return ix.bi }
-
-// Close closes the index; it must not be used afterwards.
-func (ix *Index) Close() error {
-	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("index: close %s: %w", ix.dir, err)
-	}
-	return nil
-}
-
-// Count returns the number of articles in the index.
+// Count returns the number of articles in the live generation.
 func (ix *Index) Count() (uint64, error) {
-	n, err := ix.bi.DocCount()
+	n, err := ix.alias.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("index: count %s: %w", ix.dir, err)
 	}
@@ -230,12 +176,28 @@ func (ix *Index) Count() (uint64, error) {
 
 // Add indexes articles in one batch, replacing articles with the same id.
 // The articles must already carry entities and passages. When Add returns
-// nil the batch is durable on disk.
+// nil the batch is durable on disk (Bleve's safe batches wait for the
+// persister). During a rebuild the batch also goes to the new generation.
 func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
+	ix.mu.RLock()
+	bi, gen, rb := ix.bi, ix.gen, ix.rebuild
+	ix.mu.RUnlock()
+	if err := addBatch(ctx, bi, gen, arts); err != nil {
+		return err
+	}
+	ix.lastWrite.Store(time.Now())
+	if rb != nil {
+		rb.duals.Add(1)
+		return rb.Add(ctx, arts)
+	}
+	return nil
+}
+
+func addBatch(ctx context.Context, bi bleve.Index, gen string, arts []newsdex.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := ix.bi.NewBatch()
+	b := bi.NewBatch()
 	for i := range arts {
 		d, err := Document(&arts[i])
 		if err != nil {
@@ -245,8 +207,8 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 			return fmt.Errorf("index: add article %q: %w", arts[i].ID, err)
 		}
 	}
-	if err := ix.bi.Batch(b); err != nil {
-		return fmt.Errorf("index: write batch of %d articles to %s: %w", len(arts), ix.dir, err)
+	if err := bi.Batch(b); err != nil {
+		return fmt.Errorf("index: write batch of %d articles to %s: %w", len(arts), gen, err)
 	}
 	return nil
 }
@@ -254,27 +216,44 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 // Delete removes articles by id; unknown ids are ignored. It returns how
 // many of the ids were present.
 func (ix *Index) Delete(ctx context.Context, ids ...string) (int, error) {
+	ix.mu.RLock()
+	bi, gen, rb := ix.bi, ix.gen, ix.rebuild
+	ix.mu.RUnlock()
+	n, err := deleteBatch(ctx, bi, gen, ids)
+	ix.lastWrite.Store(time.Now())
+	if err == nil && rb != nil {
+		rb.duals.Add(1)
+		err = rb.Delete(ctx, ids...)
+	}
+	return n, err
+}
+
+func deleteBatch(ctx context.Context, bi bleve.Index, gen string, ids []string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	b := ix.bi.NewBatch()
+	b := bi.NewBatch()
 	n := 0
 	for _, id := range ids {
-		if _, err := ix.Get(id); err == nil {
+		if d, err := bi.Document(id); err == nil && d != nil {
 			n++
 		}
 		b.Delete(id)
 	}
-	if err := ix.bi.Batch(b); err != nil {
-		return 0, fmt.Errorf("index: delete %d articles from %s: %w", len(ids), ix.dir, err)
+	if err := bi.Batch(b); err != nil {
+		return 0, fmt.Errorf("index: delete %d articles from %s: %w", len(ids), gen, err)
 	}
 	return n, nil
 }
 
 // Get returns the stored article with id, or ErrNotFound.
 func (ix *Index) Get(id string) (newsdex.Article, error) {
+	return getArticle(ix.alias, id)
+}
+
+func getArticle(bi bleve.Index, id string) (newsdex.Article, error) {
 	var a newsdex.Article
-	d, err := ix.bi.Document(id)
+	d, err := bi.Document(id)
 	if err != nil {
 		return a, fmt.Errorf("index: get %q: %w", id, err)
 	}
@@ -326,6 +305,10 @@ func Document(a *newsdex.Article) (map[string]any, error) {
 	entity(a.Cited, FieldCited, FilterCited, QueryCited)
 	entity(a.Places, FieldPlaces, FilterPlace, QueryPlace)
 	entity(a.Leaders, FieldLeaders, FilterLeader, QueryLeader)
+	if a.Source != "" {
+		d[FieldOrigin] = Origin(a.Source)
+	}
+	d[FieldPassageCount] = strconv.Itoa(len(a.Passages))
 	if len(a.Leaders) > 0 {
 		lo := make([]string, 0, len(a.Leaders))
 		for _, l := range a.Leaders {
@@ -350,19 +333,13 @@ func WeekKey(t time.Time) string {
 	return fmt.Sprintf("%04d-W%02d", y, w)
 }
 
-// Stats describes an index for `newsdex stats`.
-type Stats struct {
-	Articles  uint64 `json:"articles"`
-	SizeBytes int64  `json:"size_bytes"`
-}
-
-// Stat returns the article count and on-disk size.
-func (ix *Index) Stat() (Stats, error) {
-	n, err := ix.Count()
-	if err != nil {
-		return Stats{}, err
+// Origin names where an article came from: a URL's host or a file's
+// base name.
+func Origin(source string) string {
+	if u, err := url.Parse(source); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		return u.Host
 	}
-	return Stats{Articles: n, SizeBytes: DirSize(ix.dir)}, nil
+	return filepath.Base(source)
 }
 
 // DirSize returns the total size of the regular files under dir.

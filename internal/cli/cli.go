@@ -48,6 +48,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		e.searchCmd(),
 		e.deleteCmd(),
 		e.statsCmd(),
+		e.reindexCmd(),
 	)
 	for _, c := range e.extraCmds() {
 		root.AddCommand(c)

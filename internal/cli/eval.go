@@ -10,8 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsdex/newsdex"
-	"github.com/newsdex/newsdex/index"
-	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/internal/eval"
 	"github.com/newsdex/newsdex/search"
 )
@@ -37,20 +35,19 @@ func (e *env) evalCmd() *cobra.Command {
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			ix, err := index.Open(filepath.Join(tmp, "index"))
+			ix, svc, err := e.openForWrite(filepath.Join(tmp, "index"))
 			if err != nil {
 				return err
 			}
 			defer ix.Close()
-			e.quiet = true
-			if _, err := e.indexSources(cmd.Context(), ix, 500, func(ctx context.Context, emit func(newsdex.Article) error, _ func(*ingest.RecordError)) error {
+			if _, err := svc.Ingest(cmd.Context(), func(ctx context.Context, emit func(newsdex.Article) error) error {
 				for _, a := range col.Docs {
 					if err := emit(a); err != nil {
 						return err
 					}
 				}
 				return nil
-			}); err != nil {
+			}, nil); err != nil {
 				return err
 			}
 			eng, err := search.New(ix)

@@ -3,13 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/internal/pipeline"
+	"github.com/newsdex/newsdex/internal/service"
 )
 
 // sourceFlags are the flags shared by index and reindex.
@@ -52,32 +52,34 @@ func (e *env) indexCmd() *cobra.Command {
 	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "index --index DIR [--format F] [--map k=v,...] SOURCE...",
-		Short: "Add articles from files or directories to the index (created if missing)",
-		Args:  cobra.MinimumNArgs(1),
+		Short: "Add articles from files, directories or feed URLs to the index (created if missing)",
+		Long: "Add articles to the index. Articles with an id already in the index replace it.\n" +
+			"If a `newsdex serve` holds the index, the articles are handed to it and are searchable as soon as this returns.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := sf.options()
 			if err != nil {
 				return err
 			}
-			if stop, err := startProfile(cpuProfile); err != nil {
-				return err
-			} else {
-				defer stop()
-			}
-			ix, err := index.Open(dir)
+			stop, err := startProfile(cpuProfile)
 			if err != nil {
 				return err
 			}
-			sum, idxErr := e.indexSources(cmd.Context(), ix, sf.batch, func(ctx context.Context, emit func(newsdex.Article) error, skip func(*ingest.RecordError)) error {
-				return ingest.Walk(ctx, args, opts, emit, skip)
-			})
-			closeErr := ix.Close()
-			e.report(sum, jsonOut)
-			if idxErr != nil {
-				return idxErr
+			defer stop()
+			var skipped atomic.Int64
+			src := func(ctx context.Context, emit func(newsdex.Article) error) error {
+				return ingest.Walk(ctx, args, opts, emit, func(re *ingest.RecordError) {
+					skipped.Add(1)
+					fmt.Fprintf(e.stderr, "skip: %v\n", re)
+				})
 			}
-			if closeErr != nil {
-				return closeErr
+			prog := e.newProgress("indexing", -1)
+			sum, via, err := e.ingest(cmd.Context(), dir, src, sf.batch, prog.set)
+			prog.done()
+			sum.Skipped = int(skipped.Load())
+			e.report(sum, via, jsonOut)
+			if err != nil {
+				return err
 			}
 			if sum.Indexed == 0 {
 				return fail("index: nothing could be indexed from %s", strings.Join(args, ", "))
@@ -93,85 +95,173 @@ func (e *env) indexCmd() *cobra.Command {
 	return c
 }
 
-// readFunc reads sources, emitting articles and reporting bad records.
-type readFunc func(ctx context.Context, emit func(newsdex.Article) error, skip func(*ingest.RecordError)) error
+// ingest indexes src into dir directly, or through the server that holds
+// dir. via names the server ("" when direct).
+func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, batch int, progress func(int)) (pipeline.Summary, string, error) {
+	ix, svc, err := e.openForWrite(dir)
+	if errors.Is(err, index.ErrBusy) {
+		rem, rerr := findServer(ctx, dir)
+		if rerr != nil {
+			return pipeline.Summary{}, "", rerr
+		}
+		sum, err := rem.ingest(ctx, src, batch, progress)
+		return sum, rem.base, err
+	}
+	if err != nil {
+		return pipeline.Summary{}, "", err
+	}
+	svc.BatchSize = batch
+	sum, err := svc.Ingest(ctx, src, progress)
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	return sum, "", err
+}
 
-// indexSources runs the pipeline from read into ix, logging skipped records.
-func (e *env) indexSources(ctx context.Context, ix *index.Index, batch int, read readFunc) (pipeline.Summary, error) {
+// openForWrite opens dir with its write service (no seeding).
+func (e *env) openForWrite(dir string) (*index.Index, *service.Service, error) {
+	ix, err := index.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	x, err := extract.New()
 	if err != nil {
-		return pipeline.Summary{}, err
+		ix.Close()
+		return nil, nil, err
 	}
-	var skipped atomic.Int64
-	skip := func(re *ingest.RecordError) {
-		skipped.Add(1)
-		fmt.Fprintf(e.stderr, "skip: %v\n", re)
-	}
-	last := time.Now()
-	progress := func(n int) {
-		if e.quiet {
-			return
-		}
-		if time.Since(last) > 2*time.Second {
-			last = time.Now()
-			fmt.Fprintf(e.stderr, "indexed %d articles\n", n)
-		}
-	}
-	sum, err := pipeline.Run(ctx, func(ctx context.Context, emit func(newsdex.Article) error) error {
-		return read(ctx, emit, skip)
-	}, x, ix, pipeline.Options{BatchSize: batch, Progress: progress})
-	sum.Skipped = int(skipped.Load())
-	return sum, err
+	return ix, service.New(ix, x, e.log), nil
 }
 
-// startProfile starts a CPU profile into path ("" = none) and returns the
-// function that stops it.
-func startProfile(path string) (func(), error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("cpuprofile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpuprofile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-func (e *env) report(sum pipeline.Summary, jsonOut bool) {
+func (e *env) report(sum pipeline.Summary, via string, jsonOut bool) {
 	if jsonOut {
-		_ = json.NewEncoder(e.stdout).Encode(sum)
+		_ = json.NewEncoder(e.stdout).Encode(struct {
+			pipeline.Summary
+			Via string `json:"via,omitempty"`
+		}{sum, via})
 		return
+	}
+	if via != "" {
+		fmt.Fprintf(e.stdout, "handed to the server at %s\n", via)
 	}
 	fmt.Fprintln(e.stdout, "summary:", sum)
 }
 
-// indexSeeds builds an index in dir from the embedded sample articles.
-func (e *env) indexSeeds(ctx context.Context, ix *index.Index) (pipeline.Summary, error) {
-	return e.indexSources(ctx, ix, 500, func(ctx context.Context, emit func(newsdex.Article) error, skip func(*ingest.RecordError)) error {
-		sub, err := fs.Sub(newsdex.Seeds, "seeds")
-		if err != nil {
-			return err
+func (e *env) reindexCmd() *cobra.Command {
+	var dir string
+	var sf sourceFlags
+	var jsonOut bool
+	c := &cobra.Command{
+		Use:   "reindex --index DIR [--format F] [--map k=v,...] [SOURCE...]",
+		Short: "Rebuild the index as a new generation and switch to it when it is verified",
+		Long: "Rebuild the whole index from SOURCEs, or from the articles it stores when none are given,\n" +
+			"into a new generation beside the live one. When it is complete and verified (article count,\n" +
+			"a test query) the index switches to it atomically and the old generation is removed.\n" +
+			"A running `newsdex serve` does the rebuild itself and keeps answering from the old\n" +
+			"generation until the switch. Interrupting leaves the live generation untouched.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := sf.options()
+			if err != nil {
+				return err
+			}
+			var src pipeline.Source
+			if len(args) > 0 {
+				src = func(ctx context.Context, emit func(newsdex.Article) error) error {
+					return ingest.Walk(ctx, args, opts, emit, func(re *ingest.RecordError) {
+						fmt.Fprintf(e.stderr, "skip: %v\n", re)
+					})
+				}
+			}
+			ctx := cmd.Context()
+			res, via, err := e.rebuild(ctx, dir, src, sf.batch)
+			if err != nil {
+				return err
+			}
+			if jsonOut {
+				return json.NewEncoder(e.stdout).Encode(struct {
+					service.RebuildResult
+					Via string `json:"via,omitempty"`
+				}{res, via})
+			}
+			if via != "" {
+				fmt.Fprintf(e.stdout, "rebuilt by the server at %s\n", via)
+			}
+			fmt.Fprintf(e.stdout, "switched %s from %s to %s\nsummary: %s\n", dir, res.From, res.To, res.Summary)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print the result as JSON")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
+	sf.register(c)
+	return c
+}
+
+// rebuild rebuilds dir directly or through the server that holds it.
+func (e *env) rebuild(ctx context.Context, dir string, src pipeline.Source, batch int) (service.RebuildResult, string, error) {
+	if !index.Exists(dir) {
+		return service.RebuildResult{}, "", fmt.Errorf("reindex: no index in %s (create one with `newsdex index`)", dir)
+	}
+	ix, svc, err := e.openForWrite(dir)
+	if errors.Is(err, index.ErrBusy) {
+		rem, rerr := findServer(ctx, dir)
+		if rerr != nil {
+			return service.RebuildResult{}, "", rerr
 		}
-		return ingest.ReadFS(ctx, sub, ingest.Options{}, emit, skip)
-	})
+		prog := e.newProgress("reindexing", -1)
+		res, err := rem.reindex(ctx, src, src == nil, prog)
+		prog.done()
+		return res, rem.base, err
+	}
+	if err != nil {
+		return service.RebuildResult{}, "", err
+	}
+	total := int64(-1)
+	if src == nil {
+		if n, err := ix.Count(); err == nil {
+			total = int64(n)
+		}
+	}
+	prog := e.newProgress("reindexing", total)
+	svc.BatchSize = batch
+	res, err := svc.Rebuild(ctx, src, prog.set)
+	prog.done()
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	return res, "", err
 }
 
 func (e *env) deleteCmd() *cobra.Command {
 	var dir string
 	c := &cobra.Command{
 		Use:   "delete --index DIR ID...",
-		Short: "Remove articles by id",
+		Short: "Remove articles by id (through the server if one holds the index)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			ix, err := index.OpenExisting(dir)
+			if errors.Is(err, index.ErrBusy) {
+				rem, rerr := findServer(ctx, dir)
+				if rerr != nil {
+					return rerr
+				}
+				n := 0
+				for _, id := range args {
+					ok, err := rem.delete(ctx, id)
+					if err != nil {
+						return err
+					}
+					if ok {
+						n++
+					}
+				}
+				fmt.Fprintf(e.stdout, "deleted %d of %d ids (through the server at %s)\n", n, len(args), rem.base)
+				return nil
+			}
 			if err != nil {
 				return err
 			}
-			n, err := ix.Delete(cmd.Context(), args...)
+			n, err := ix.Delete(ctx, args...)
 			if cerr := ix.Close(); err == nil {
 				err = cerr
 			}
@@ -190,17 +280,31 @@ func (e *env) statsCmd() *cobra.Command {
 	var dir string
 	c := &cobra.Command{
 		Use:   "stats --index DIR",
-		Short: "Print article count and size of the index",
+		Short: "Print articles, passages, generations, size on disk, per-source counts and last update",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var st index.Stats
 			ix, err := index.OpenExisting(dir)
-			if err != nil {
+			switch {
+			case errors.Is(err, index.ErrBusy):
+				rem, rerr := findServer(ctx, dir)
+				if rerr != nil {
+					return rerr
+				}
+				if st, err = rem.stats(ctx); err != nil {
+					return err
+				}
+			case err != nil:
 				return err
-			}
-			defer ix.Close()
-			st, err := ix.Stat()
-			if err != nil {
-				return err
+			default:
+				st, err = ix.Stat(ctx)
+				if cerr := ix.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					return err
+				}
 			}
 			enc := json.NewEncoder(e.stdout)
 			enc.SetIndent("", "  ")
@@ -209,4 +313,21 @@ func (e *env) statsCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	return c
+}
+
+// startProfile starts a CPU profile into path ("" = none) and returns the
+// function that stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

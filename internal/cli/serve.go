@@ -46,25 +46,18 @@ func (e *env) serveCmd() *cobra.Command {
 }
 
 func (e *env) serve(ctx context.Context, dir, addr string, timeout time.Duration) error {
-	fresh := !index.Exists(dir)
-	ix, err := index.Open(dir)
+	ix, svc, err := e.openService(ctx, dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("serve: %w", err)
 	}
 	defer ix.Close()
-	if fresh {
-		sum, err := e.indexSeeds(ctx, ix)
-		if err != nil {
-			return fmt.Errorf("serve: index the embedded seeds into %s: %w", dir, err)
-		}
-		e.log.Info("built index from embedded seeds", "dir", dir, "articles", sum.Indexed)
-	}
+	token := newToken()
 	eng, err := search.New(ix)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.New(eng, e.log, api.Options{SearchTimeout: timeout}).Handler(),
+		Handler:           api.New(eng, e.log, writeAPI(api.Options{SearchTimeout: timeout}, svc, token)).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -74,6 +67,12 @@ func (e *env) serve(ctx context.Context, dir, addr string, timeout time.Duration
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", addr, err)
 	}
+	unrecord, err := recordServer(dir, ln, token)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer unrecord()
 	n, _ := ix.Count()
 	e.log.Info("serving", "addr", "http://"+ln.Addr().String(), "index", dir, "articles", n)
 

@@ -1,0 +1,151 @@
+// Package service applies writes to a live index: it enriches and adds
+// articles, deletes them, and rebuilds the index into a new generation that
+// replaces the live one when it is complete and verified. The server and
+// the CLI (when no server holds the index) both write through it.
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/internal/pipeline"
+)
+
+// extractor fills an article's entities.
+type extractor interface {
+	Extract(a *newsdex.Article)
+}
+
+// Service writes to one index directory.
+type Service struct {
+	ix  *index.Index
+	x   extractor
+	log *slog.Logger
+	// Prepare runs on each enriched batch before it is written (embedding
+	// passages, finding wire copies); nil means nothing to do.
+	Prepare func(ctx context.Context, batch []newsdex.Article) error
+	// BatchSize is the number of articles per index batch (default 500).
+	BatchSize int
+}
+
+// New returns a service writing to ix, extracting entities with x.
+func New(ix *index.Index, x extractor, log *slog.Logger) *Service {
+	return &Service{ix: ix, x: x, log: log, BatchSize: 500}
+}
+
+// Index returns the index the service writes to.
+func (s *Service) Index() *index.Index { return s.ix }
+
+// Put enriches and indexes arts (replacing same ids); it returns how many
+// were indexed. When it returns nil they are durable and searchable.
+func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) {
+	// Extraction dominates; spread it over the cores.
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(arts))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(arts); i += workers {
+				pipeline.Enrich(&arts[i], s.x)
+			}
+		}()
+	}
+	wg.Wait()
+	if s.Prepare != nil {
+		if err := s.Prepare(ctx, arts); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.ix.Add(ctx, arts); err != nil {
+		return 0, err
+	}
+	return len(arts), nil
+}
+
+// Delete removes ids and returns how many were present.
+func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
+	return s.ix.Delete(ctx, ids...)
+}
+
+// Ingest runs the pipeline from src into the live generation.
+func (s *Service) Ingest(ctx context.Context, src pipeline.Source, progress func(int)) (pipeline.Summary, error) {
+	return pipeline.Run(ctx, src, s.x, s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.Prepare})
+}
+
+// RebuildResult reports a rebuild.
+type RebuildResult struct {
+	pipeline.Summary
+	From string `json:"from_generation"`
+	To   string `json:"to_generation"`
+}
+
+// Rebuild builds a new generation from src, or from the articles the live
+// generation stores when src is nil, verifies it and makes it live. If ctx
+// is cancelled or anything fails, the new generation is removed and the
+// live one keeps serving, untouched.
+func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress func(int)) (RebuildResult, error) {
+	start := time.Now()
+	from := s.ix.Generation()
+	rb, err := s.ix.BeginRebuild()
+	if err != nil {
+		return RebuildResult{}, err
+	}
+	if src == nil {
+		src = func(ctx context.Context, emit func(newsdex.Article) error) error {
+			return s.ix.Scan(ctx, func(a newsdex.Article) error {
+				// Re-derive everything the pipeline computes.
+				a.People, a.Cited, a.Places, a.Leaders, a.Passages = nil, nil, nil, nil, nil
+				return emit(a)
+			})
+		}
+	}
+	// Count distinct ids: a source may repeat one, the later replacing it.
+	var mu sync.Mutex
+	seen := map[string]struct{}{}
+	counted := func(ctx context.Context, emit func(newsdex.Article) error) error {
+		return src(ctx, func(a newsdex.Article) error {
+			mu.Lock()
+			seen[a.ID] = struct{}{}
+			mu.Unlock()
+			return emit(a)
+		})
+	}
+	sum, err := pipeline.Run(ctx, counted, s.x, rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.Prepare})
+	res := RebuildResult{Summary: sum, From: from, To: rb.Generation()}
+	if err != nil {
+		rb.Abort()
+		return res, fmt.Errorf("rebuild %s: %w (the live generation %s is untouched)", s.ix.Dir(), err, from)
+	}
+	if sum.Indexed == 0 {
+		rb.Abort()
+		return res, fmt.Errorf("rebuild %s: nothing could be indexed (the live generation %s is untouched)", s.ix.Dir(), from)
+	}
+	want := uint64(len(seen))
+	n, err := rb.Count()
+	if err != nil {
+		rb.Abort()
+		return res, err
+	}
+	// Writes that arrived during the build went to both generations and
+	// change the count; without them it must match exactly.
+	if rb.DualWrites() > 0 {
+		want = n
+	}
+	if err := rb.Verify(ctx, want); err != nil {
+		rb.Abort()
+		return res, err
+	}
+	if _, err := rb.Commit(); err != nil {
+		return res, err
+	}
+	res.Seconds = time.Since(start).Seconds()
+	s.log.Info("rebuilt index", "dir", s.ix.Dir(), "from", from, "to", res.To, "articles", n, "seconds", res.Seconds)
+	return res, nil
+}
