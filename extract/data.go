@@ -32,6 +32,7 @@ const (
 	wCue                             // reporting cue for outlets: "reported", "according"
 	wNegPre                          // before a title, disables a role: former, vice, deputy
 	wSuffix                          // Jr., Sr., III: ends a name
+	wLowerStart                      // some gazetteer phrase starts with this word in lower case
 )
 
 // cand is one person an alias may name, valid in articles dated from..to
@@ -116,6 +117,11 @@ func (d *data) phrase(s string) (key uint64, n int, capMask, upMask uint16, ok b
 	toks := d.tk.tokenize(s)
 	if len(toks) == 0 || len(toks) > 12 {
 		return 0, 0, 0, 0, false
+	}
+	if toks[0].f&fCap == 0 {
+		// Phrases that start in lower case ("president", "al-Masirah",
+		// "news.com.au") are looked up at lower-case tokens too.
+		d.words[toks[0].h] |= wLowerStart
 	}
 	var acc uint64
 	for i, t := range toks {
@@ -454,7 +460,8 @@ func (d *data) personLine(_ int, f []string) error {
 		}
 		return nil
 	}
-	if ps := d.lead.Lookup(name); len(ps) == 1 && leaders.Fold(ps[0]) == leaders.Fold(name) {
+	// A person of the leaders dataset keeps the leaders spelling.
+	if ps := d.lead.Lookup(name); len(ps) == 1 {
 		name = ps[0]
 	}
 	i := d.addPerson(name, false)

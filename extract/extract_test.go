@@ -310,4 +310,3 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
-

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -51,11 +52,19 @@ func TestGold(t *testing.T) {
 	}
 }
 
+var (
+	sharedOnce sync.Once
+	sharedX    *Extractor
+	sharedErr  error
+)
+
+// mustNew returns an Extractor shared by the tests (it is safe for
+// concurrent use; loading it once keeps the race-enabled suite fast).
 func mustNew(tb testing.TB) *Extractor {
 	tb.Helper()
-	x, err := New()
-	if err != nil {
-		tb.Fatal(err)
+	sharedOnce.Do(func() { sharedX, sharedErr = New() })
+	if sharedErr != nil {
+		tb.Fatal(sharedErr)
 	}
-	return x
+	return sharedX
 }

@@ -85,7 +85,7 @@ func (d *data) outletCue(s *state, i, j int) bool {
 		}
 		if t.f&fWord != 0 {
 			n++
-			if d.words[t.h]&wCue != 0 {
+			if t.w&wCue != 0 {
 				return true
 			}
 		}
@@ -97,7 +97,7 @@ func (d *data) outletCue(s *state, i, j int) bool {
 		}
 		if t.f&fWord != 0 {
 			n++
-			if d.words[t.h]&wCue != 0 {
+			if t.w&wCue != 0 {
 				return true
 			}
 		}

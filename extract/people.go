@@ -54,13 +54,13 @@ func (d *data) knownSpan(s *state, sp *span) bool {
 	if sp.j-sp.i == 1 && sp.i > 0 && s.toks[sp.i-1].f&fLower != 0 && s.toks[sp.i-1].h == hThe {
 		// "the Trump administration" is attributive use of a person.
 		n := int(sp.j)
-		if n >= len(s.toks) || s.toks[n].f&fLower == 0 || d.words[s.toks[n].h]&(wFunction|wStarter) != 0 {
+		if n >= len(s.toks) || s.toks[n].f&fLower == 0 || s.toks[n].w&(wFunction|wStarter) != 0 {
 			return false
 		}
 	}
 	// "Moon", "May", "Bush": a one-word alias that is also a common word
 	// needs a title or a verb of speech.
-	if sp.j-sp.i == 1 && d.words[s.toks[sp.i].h]&wCommon != 0 {
+	if sp.j-sp.i == 1 && s.toks[sp.i].w&wCommon != 0 {
 		return d.titleBefore(s, int(sp.i)) || d.speechNear(s, int(sp.i), int(sp.j))
 	}
 	return true
@@ -73,7 +73,7 @@ func (d *data) role(s *state, i int, pos int) int {
 	if t.f&fWord == 0 || t.f&(fJunk|fDigit) != 0 {
 		return rNone
 	}
-	w := d.words[t.h]
+	w := t.w
 	if w&wParticle != 0 && pos > 0 && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 && s.toks[i+1].f&fWord != 0 {
 		return rParticle // "bin Laden", "Van Drew", "de la Madrid"
 	}
@@ -140,7 +140,7 @@ func (d *data) findPeople(s *state) {
 		if t.f&fAllCapsLine == 0 || t.f&fUpper == 0 || s.claimed[i] || s.inSpan[i] != 0 {
 			continue
 		}
-		if d.words[t.h]&(wCommon|wNonPerson|wFunction) != 0 {
+		if t.w&(wCommon|wNonPerson|wFunction) != 0 {
 			continue
 		}
 		s.pend = append(s.pend, pending{tok: int32(i)})
@@ -171,7 +171,7 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 					k++
 					continue
 				}
-				surnameLike := sp.e.place == 0 || d.words[toks[k].h]&wGiven != 0 || d.places[sp.e.place-1].weak ||
+				surnameLike := sp.e.place == 0 || toks[k].w&wGiven != 0 || d.places[sp.e.place-1].weak ||
 					len(run) == 1 && run[0].role == rGiven && d.places[sp.e.place-1].typ != "country"
 				if len(run) > 0 && surnameLike && (run[len(run)-1].role == rGiven || run[len(run)-1].role == rName) && toks[k].f&fHyph == 0 && (r == rName || r == rGiven) {
 					run = append(run, elem{int32(k), int32(k + 1), rName})
@@ -191,7 +191,7 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 			// A common word right after a given name is a surname
 			// ("Tim Cook", "John Tower").
 			if len(run) == 1 && run[0].role == rGiven && toks[k].f&fCap != 0 && toks[k].f&fHyph == 0 &&
-				toks[k].f&fHeadline == 0 && d.words[toks[k].h]&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 {
+				toks[k].f&fHeadline == 0 && toks[k].w&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 {
 				run = append(run, elem{int32(k), int32(k + 1), rName})
 				k++
 			}
@@ -363,7 +363,7 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	// "Al Noor Mosque", "James Webb Space Telescope": a capitalised noun
 	// after the run makes it the name of a thing.
 	if b < len(toks) && toks[b].f&fWord != 0 && toks[b].f&fCap != 0 && toks[b].f&fSentStart == 0 && toks[a].f&fHeadline == 0 &&
-		(orgHeads[toks[b].h] || d.words[toks[b].h]&wNonPerson != 0 || d.words[toks[b].h]&wCommon != 0 && d.words[toks[b].h]&(wTitle|wSpeech|wFunction) == 0) {
+		(orgHeads[toks[b].h] || toks[b].w&wNonPerson != 0 || toks[b].w&wCommon != 0 && toks[b].w&(wTitle|wSpeech|wFunction) == 0) {
 		return
 	}
 	first := run[0].role
@@ -371,7 +371,7 @@ func (d *data) decideUnknown(s *state, run []elem) {
 		first = run[1].role
 	}
 	given := first == rGiven
-	surFirst := d.words[toks[firstTok].h]&wSurnameFirst != 0 && nCore <= 3
+	surFirst := toks[firstTok].w&wSurnameFirst != 0 && nCore <= 3
 	headline := toks[a].f&fHeadline != 0
 	ok, deferred := false, false
 	switch {
@@ -404,13 +404,20 @@ func (d *data) decideUnknown(s *state, run []elem) {
 // addUnknown adds or merges a person not in the gazetteers. Spellings that
 // differ only in diacritics merge; the one with diacritics wins.
 func (s *state) addUnknown(pc pcand) {
-	f := leaders.Fold(pc.name)
+	f := ""
 	for k := range s.people {
 		p := &s.people[k]
 		if p.known != 0 {
 			continue
 		}
-		if p.name == pc.name || leaders.Fold(p.name) == f {
+		same := p.name == pc.name
+		if !same && (!isASCII(p.name) || !isASCII(pc.name)) {
+			if f == "" {
+				f = leaders.Fold(pc.name)
+			}
+			same = leaders.Fold(p.name) == f
+		}
+		if same {
 			p.count += pc.count
 			if pc.pos < p.pos {
 				p.pos = pc.pos
@@ -490,7 +497,7 @@ func (d *data) titleBefore(s *state, a int) bool {
 		return false
 	}
 	t := s.toks[p]
-	if t.f&fWord != 0 && d.words[t.h]&(wTitle|wHonorific) != 0 {
+	if t.f&fWord != 0 && t.w&(wTitle|wHonorific) != 0 {
 		return true
 	}
 	if sp := s.spanCovering(p); sp != nil && sp.e.role != "" {
@@ -499,7 +506,7 @@ func (d *data) titleBefore(s *state, a int) bool {
 	// "One activist, Nur Khan Liton", "his successor, Evariste Ndayishimiye".
 	if s.isPunct(p, ',') && p-1 >= 0 {
 		q := s.toks[p-1]
-		if q.f&fWord != 0 && q.f&fLower != 0 && d.words[q.h]&wTitle != 0 {
+		if q.f&fWord != 0 && q.f&fLower != 0 && q.w&wTitle != 0 {
 			return true
 		}
 	}
@@ -514,14 +521,14 @@ func (d *data) speechNear(s *state, a, b int) bool {
 	if s.isPunct(k, ',') {
 		k++
 	}
-	if k < len(toks) && toks[k].f&fWord != 0 && d.words[toks[k].h]&wSpeech != 0 {
+	if k < len(toks) && toks[k].f&fWord != 0 && toks[k].w&wSpeech != 0 {
 		return true
 	}
 	p := a - 1
 	if s.isPunct(p, ',') {
 		p--
 	}
-	if p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wSpeech != 0 {
+	if p >= 0 && toks[p].f&fWord != 0 && toks[p].w&wSpeech != 0 {
 		return true
 	}
 	return false
@@ -545,7 +552,7 @@ func (d *data) appositive(s *state, b int) bool {
 		return true
 	}
 	// "Paweł Adamowicz, mayor of", "Budi Gunawan, chief of".
-	return t.f&fWord != 0 && t.f&fLower != 0 && d.words[t.h]&wTitle != 0
+	return t.f&fWord != 0 && t.f&fLower != 0 && t.w&wTitle != 0
 }
 
 // resolvePending attributes one-word mentions: to a person of the article
@@ -639,10 +646,10 @@ func (d *data) resolveRoles(s *state) {
 		if sp := s.spanCovering(p); sp != nil && (sp.e.demonym != 0 || sp.e.place != 0) {
 			p = int(sp.i) - 1
 		}
-		if p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wNegPre != 0 {
+		if p >= 0 && toks[p].f&fWord != 0 && toks[p].w&wNegPre != 0 {
 			continue
 		}
-		if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wNegPre != 0 {
+		if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && toks[p].w&wNegPre != 0 {
 			continue
 		}
 		if toks[i].f&fHyph != 0 {

@@ -214,7 +214,7 @@ func (d *data) inOrgName(s *state, i, j int) bool {
 		if orgHeads[t.h] {
 			return true
 		}
-		if k == j && d.words[t.h]&(wTitle|wHonorific) != 0 && !orgHeads[t.h] {
+		if k == j && t.w&(wTitle|wHonorific) != 0 && !orgHeads[t.h] {
 			break // "California Attorney General", "Moscow Mayor"
 		}
 		if k == j && t.f&fHyph == 0 && s.spanStarting(k) != nil && s.spanStarting(k).e.place != 0 {
@@ -236,7 +236,7 @@ func (d *data) inOrgName(s *state, i, j int) bool {
 // locative preposition before it, or ", State" after it, or a list of places.
 func (d *data) placeCue(s *state, i, j int) bool {
 	toks := s.toks
-	if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && d.words[toks[p].h]&wLocative != 0 {
+	if p := i - 1; p >= 0 && toks[p].f&fWord != 0 && toks[p].w&wLocative != 0 {
 		return true
 	}
 	if s.isPunct(j, ',') {
@@ -332,7 +332,7 @@ func (d *data) findDateline(s *state, bodyStart int) string {
 	case ',':
 		if j+1 < len(toks) {
 			n := toks[j+1]
-			if allCaps || n.f&fDigit != 0 || n.f&fWord != 0 && d.words[n.h]&wNonPerson != 0 && isMonth(s.text[n.s:n.e]) {
+			if allCaps || n.f&fDigit != 0 || n.f&fWord != 0 && n.w&wNonPerson != 0 && isMonth(s.text[n.s:n.e]) {
 				return d.places[sp.e.place-1].name
 			}
 			if nsp := s.spanStarting(j + 1); nsp != nil && nsp.e.place != 0 {

@@ -4,9 +4,19 @@ package extract
 // right, and records the spans.
 func (d *data) matchSpans(s *state) {
 	toks := s.toks
+	for i := range toks {
+		if toks[i].f&(fWord|fJunk) == fWord {
+			toks[i].w = d.words[toks[i].h]
+		}
+	}
 	for i := 0; i < len(toks); {
 		t := toks[i]
 		if t.f&fWord == 0 {
+			i++
+			continue
+		}
+		// Most words are lower case and start no phrase: skip the lookup.
+		if t.f&fLower != 0 && t.w&wLowerStart == 0 {
 			i++
 			continue
 		}

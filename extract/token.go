@@ -34,6 +34,7 @@ type token struct {
 	s, e int32
 	h    uint64 // hash of the lower-cased form (see hashWord); the rune for punctuation
 	f    uint32
+	w    uint32 // word classes (data.words), filled by matchSpans
 }
 
 // FNV-1a parameters.
@@ -231,6 +232,27 @@ func (t *tokenizer) tokenize(text string) []token {
 			j := i
 			dotted := false
 			for j < len(text) {
+				// ASCII fast path: letters and digits.
+				if c := text[j]; c < utf8.RuneSelf {
+					switch {
+					case c >= 'a' && c <= 'z':
+						nLetters++
+						nLower++
+						h = (h ^ uint64(c)) * fnvPrime
+						j++
+						continue
+					case c >= 'A' && c <= 'Z':
+						nLetters++
+						nUpper++
+						h = (h ^ uint64(c|0x20)) * fnvPrime
+						j++
+						continue
+					case c >= '0' && c <= '9':
+						h = (h ^ uint64(c)) * fnvPrime
+						j++
+						continue
+					}
+				}
 				r2, w2 := decode(text, j)
 				if isLetter(r2) || isDigit(r2) {
 					if isLetter(r2) {
