@@ -248,7 +248,7 @@ func TestLoadMissing(t *testing.T) {
 	}
 }
 
-// tokensFile is testdata/tokens.json: Wikinews paragraphs and their ids.
+// tokensFile is testdata/tokens.json: Wikinews paragraphs and random strings with the reference tokeniser's ids.
 type tokensFile struct {
 	Cases []struct {
 		Text string  `json:"text"`
@@ -256,7 +256,7 @@ type tokensFile struct {
 	} `json:"cases"`
 }
 
-func TestTokenizeWikinews(t *testing.T) {
+func TestTokenizeReference(t *testing.T) {
 	m := mustModel(t)
 	b, err := os.ReadFile(filepath.Join("testdata", "tokens.json"))
 	if err != nil {
@@ -277,6 +277,6 @@ func TestTokenizeWikinews(t *testing.T) {
 		}
 	}
 	if bad > 0 {
-		t.Errorf("%d of %d paragraphs tokenised differently from the reference", bad, len(tf.Cases))
+		t.Errorf("%d of %d texts tokenised differently from the reference", bad, len(tf.Cases))
 	}
 }

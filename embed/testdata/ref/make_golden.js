@@ -164,14 +164,33 @@ function windows(n) {
   }
   fs.writeFileSync(path.join(__dirname, "..", "golden.json"), JSON.stringify(out, null, 1) + "\n");
 
-  // Tokeniser-only golden: every paragraph of the first 60 Wikinews articles.
-  const tok = { reference: out.reference, source: "English Wikinews 2019-2020, CC BY 2.5", cases: [] };
+  // Tokeniser-only golden: every paragraph of the first 60 Wikinews
+  // articles, then random strings.
+  const tok = { reference: out.reference, source: "English Wikinews 2019-2020 (CC BY 2.5), then seeded random strings", cases: [] };
   for (const a of arts.slice(0, 60)) {
     for (const p of [a.title, ...a.text.split(/\n+/)]) {
       const s = p.trim();
       if (!s) continue;
       tok.cases.push({ text: s, ids: model.tokenizer.encode(s) });
     }
+  }
+  // Random strings over a mixed alphabet (seeded, so reruns give the same
+  // file): spaces, tabs, digits, punctuation, accents, combining marks,
+  // fullwidth forms and ligatures (NFKC), Cyrillic, CJK, emoji (astral),
+  // and pieces with odd vocabulary entries (":30", "”5").
+  const alphabet = [..." \t\n aeiouAEIOUthsnrl0123456789.,;:!?'\"()-–—…$%&/@#*”“’éèüößçñÅØ\u0301\u0308ＡＢ１２ﬁﬂ½²™ДжПривет北京中国人日本語한국어🍕👍🏽🇺🇳😀", ":30", "”5", "▁", "\uFFFD"];
+  let seed = 20240601;
+  const rnd = () => { // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 400; i++) {
+    const n = 1 + Math.floor(rnd() * 40);
+    let s = "";
+    for (let j = 0; j < n; j++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    tok.cases.push({ text: s, ids: model.tokenizer.encode(s) });
   }
   fs.writeFileSync(path.join(__dirname, "..", "tokens.json"), JSON.stringify(tok) + "\n");
   console.error("golden:", out.cases.length, "cases; tokens:", tok.cases.length, "paragraphs");
