@@ -460,12 +460,17 @@ func (d *data) personLine(_ int, f []string) error {
 		}
 		return nil
 	}
-	// A person of the leaders dataset keeps the leaders spelling.
+	// A person of the leaders dataset keeps the leaders spelling; ours
+	// becomes an alias.
+	own := name
 	if ps := d.lead.Lookup(name); len(ps) == 1 {
 		name = ps[0]
 	}
 	i := d.addPerson(name, false)
 	d.addAlias(name, i, 0, 0)
+	if own != name {
+		d.addAlias(own, i, 0, 0)
+	}
 	for _, a := range aliases {
 		from, to := int16(0), int16(0)
 		if at := strings.IndexByte(a, '@'); at >= 0 {

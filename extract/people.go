@@ -97,6 +97,10 @@ func (d *data) role(s *state, i int, pos int) int {
 		return rNone
 	}
 	if t.f&fAbbrev != 0 {
+		// "H.W." in "George H.W. Bush" is a pair of initials.
+		if t.f&fNoLower != 0 && t.e-t.s <= 6 && pos > 0 {
+			return rInitial
+		}
 		return rNone
 	}
 	if pos == 0 && t.f&fSentStart != 0 && w&wStarter != 0 {
@@ -113,6 +117,16 @@ func (d *data) role(s *state, i int, pos int) int {
 	}
 	return rName
 }
+
+// thingNouns end names of places and things, not people ("Rose Garden",
+// "Getty Images", "Palm Beach").
+var thingNouns = newWordSet(`images image photo photos garden gardens beach beaches park parks street streets
+avenue road lane drive boulevard center centre hall house houses tower towers hotel airport square bridge
+island islands valley hills heights springs falls county city bay harbor harbour point lake river creek
+mountain mountains forest canyon plaza mall court courts field fields stadium arena church chapel
+cathedral temple mosque school academy college university institute library museum gallery studios
+records pictures press media news group company fund foundation trust bank capital partners holdings
+ventures labs systems services solutions technologies network networks day night week act plan`)
 
 // elem is a run element: one token or a known span.
 type elem struct {
@@ -191,7 +205,8 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 			// A common word right after a given name is a surname
 			// ("Tim Cook", "John Tower").
 			if len(run) == 1 && run[0].role == rGiven && toks[k].f&fCap != 0 && toks[k].f&fHyph == 0 &&
-				toks[k].f&fHeadline == 0 && toks[k].w&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 {
+				toks[k].f&fHeadline == 0 && toks[k].w&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 &&
+				!orgHeads[toks[k].h] && !thingNouns[toks[k].h] {
 				run = append(run, elem{int32(k), int32(k + 1), rName})
 				k++
 			}
@@ -364,6 +379,10 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	// after the run makes it the name of a thing.
 	if b < len(toks) && toks[b].f&fWord != 0 && toks[b].f&fCap != 0 && toks[b].f&fSentStart == 0 && toks[a].f&fHeadline == 0 &&
 		(orgHeads[toks[b].h] || toks[b].w&wNonPerson != 0 || toks[b].w&wCommon != 0 && toks[b].w&(wTitle|wSpeech|wFunction) == 0) {
+		return
+	}
+	// "Getty Images", "Rose Garden", "Palm Beach": names of things.
+	if orgHeads[toks[lastTok].h] || thingNouns[toks[lastTok].h] {
 		return
 	}
 	first := run[0].role

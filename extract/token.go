@@ -231,6 +231,7 @@ func (t *tokenizer) tokenize(text string) []token {
 			first := r
 			j := i
 			dotted := false
+			lowRun := 0
 			for j < len(text) {
 				// ASCII fast path: letters and digits.
 				if c := text[j]; c < utf8.RuneSelf {
@@ -238,10 +239,18 @@ func (t *tokenizer) tokenize(text string) []token {
 					case c >= 'a' && c <= 'z':
 						nLetters++
 						nLower++
+						lowRun++
 						h = (h ^ uint64(c)) * fnvPrime
 						j++
 						continue
 					case c >= 'A' && c <= 'Z':
+						// "TrumpGOP", "MuellerSpeier": words glued by a
+						// scraper split where a capital follows three or
+						// more lower-case letters ("McDonald" stays whole).
+						if lowRun >= 3 {
+							goto glued
+						}
+						lowRun = 0
 						nLetters++
 						nUpper++
 						h = (h ^ uint64(c|0x20)) * fnvPrime
@@ -326,6 +335,7 @@ func (t *tokenizer) tokenize(text string) []token {
 				}
 				break
 			}
+		glued:
 			toks = append(toks, t.word(start, j, h, f|flagsFor(first, nUpper, nLower, nLetters, dotted)|sentFlag(sent, hyph)))
 		done:
 			hyph = false
