@@ -4,13 +4,13 @@ BIN       := bin/newsdex
 INDEX     ?= data/index
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: run build test check deps model bench eval fuzz clean
+.PHONY: run build test check deps deps-run model bench eval fuzz clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/newsdex
 
 # Build, index the embedded seeds if there is no index yet, serve on $(ADDR).
-run: deps build
+run: deps-run build
 	$(BIN) serve --index $(INDEX) --addr $(ADDR)
 
 # Everything CI runs: formatting, vet, the race-enabled test suite.
@@ -25,6 +25,10 @@ check:
 # Installs what the project needs that Go modules do not bring.
 deps:
 	@./scripts/deps.sh
+
+# The run command does not need the browser.
+deps-run:
+	@./scripts/deps.sh --no-browser
 
 model:
 	@./scripts/fetch-model.sh
