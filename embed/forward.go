@@ -107,22 +107,37 @@ func (w *weights) forward(ws *workspace, ids []int32, out []float32) {
 	}
 }
 
-// layerNorm writes LN(src) row by row for rows rows of width d.
+// sum32 adds s (whose length is a multiple of 4) in four interleaved
+// partial sums.
+func sum32(s []float32) float32 {
+	var a0, a1, a2, a3 float32
+	for j := 0; j+4 <= len(s); j += 4 {
+		a0 += s[j]
+		a1 += s[j+1]
+		a2 += s[j+2]
+		a3 += s[j+3]
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
+// layerNorm writes LN(src) row by row for rows rows of width d (a multiple
+// of 4).
 func layerNorm(dst, src []float32, rows, d int, scale, bias []float32, eps float32) {
 	fd := float32(d)
 	for r := 0; r < rows; r++ {
 		s := src[r*d : (r+1)*d]
 		o := dst[r*d : (r+1)*d]
-		var sum float32
-		for _, v := range s {
-			sum += v
+		mean := sum32(s) / fd
+		// Four partial sums: a single float32 chain is bound by add latency.
+		var q0, q1, q2, q3 float32
+		for j := 0; j+4 <= len(s); j += 4 {
+			c0, c1, c2, c3 := s[j]-mean, s[j+1]-mean, s[j+2]-mean, s[j+3]-mean
+			q0 += c0 * c0
+			q1 += c1 * c1
+			q2 += c2 * c2
+			q3 += c3 * c3
 		}
-		mean := sum / fd
-		var sq float32
-		for _, v := range s {
-			c := v - mean
-			sq += c * c
-		}
+		sq := (q0 + q1) + (q2 + q3)
 		rs := float32(1 / math.Sqrt(float64(sq/fd+eps)))
 		for j, v := range s {
 			o[j] = scale[j]*rs*(v-mean) + bias[j]
@@ -251,7 +266,9 @@ func expNeg(x float32) float32 {
 	if x < -87.33654 { // e^x < 2^-126
 		return 0
 	}
-	k := float32(math.Floor(float64(x*1.44269504088896341 + 0.5)))
+	// Round x/ln2 to an integer; for x ≤ 0, truncating y-0.5 toward zero
+	// does it without a call to math.Floor.
+	k := float32(int32(x*1.44269504088896341 - 0.5))
 	r := x - k*0.693359375 - k*-2.12194440e-4
 	z := r * r
 	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
