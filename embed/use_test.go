@@ -145,8 +145,6 @@ func TestLongTextIsNotClipped(t *testing.T) {
 		if maxAbsDiff(got[0], clipped) < 1e-3 {
 			t.Errorf("%s: Embed of %d tokens equals the clipped vector; the tail was dropped", c.Name, len(c.IDs))
 		}
-		// The tail alone must pull the result: a text made of the first
-		// MaxTokens tokens only gives exactly the clipped vector.
 		var norm float64
 		for _, v := range got[0] {
 			norm += float64(v) * float64(v)
