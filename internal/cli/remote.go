@@ -21,6 +21,7 @@ import (
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/internal/pipeline"
 	"github.com/newsdex/newsdex/internal/service"
+	"github.com/newsdex/newsdex/search"
 )
 
 // A running `newsdex serve` holds its index directory's lock, so other
@@ -236,4 +237,71 @@ func (r *remote) stats(ctx context.Context) (index.Stats, error) {
 		return st, fmt.Errorf("GET /v1/stats: bad response: %w", err)
 	}
 	return st, nil
+}
+
+// runSearch runs req on dir, or on the server that holds it.
+func (e *env) runSearch(ctx context.Context, dir string, req search.Request) (*search.Results, error) {
+	ix, err := index.OpenExisting(dir)
+	if errors.Is(err, index.ErrBusy) {
+		rem, rerr := findServer(ctx, dir)
+		if rerr != nil {
+			return nil, rerr
+		}
+		return rem.search(ctx, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	eng, err := search.New(ix)
+	if err != nil {
+		return nil, err
+	}
+	return eng.Search(ctx, req)
+}
+
+// search sends req to GET /v1/search.
+func (r *remote) search(ctx context.Context, req search.Request) (*search.Results, error) {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("q", req.Query)
+	set("sort", req.Sort)
+	set("mode", req.Mode)
+	for name, vals := range req.Filters {
+		for _, val := range vals {
+			v.Add(name, val)
+		}
+	}
+	if !req.From.IsZero() {
+		v.Set("from", req.From.Format(time.DateOnly))
+	}
+	if !req.To.IsZero() {
+		v.Set("to", req.To.Format(time.DateOnly))
+	}
+	if req.Size > 0 {
+		v.Set("size", fmt.Sprint(req.Size))
+	}
+	if req.Page > 0 {
+		v.Set("page", fmt.Sprint(req.Page))
+	}
+	switch {
+	case req.Snippets < 0:
+		v.Set("snippets", "0")
+	case req.Snippets > 0:
+		v.Set("snippets", fmt.Sprint(req.Snippets))
+	}
+	resp, err := r.do(ctx, http.MethodGet, "/v1/search?"+v.Encode(), nil, "")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var res search.Results
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return nil, fmt.Errorf("GET /v1/search: bad response: %w", err)
+	}
+	return &res, nil
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsdex/newsdex/api"
-	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
 )
 
@@ -133,16 +132,7 @@ func (e *env) searchCmd() *cobra.Command {
 					return err
 				}
 			}
-			ix, err := index.OpenExisting(dir)
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			eng, err := search.New(ix)
-			if err != nil {
-				return err
-			}
-			res, err := eng.Search(cmd.Context(), req)
+			res, err := e.runSearch(cmd.Context(), dir, req)
 			if err != nil {
 				return err
 			}
