@@ -171,7 +171,7 @@ func printResults(e *env, res *search.Results) {
 		}
 		for _, s := range h.Snippets {
 			s = strings.NewReplacer("<mark>", "\x1b[1m", "</mark>", "\x1b[0m").Replace(s)
-			fmt.Fprintf(e.stdout, "    > %s\n", unescape(s))
+			fmt.Fprintf(e.stdout, "    > %s\n", strings.Join(strings.Fields(unescape(s)), " "))
 		}
 		fmt.Fprintln(e.stdout)
 	}
