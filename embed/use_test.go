@@ -111,11 +111,7 @@ func TestGolden(t *testing.T) {
 				if len(c.Windowed) == 0 {
 					t.Fatal("golden case over MaxTokens has no windowed vector")
 				}
-				var ws [][2]int
-				for _, w := range windows(len(ids)) {
-					ws = append(ws, w)
-				}
-				if !slices.Equal(ws, c.Windows) {
+				if ws := windows(len(ids)); !slices.Equal(ws, c.Windows) {
 					t.Fatalf("windows(%d) = %v, reference used %v", len(ids), ws, c.Windows)
 				}
 				want = c.Windowed
