@@ -337,10 +337,9 @@ func (d *data) decideUnknown(s *state, run []elem) {
 			continue
 		}
 		for t := e.i; t < e.j; t++ {
-			if toks[t].f&fHyph != 0 && t > e.i {
-				continue
-			}
-			if toks[t].f&fHyph != 0 && k > 0 {
+			// A hyphenated continuation ("Ocasio-Cortez") is not a new
+			// unit, unless it follows a particle ("al-Assadi").
+			if toks[t].f&fHyph != 0 && (t > e.i || k > 0 && run[k-1].role != rParticle) {
 				continue
 			}
 			if firstTok < 0 {
