@@ -1,0 +1,158 @@
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// reindexArticles is the corpus size of the reindex tests: a rebuild takes
+// a few seconds, long enough to kill it halfway.
+const reindexArticles = 1200
+
+// TestReindexUnderLoad is issue 5 acceptance 1: a served index is rebuilt
+// and switched while queries run, with no failed or empty answer; a rebuild
+// killed halfway leaves the old generation serving and nothing behind; a
+// second rebuild succeeds.
+func TestReindexUnderLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	buildIndex(t, dir, genArticles("r", reindexArticles, 5, 3))
+	s := startServe(t, dir)
+	qs := queryMix()
+	want := baseline(t, s, qs)
+
+	ctx, stopLoad := context.WithCancel(context.Background())
+	defer stopLoad()
+	load := runLoad(ctx, s, 4, qs, want)
+	time.Sleep(300 * time.Millisecond)
+
+	// 1. A rebuild handed to the server switches generations.
+	gen0 := current(t, dir)
+	r := mustNewsdex(t, 2*time.Minute, "reindex", "--index", dir, "--json")
+	var res struct {
+		Indexed int    `json:"indexed"`
+		From    string `json:"from_generation"`
+		To      string `json:"to_generation"`
+		Via     string `json:"via"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("reindex --json: %v\n%s", err, r.stdout)
+	}
+	if res.Via != s.base || res.From != gen0 || res.To == gen0 || res.Indexed != reindexArticles {
+		t.Errorf("reindex = %+v, want via %s from %s to a new generation, %d indexed", res, s.base, gen0, reindexArticles)
+	}
+	gen1 := current(t, dir)
+	if gen1 != res.To {
+		t.Errorf("CURRENT = %s after the switch, want %s", gen1, res.To)
+	}
+	t.Logf("served reindex %s → %s in %.2f s; load so far: %d requests, %d failed, %d empty or wrong", gen0, gen1, r.took.Seconds(), load.requests.Load(), load.failures.Load(), load.empties.Load())
+	// The old generation goes after its grace period.
+	if !waitFor(10*time.Second, func() bool { return slices.Equal(genDirs(t, dir), []string{gen1}) }) {
+		t.Errorf("generations on disk 10 s after the switch: %v, want only %s", genDirs(t, dir), gen1)
+	}
+
+	// 2. A rebuild whose client is killed halfway is abandoned.
+	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd.Env = cliEnv()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	building := waitFor(10*time.Second, func() bool { return len(genDirs(t, dir)) > 1 })
+	time.Sleep(700 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if !building {
+		t.Fatalf("no new generation appeared during the second reindex")
+	}
+	killedAt := time.Now()
+	if g := current(t, dir); g != gen1 {
+		t.Fatalf("CURRENT = %s after killing the reindex, want %s (the rebuild finished before the kill; make the corpus bigger)", g, gen1)
+	}
+	halfBuilt := genDirs(t, dir)
+	if !waitFor(10*time.Second, func() bool { return slices.Equal(genDirs(t, dir), []string{gen1}) }) {
+		t.Errorf("generations on disk 10 s after killing the reindex client: %v, want only %s", genDirs(t, dir), gen1)
+	}
+	t.Logf("killed reindex client; on disk then %v, %v later %v", halfBuilt, time.Since(killedAt).Round(time.Millisecond), genDirs(t, dir))
+	if n := s.total(t); n != reindexArticles {
+		t.Errorf("total after the killed reindex = %d, want %d", n, reindexArticles)
+	}
+	if st := readStats(t, dir); st.Generation != gen1 || st.Articles != reindexArticles {
+		t.Errorf("stats after the killed reindex: generation %s, %d articles; want %s, %d", st.Generation, st.Articles, gen1, reindexArticles)
+	}
+
+	// 3. A second rebuild succeeds.
+	r = mustNewsdex(t, 2*time.Minute, "reindex", "--index", dir)
+	if !strings.Contains(r.stdout, "rebuilt by the server at "+s.base) || !strings.Contains(r.stdout, "from "+gen1+" to ") {
+		t.Errorf("second reindex said:\n%s", r.stdout)
+	}
+	gen2 := current(t, dir)
+	if gen2 == gen1 {
+		t.Errorf("CURRENT still %s after the second reindex", gen2)
+	}
+	time.Sleep(500 * time.Millisecond)
+	stopLoad()
+	load.wait()
+	t.Logf("second reindex %s → %s in %.2f s; load: %s", gen1, gen2, r.took.Seconds(), load)
+	if load.failures.Load() > 0 || load.empties.Load() > 0 {
+		t.Errorf("the query load saw failures or wrong totals: %s\n%s", load, strings.Join(load.samples, "\n"))
+	}
+	if !waitFor(10*time.Second, func() bool { return slices.Equal(genDirs(t, dir), []string{gen2}) }) {
+		t.Errorf("generations on disk 10 s after the second switch: %v, want only %s", genDirs(t, dir), gen2)
+	}
+	if err := s.stop(15 * time.Second); err != nil {
+		t.Errorf("serve exited with %v", err)
+	}
+	if st := readStats(t, dir); st.Generation != gen2 || st.Articles != reindexArticles {
+		t.Errorf("stats after serve stopped: generation %s, %d articles; want %s, %d", st.Generation, st.Articles, gen2, reindexArticles)
+	}
+}
+
+// TestReindexDirectKilled kills a `newsdex reindex` that runs without a
+// server halfway: the old generation stays intact, the half-built one is
+// removed by the next command, and a new reindex succeeds.
+func TestReindexDirectKilled(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	buildIndex(t, dir, genArticles("d", reindexArticles, 6, 3))
+	gen0 := current(t, dir)
+
+	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd.Env = cliEnv()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	building := waitFor(10*time.Second, func() bool { return len(genDirs(t, dir)) > 1 })
+	time.Sleep(700 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	if !building {
+		t.Fatalf("no new generation appeared during the reindex")
+	}
+	if g := current(t, dir); g != gen0 {
+		t.Fatalf("CURRENT = %s after killing the reindex, want %s (it finished before the kill)", g, gen0)
+	}
+	left := genDirs(t, dir)
+	st := readStats(t, dir)
+	t.Logf("killed direct reindex; on disk %v; stats then: generation %s, generations %v, %d articles", left, st.Generation, st.Generations, st.Articles)
+	if st.Generation != gen0 || st.Articles != reindexArticles {
+		t.Errorf("stats after the kill: generation %s, %d articles; want %s, %d", st.Generation, st.Articles, gen0, reindexArticles)
+	}
+	if !slices.Equal(genDirs(t, dir), []string{gen0}) {
+		t.Errorf("generations on disk after the next command: %v, want only %s", genDirs(t, dir), gen0)
+	}
+
+	r := mustNewsdex(t, 2*time.Minute, "reindex", "--index", dir)
+	if !strings.Contains(r.stdout, "from "+gen0+" to ") || strings.Contains(r.stdout, "server") {
+		t.Errorf("reindex said:\n%s", r.stdout)
+	}
+	gen1 := current(t, dir)
+	if st := readStats(t, dir); st.Generation != gen1 || gen1 == gen0 || st.Articles != reindexArticles || !slices.Equal(st.Generations, []string{gen1}) {
+		t.Errorf("stats after the second reindex: %+v; want only a new generation with %d articles", st, reindexArticles)
+	}
+	t.Logf("second direct reindex %s → %s in %.2f s", gen0, gen1, r.took.Seconds())
+}
