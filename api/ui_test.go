@@ -35,7 +35,7 @@ func uiRouter(t *testing.T) (*gin.Engine, *ui) {
 	return r, u
 }
 
-func get(t *testing.T, h http.Handler, method, target string, hdr map[string]string) *httptest.ResponseRecorder {
+func uiGet(t *testing.T, h http.Handler, method, target string, hdr map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, target, nil)
 	for k, v := range hdr {
@@ -50,7 +50,7 @@ func TestUIPages(t *testing.T) {
 	r, u := uiRouter(t)
 	for _, p := range []string{"/", "/?q=putin&person=Xi+Jinping", "/article/abc", "/person/Xi%20Jinping", "/outlet/AP%2FReuters",
 		"/leader/Vladimir%20Putin", "/cited/TASS", "/place/Moscow"} {
-		w := get(t, r, http.MethodGet, p, nil)
+		w := uiGet(t, r, http.MethodGet, p, nil)
 		if w.Code != http.StatusOK {
 			t.Errorf("GET %s: status %d", p, w.Code)
 			continue
@@ -66,11 +66,11 @@ func TestUIPages(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"/person/", "/article/", "/nope", "/person/a/b"} {
-		if w := get(t, r, http.MethodGet, p, nil); w.Code != http.StatusNotFound {
+		if w := uiGet(t, r, http.MethodGet, p, nil); w.Code != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", p, w.Code)
 		}
 	}
-	w := get(t, r, http.MethodHead, "/", nil)
+	w := uiGet(t, r, http.MethodHead, "/", nil)
 	if w.Code != http.StatusOK || w.Body.Len() != 0 || w.Header().Get("Content-Length") == "" {
 		t.Errorf("HEAD /: status %d, body %d bytes, length %q", w.Code, w.Body.Len(), w.Header().Get("Content-Length"))
 	}
@@ -85,7 +85,7 @@ var (
 
 func TestUIAssets(t *testing.T) {
 	r, u := uiRouter(t)
-	page := get(t, r, http.MethodGet, "/", nil).Body.String()
+	page := uiGet(t, r, http.MethodGet, "/", nil).Body.String()
 	var queue []string
 	for _, m := range htmlRef.FindAllStringSubmatch(page, -1) {
 		queue = append(queue, m[1])
@@ -101,7 +101,7 @@ func TestUIAssets(t *testing.T) {
 			continue
 		}
 		seen[p] = true
-		w := get(t, r, http.MethodGet, p, nil)
+		w := uiGet(t, r, http.MethodGet, p, nil)
 		if w.Code != http.StatusOK {
 			t.Errorf("GET %s: status %d", p, w.Code)
 			continue
@@ -120,7 +120,7 @@ func TestUIAssets(t *testing.T) {
 		etag := w.Header().Get("ETag")
 		if etag == "" {
 			t.Errorf("GET %s: no ETag", p)
-		} else if w2 := get(t, r, http.MethodGet, p, map[string]string{"If-None-Match": etag}); w2.Code != http.StatusNotModified || w2.Body.Len() != 0 {
+		} else if w2 := uiGet(t, r, http.MethodGet, p, map[string]string{"If-None-Match": etag}); w2.Code != http.StatusNotModified || w2.Body.Len() != 0 {
 			t.Errorf("GET %s with If-None-Match: status %d, %d bytes", p, w2.Code, w2.Body.Len())
 		}
 		if ext == ".js" {
@@ -151,7 +151,7 @@ func TestUIStaticNotFound(t *testing.T) {
 		"/static/" + v + "/js/../../index.html",
 		"/static/app.css",
 	} {
-		w := get(t, r, http.MethodGet, p, nil)
+		w := uiGet(t, r, http.MethodGet, p, nil)
 		if w.Code != http.StatusNotFound {
 			t.Errorf("GET %s: status %d, want 404", p, w.Code)
 			continue

@@ -1,6 +1,7 @@
 // Volume-over-time chart: an SVG bar chart of the API's `published`
-// histogram on a true time axis (empty periods show as gaps). Each bar is
-// an SVG link to the same search narrowed to that bucket's dates.
+// histogram on a time axis: empty periods show as gaps, and long empty
+// stretches are cut and marked. Each bar is an SVG link to the same search
+// narrowed to that bucket's dates.
 
 import { h, svg, clear, fmt, plural } from './dom.js';
 
@@ -94,15 +95,54 @@ export function volumeChart(buckets, { interval, hrefFor, caption, height = 150 
   return fig;
 }
 
+// slotsBetween counts the empty periods between the end of one bucket and
+// the start of the next.
+function slotsBetween(endDay, startDay, interval) {
+  const a = new Date(ms(endDay));
+  const b = new Date(ms(startDay));
+  switch (interval) {
+    case 'day': return Math.round((b - a) / DAY);
+    case 'week': return Math.round((b - a) / (7 * DAY));
+    case 'year': return b.getUTCFullYear() - a.getUTCFullYear();
+    default: return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+  }
+}
+
+// MAX_GAP is the most empty periods drawn to scale; a longer gap is cut to
+// this width and marked with a break, so one old article does not squeeze
+// a year of news into a corner.
+const MAX_GAP = 2;
+
+// layout places the buckets on a time axis in period units, cutting long
+// gaps. It returns each bucket's unit, the cuts and the total units.
+function layout(buckets, interval) {
+  const units = [];
+  const cuts = [];
+  let u = 0;
+  buckets.forEach((b, i) => {
+    if (i > 0) {
+      const gap = slotsBetween(buckets[i - 1].to, b.from, interval);
+      if (gap > MAX_GAP) {
+        cuts.push({ at: u + MAX_GAP / 2, before: i });
+        u += MAX_GAP;
+      } else if (gap > 0) {
+        u += gap;
+      }
+    }
+    units.push(u);
+    u += 1;
+  });
+  return { units, cuts, total: u };
+}
+
 function drawSVG(buckets, { interval, hrefFor, width, height }) {
   const m = { top: 12, right: 10, bottom: 24, left: 40 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
-  const t0 = ms(buckets[0].from);
-  const t1 = ms(buckets[buckets.length - 1].to);
-  const span = Math.max(DAY, t1 - t0);
+  const { units, cuts, total: nUnits } = layout(buckets, interval);
+  const unit = pw / nUnits;
   const max = Math.max(...buckets.map((b) => b.count));
-  const x = (t) => m.left + ((t - t0) / span) * pw;
+  const x = (u) => m.left + u * unit;
   const y = (n) => m.top + ph - (n / max) * ph;
   const total = buckets.reduce((s, b) => s + b.count, 0);
 
@@ -122,23 +162,39 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
     root.appendChild(svg('line', { class: frac === 0 ? 'axis' : 'grid', x1: m.left, x2: width - m.right, y1: yy, y2: yy }));
     root.appendChild(svg('text', { class: 'tick', x: m.left - 6, y: yy + 4, 'text-anchor': 'end' }, fmt(n)));
   }
-  const first = dateLabel(buckets[0].from, interval);
-  const last = dateLabel(inclusiveTo(buckets[buckets.length - 1].to), interval === 'week' ? 'day' : interval);
-  root.appendChild(svg('text', { class: 'tick', x: m.left, y: height - 6, 'text-anchor': 'start' }, first));
-  if (last !== first) root.appendChild(svg('text', { class: 'tick', x: width - m.right, y: height - 6, 'text-anchor': 'end' }, last));
+  // Date labels: the first bucket, the end, and the first bucket after
+  // each cut, wherever they fit without overlap.
+  const drawn = [];
+  const label = (u, text, anchor) => {
+    const px = x(u);
+    const w = text.length * 6.5;
+    const left = anchor === 'end' ? px - w : px;
+    if (drawn.some((d) => d.text === text || (left < d.right + 8 && left + w > d.left - 8))) return;
+    drawn.push({ text, left, right: left + w });
+    root.appendChild(svg('text', { class: 'tick', x: px, y: height - 6, 'text-anchor': anchor }, text));
+  };
+  label(0, dateLabel(buckets[0].from, interval), 'start');
+  label(nUnits, dateLabel(inclusiveTo(buckets[buckets.length - 1].to), interval === 'week' ? 'day' : interval), 'end');
+  for (const c of cuts) label(units[c.before], dateLabel(buckets[c.before].from, interval), 'start');
+  // Breaks where a long empty stretch was cut.
+  for (const c of cuts) {
+    const cx = x(c.at);
+    const yb = m.top + ph;
+    root.appendChild(svg('path', { class: 'cut', d: `M${cx - 4} ${yb + 5} L${cx} ${yb - 5} M${cx} ${yb + 5} L${cx + 4} ${yb - 5}` }));
+  }
 
   const bars = svg('g', { class: 'bars' });
-  for (const b of buckets) {
-    const bx = x(ms(b.from));
-    const bw = Math.max(2, x(ms(b.to)) - bx - (pw / buckets.length > 6 ? 1.5 : 0.5));
-    const label = `${periodLabel(b, interval)}: ${plural(b.count, 'article')}`;
-    const link = svg('a', { href: hrefFor(b), class: 'bar', 'aria-label': label + '. Show this period', dataset: { nav: '', from: b.from, to: b.to, count: b.count } });
-    link.appendChild(svg('title', null, label));
+  buckets.forEach((b, i) => {
+    const bx = x(units[i]);
+    const bw = Math.max(2, unit - (unit > 6 ? Math.min(4, unit * 0.15) : 0.5));
+    const what = `${periodLabel(b, interval)}: ${plural(b.count, 'article')}`;
+    const link = svg('a', { href: hrefFor(b), class: 'bar', 'aria-label': what + '. Show this period', dataset: { nav: '', from: b.from, to: b.to, count: b.count } });
+    link.appendChild(svg('title', null, what));
     // A full-height transparent column makes thin bars easy to hit.
     link.appendChild(svg('rect', { class: 'hit', x: bx, y: m.top, width: bw, height: ph }));
     link.appendChild(svg('rect', { class: 'fill', x: bx, y: y(b.count), width: bw, height: Math.max(1, m.top + ph - y(b.count)) }));
     bars.appendChild(link);
-  }
+  });
   root.appendChild(bars);
   return root;
 }

@@ -322,10 +322,17 @@ export function searchView(main, { nav, session }) {
     b.count === null ? null : h('span', { class: 'count', 'aria-label': plural(b.count, 'article') }, fmt(b.count))));
   }
 
-  function chip(f, value) {
+  // chipFilter is the filter a chip toggles: a leader chip stands for the
+  // person filter when that one already names them.
+  function chipFilter(f, value) {
+    return f === 'leader' && hasFilter(st, 'person', value) ? 'person' : f;
+  }
+
+  function chip(kind, value) {
+    const f = chipFilter(kind, value);
     const on = hasFilter(st, f, value);
     return h('li', null, h('button', {
-      type: 'button', class: ['chip', 'k-' + f], 'aria-pressed': on ? 'true' : 'false',
+      type: 'button', class: ['chip', 'k-' + kind], 'aria-pressed': on ? 'true' : 'false',
       title: (on ? 'Remove filter: ' : 'Filter by ') + SINGULAR[f] + ' ' + value,
       dataset: { fk: `c:${f}:${value}`, filter: f, value },
       on: { click: () => go(toggleFilter(st, f, value)) },
@@ -356,6 +363,10 @@ export function searchView(main, { nav, session }) {
         if (!seen.has(v)) { seen.add(v); chips.push([f, v]); }
       }
     }
+    // The entities the search filters by come first: they say why the
+    // article matched.
+    const selected = ([f, v]) => hasFilter(st, chipFilter(f, v), v);
+    chips.sort((a, b) => selected(b) - selected(a));
     const chipList = h('ul', { class: 'chips', 'aria-label': 'Entities' });
     chips.slice(0, CHIP_LIMIT).forEach(([f, v]) => chipList.appendChild(chip(f, v)));
     if (chips.length > CHIP_LIMIT) {

@@ -1,0 +1,835 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/api"
+	"github.com/newsdex/newsdex/chunk"
+	"github.com/newsdex/newsdex/extract"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/search"
+)
+
+// The browser test drives the real search page in headless Chromium
+// (Debian's chromium package, see scripts/install-chromium.sh) against the
+// real API over a small index: the seed article, a slice of AllSides and a
+// hostile article. It saves screenshots under $NEWSDEX_TEST_OUT (default
+// $TMPDIR/newsdex-screens).
+
+// csp is the policy the page must live under; the test sets it on every
+// response whatever the server sends, so the page is held to it even if
+// the API's own headers change.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// hostileID is the article whose every field tries to run script.
+const hostileID = "hostile-xss"
+
+// hostileName is an entity name that is also markup.
+const hostileName = `<img src=x onerror="window.__pwned=9;alert(9)">`
+
+func hostileArticle() newsdex.Article {
+	return newsdex.Article{
+		ID:        hostileID,
+		Title:     `<script>window.__pwned=1;alert("title")</script><img src=x onerror="window.__pwned=2;alert(2)"> Hostile headline`,
+		URL:       `javascript:window.__pwned=3;alert(3)`,
+		Published: time.Date(2019, 6, 14, 0, 0, 0, 0, time.UTC),
+		Outlet:    `<b onmouseover="alert(4)">Evil Outlet</b>`,
+		Authors:   []string{`<script>alert(5)</script>`},
+		Body: "The hostile body opens with <script>window.__pwned=6;alert(6)</script> inline.\n\n" +
+			`A hostile image follows: <img src=x onerror="window.__pwned=7;alert(7)"> and a link <a href="javascript:alert(8)">click me</a>.` + "\n\n" +
+			"A bare hostile URL: javascript:alert(10) and an entity &lt;b&gt; that must stay literal.",
+	}
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("NEWSDEX_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	msg := "browser test: chromium not installed (run scripts/install-chromium.sh as root, or set NEWSDEX_CHROMIUM)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// repoRoot walks up from the package directory to go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the package directory")
+		}
+		dir = parent
+	}
+}
+
+// browserIndex builds the test index and returns the engine over it.
+func browserIndex(t *testing.T) *search.Engine {
+	t.Helper()
+	ctx := context.Background()
+	var arts []newsdex.Article
+	skip := func(e *ingest.RecordError) { t.Logf("skipped record: %v", e) }
+	if err := ingest.ReadFS(ctx, newsdex.Seeds, ingest.Options{}, func(a newsdex.Article) error {
+		arts = append(arts, a)
+		return nil
+	}, skip); err != nil {
+		t.Fatalf("read seeds: %v", err)
+	}
+	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpora", "allsides-abp", "articles-2019.jsonl.gz")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Logf("AllSides slice skipped: %s is absent (the test runs on the seed and hostile articles only)", corpus)
+	} else {
+		// Every 15th article of 2019: about 300, spread over the year so
+		// the histogram has months to click.
+		n := 0
+		err := ingest.Walk(ctx, []string{corpus}, ingest.Options{Format: ingest.FormatJSONL, Map: map[string]string{
+			"id": "ID", "title": "title", "body": "content_original", "outlet": "source",
+			"published": "date", "url": "url", "authors": "authors",
+		}}, func(a newsdex.Article) error {
+			if n++; n%15 == 1 {
+				arts = append(arts, a)
+			}
+			return nil
+		}, skip)
+		if err != nil {
+			t.Fatalf("read %s: %v", corpus, err)
+		}
+	}
+	x, err := extract.New()
+	if err != nil {
+		t.Fatalf("extract.New: %v", err)
+	}
+	arts = append(arts, hostileArticle())
+	for i := range arts {
+		x.Extract(&arts[i])
+		arts[i].Passages = chunk.Split(arts[i].Body, chunk.Options{})
+	}
+	// A hostile entity name, as if the extractor had been fooled.
+	h := &arts[len(arts)-1]
+	h.People = append(h.People, newsdex.Entity{Name: hostileName, Count: 1, First: -1})
+
+	ix, err := index.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Add(ctx, arts); err != nil {
+		t.Fatalf("index: %v", err)
+	}
+	eng, err := search.New(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("test index: %d articles", len(arts))
+	return eng
+}
+
+// apiClient reads the same API the page reads, for the expected values.
+type apiClient struct {
+	t    *testing.T
+	base string
+}
+
+func (c apiClient) get(path string, q url.Values, out any) int {
+	c.t.Helper()
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	res, err := http.Get(u)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(body, out); err != nil {
+		c.t.Fatalf("GET %s: %v: %s", u, err, body)
+	}
+	return res.StatusCode
+}
+
+func (c apiClient) search(q url.Values) search.Results {
+	c.t.Helper()
+	var r search.Results
+	if code := c.get("/v1/search", q, &r); code != http.StatusOK {
+		c.t.Fatalf("GET /v1/search?%s: status %d", q.Encode(), code)
+	}
+	return r
+}
+
+// browser wraps a chromedp tab with the test's failure handling.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	out  string
+
+	mu       sync.Mutex
+	problems []string // console errors, exceptions, CSP violations
+	dialogs  []string
+}
+
+// mayFail matches the requests the page makes that fail by design on an
+// index without embeddings (400): similar articles and semantic or hybrid
+// searches. The page shows the API's message for them.
+var mayFail = regexp.MustCompile(`/v1/articles/[^/]+/similar|/v1/search\?(?:.*&)?mode=(?:semantic|hybrid)`)
+
+func (b *browser) listen(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		b.problems = append(b.problems, "exception: "+exceptionText(e))
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range e.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			b.problems = append(b.problems, "console.error: "+strings.Join(args, " "))
+		}
+	case *cdplog.EventEntryAdded:
+		en := e.Entry
+		if en.Level != cdplog.EntryLevelError {
+			return
+		}
+		if en.Source == cdplog.EntrySourceNetwork && mayFail.MatchString(en.URL) {
+			return
+		}
+		b.problems = append(b.problems, fmt.Sprintf("log %s: %s %s", en.Source, en.Text, en.URL))
+	case *page.EventJavascriptDialogOpening:
+		b.dialogs = append(b.dialogs, string(e.Type)+": "+e.Message)
+		// The dialog blocks the page; close it from outside the listener.
+		go chromedp.Call(b.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+	}
+}
+
+func exceptionText(e *runtime.EventExceptionThrown) string {
+	d := e.ExceptionDetails
+	s := d.Text
+	if d.Exception != nil && d.Exception.Description != "" {
+		s += " " + d.Exception.Description
+	}
+	return fmt.Sprintf("%s (%s:%d:%d)", s, d.URL, d.LineNumber, d.ColumnNumber)
+}
+
+// check fails the test on any console error, exception or dialog so far.
+func (b *browser) check(step string) {
+	b.t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		b.t.Errorf("%s: %s", step, p)
+	}
+	for _, d := range b.dialogs {
+		b.t.Errorf("%s: a dialog opened: %s", step, d)
+	}
+	b.problems, b.dialogs = nil, nil
+}
+
+func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.shot("failed")
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// wait polls the JavaScript predicate expr until it is true.
+func (b *browser) wait(step, expr string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		b.shot("failed")
+		b.t.Fatalf("%s: waiting for %s: %v (page at %s)", step, expr, err, b.location())
+	}
+}
+
+// eval returns the value of the JavaScript expression expr.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *browser) location() string {
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	return loc
+}
+
+// params returns the query parameters of the page's URL, after checking
+// its path.
+func (b *browser) params(step, path string) url.Values {
+	b.t.Helper()
+	u, err := url.Parse(b.location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if u.Path != path {
+		b.t.Fatalf("%s: page at %s, want path %s", step, u, path)
+	}
+	return u.Query()
+}
+
+// settled is true when the search view shows the answer to its URL.
+const settled = `document.querySelector('.results') !== null && !document.querySelector('.results').hasAttribute('aria-busy') && document.querySelector('.status').dataset.total !== undefined`
+
+// shownTotal returns the total the status line states.
+func (b *browser) shownTotal() int {
+	return eval[int](b, `Number(document.querySelector('.status').dataset.total)`)
+}
+
+func (b *browser) hitIDs() []string {
+	return eval[[]string](b, `[...document.querySelectorAll('li.hit')].map(li => li.dataset.id)`)
+}
+
+func ids(r search.Results) []string {
+	out := make([]string, len(r.Hits))
+	for i, h := range r.Hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// shot saves a full-page PNG screenshot as name.png.
+func (b *browser) shot(name string) {
+	b.save(name, chromedp.FullScreenshot(100))
+}
+
+// screen saves what the screen shows as name.png.
+func (b *browser) screen(name string) {
+	b.save(name, chromedp.CaptureScreenshot())
+}
+
+func (b *browser) save(name string, a chromedp.Action[[]byte]) {
+	buf, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(b.out, name+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	b.t.Logf("screenshot: %s", p)
+}
+
+// noInjection asserts that no hostile markup became elements and that no
+// payload ran.
+func (b *browser) noInjection(step string) {
+	b.t.Helper()
+	bad := eval[[]string](b, `(() => {
+		const out = [];
+		if (window.__pwned !== undefined) out.push('payload ran: __pwned=' + window.__pwned);
+		for (const el of document.querySelectorAll('main *')) {
+			for (const a of el.attributes) {
+				if (/^on/i.test(a.name)) out.push('event handler attribute ' + a.name + ' on ' + el.tagName);
+				if (/^\s*javascript:/i.test(a.value)) out.push('javascript: in ' + a.name + ' of ' + el.tagName);
+			}
+		}
+		for (const el of document.querySelectorAll('main img, main script, main iframe, main object, main embed, main b, main style')) out.push('injected <' + el.tagName.toLowerCase() + '>');
+		for (const s of document.querySelectorAll('script')) if (!s.src) out.push('inline script');
+		return out;
+	})()`)
+	for _, s := range bad {
+		b.t.Errorf("%s: %s", step, s)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	chrome := chromiumPath(t)
+	eng := browserIndex(t)
+	handler := api.New(eng, slog.New(slog.DiscardHandler), api.Options{}).Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
+		handler.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	apiC := apiClient{t: t, base: srv.URL}
+
+	out := os.Getenv("NEWSDEX_TEST_OUT")
+	if out == "" {
+		out = filepath.Join(os.TempDir(), "newsdex-screens")
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		// Chromium reaches for the internet unless told not to; the test
+		// machine has none, and the page must need none.
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication"),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelTimeout()
+	b := &browser{t: t, ctx: ctx, base: srv.URL, out: out}
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		t.Fatalf("start %s: %v", chrome, err)
+	}
+	if err := chromedp.Listen(ctx, b.listen); err != nil {
+		t.Fatal(err)
+	}
+	b.do("viewport", chromedp.EmulateViewport(1280, 800))
+	start := time.Now()
+
+	// 1. The page loads and browses everything.
+	all := apiC.search(url.Values{})
+	b.do("load", chromedp.Navigate(srv.URL+"/"))
+	b.wait("load", settled)
+	if got := b.shownTotal(); got != int(all.Total) {
+		t.Errorf("load: page shows %d articles, API total %d", got, all.Total)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, ids(all)) {
+		t.Errorf("load: hits %v, want %v", got, ids(all))
+	}
+	b.wait("load", `document.querySelectorAll('svg.volume a.bar').length > 0`)
+	if got := eval[string](b, `document.querySelector('.status').getAttribute('aria-live')`); got != "polite" {
+		t.Errorf("load: result status aria-live=%q, want polite", got)
+	}
+	// Keyboard: Tab goes to the skip link, the home link, then the query box.
+	var order []string
+	for range 3 {
+		b.do("tab", chromedp.KeyEvent("\t"))
+		order = append(order, eval[string](b, `document.activeElement.id || document.activeElement.className`))
+	}
+	if !slices.Equal(order, []string{"skip", "brand", "q"}) {
+		t.Errorf("load: Tab order %v, want skip link, home link, query box", order)
+	}
+	b.check("load")
+
+	// 2. Type a query and submit it with Enter.
+	query := "trump"
+	if all.Total < 50 {
+		query = "putin" // seed only
+	}
+	b.do("type query", chromedp.SendKeys(chromedp.CSS("#q"), query+"\r"))
+	b.wait("type query", `new URLSearchParams(location.search).get('q') === '`+query+`' && (`+settled+`)`)
+	want := apiC.search(url.Values{"q": {query}})
+	if got := b.shownTotal(); got != int(want.Total) || want.Total == 0 {
+		t.Errorf("query %q: page shows %d articles, API %d", query, got, want.Total)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("query %q: hits %v, want %v", query, got, ids(want))
+	}
+	marks := eval[[]string](b, `[...document.querySelectorAll('li.hit .snippet mark')].map(m => m.textContent.toLowerCase())`)
+	if len(marks) == 0 || !slices.ContainsFunc(marks, func(m string) bool { return strings.HasPrefix(m, query) }) {
+		t.Errorf("query %q: highlighted words %v, want %q among them", query, marks, query)
+	}
+	b.shot("desktop-query")
+	b.check("query")
+
+	// The mode switch: semantic answers with results, or with the API's
+	// reason (an index without embeddings) shown in the page.
+	var semErr struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	semStatus := apiC.get("/v1/search", url.Values{"q": {query}, "mode": {"semantic"}}, &semErr)
+	b.do("semantic", chromedp.Click(chromedp.CSS(`input[name=mode][value=semantic]`)))
+	b.wait("semantic", `new URLSearchParams(location.search).get('mode') === 'semantic' && !document.querySelector('.results').hasAttribute('aria-busy')`)
+	if semStatus == http.StatusOK {
+		b.wait("semantic", settled)
+	} else if got := eval[string](b, `(document.querySelector('.results .notice-error') || {}).textContent || ''`); semErr.Error.Message == "" || got != semErr.Error.Message {
+		t.Errorf("semantic: page says %q, want the API's message %q (status %d)", got, semErr.Error.Message, semStatus)
+	}
+	b.do("lexical", chromedp.Click(chromedp.CSS(`input[name=mode][value=lexical]`)))
+	b.wait("lexical", `new URLSearchParams(location.search).get('mode') === 'lexical' && (`+settled+`)`)
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("lexical: hits %v, want %v", got, ids(want))
+	}
+	b.check("mode switch")
+
+	// 3. Click a person facet.
+	person := eval[string](b, `document.querySelector('#facet-person li:first-child button').dataset.value`)
+	personCount := eval[int](b, `Number(document.querySelector('#facet-person li:first-child .count').textContent.replace(/\D/g, ''))`)
+	b.do("person facet", chromedp.Click(chromedp.CSS("#facet-person li:first-child button")))
+	b.wait("person facet", `new URLSearchParams(location.search).get('person') !== null && (`+settled+`)`)
+	p := b.params("person facet", "/")
+	if p.Get("person") != person || p.Get("q") != query {
+		t.Errorf("person facet: URL state %v, want q=%s person=%s", p, query, person)
+	}
+	if got := b.shownTotal(); got != personCount {
+		t.Errorf("person facet %s: page shows %d articles, the facet said %d", person, got, personCount)
+	}
+	want = apiC.search(url.Values{"q": {query}, "person": {person}, "mode": {"lexical"}})
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("person facet: hits %v, want %v", got, ids(want))
+	}
+	pressed := eval[[]bool](b, `[...document.querySelectorAll('li.hit')].map(li => [...li.querySelectorAll('.chips button[aria-pressed=true]')].some(c => c.dataset.value === `+jsString(person)+`))`)
+	for i, ok := range pressed {
+		if !ok {
+			t.Errorf("person facet: hit %d has no pressed %s chip", i+1, person)
+		}
+	}
+	if got := eval[string](b, `document.querySelector('.active button.filter').dataset.value`); got != person {
+		t.Errorf("person facet: active filter %q, want %q", got, person)
+	}
+	b.check("person facet")
+
+	// 4. Click an outlet facet: filters across names are ANDed.
+	outlet := eval[string](b, `document.querySelector('#facet-outlet li:first-child button').dataset.value`)
+	outletCount := eval[int](b, `Number(document.querySelector('#facet-outlet li:first-child .count').textContent.replace(/\D/g, ''))`)
+	b.do("outlet facet", chromedp.Click(chromedp.CSS("#facet-outlet li:first-child button")))
+	b.wait("outlet facet", `new URLSearchParams(location.search).get('outlet') !== null && (`+settled+`)`)
+	p = b.params("outlet facet", "/")
+	if p.Get("outlet") != outlet || p.Get("person") != person {
+		t.Errorf("outlet facet: URL state %v, want person=%s outlet=%s", p, person, outlet)
+	}
+	if got := b.shownTotal(); got != outletCount {
+		t.Errorf("outlet facet %s: page shows %d articles, the facet said %d", outlet, got, outletCount)
+	}
+	outlets := eval[[]string](b, `[...document.querySelectorAll('li.hit .meta .outlet')].map(o => o.textContent)`)
+	for _, o := range outlets {
+		if o != outlet {
+			t.Errorf("outlet facet: a hit from %q, want only %q", o, outlet)
+		}
+	}
+	if len(outlets) == 0 {
+		t.Errorf("outlet facet: no hits shown")
+	}
+	b.shot("desktop-facets")
+	b.check("outlet facet")
+
+	// Remove the person filter with its chip, by keyboard.
+	b.do("remove filter", chromedp.Focus(chromedp.CSS(`.active button.filter[data-filter="person"]`)), chromedp.KeyEvent("\r"))
+	b.wait("remove filter", `new URLSearchParams(location.search).get('person') === null && (`+settled+`)`)
+	want = apiC.search(url.Values{"q": {query}, "outlet": {outlet}, "mode": {"lexical"}})
+	if got := b.shownTotal(); got != int(want.Total) {
+		t.Errorf("remove filter: page shows %d articles, API %d", got, want.Total)
+	}
+	b.check("remove filter")
+
+	// 5. Click the tallest bar of the histogram.
+	bar := eval[map[string]any](b, `(() => {
+		const bars = [...document.querySelectorAll('svg.volume a.bar')];
+		bars.sort((a, b) => Number(b.dataset.count) - Number(a.dataset.count));
+		bars[0].id = 'tallest';
+		return {from: bars[0].dataset.from, to: bars[0].dataset.to, count: Number(bars[0].dataset.count), bars: bars.length};
+	})()`)
+	b.do("histogram bar", chromedp.Click(chromedp.CSS("#tallest")))
+	b.wait("histogram bar", `new URLSearchParams(location.search).get('from') !== null && (`+settled+`)`)
+	p = b.params("histogram bar", "/")
+	toExcl, _ := time.Parse(time.DateOnly, bar["to"].(string))
+	wantTo := toExcl.AddDate(0, 0, -1).Format(time.DateOnly)
+	if p.Get("from") != bar["from"] || p.Get("to") != wantTo || p.Get("outlet") != outlet || p.Get("q") != query {
+		t.Errorf("histogram bar: URL state %v, want q, outlet, from=%v to=%s", p, bar["from"], wantTo)
+	}
+	if got := b.shownTotal(); float64(got) != bar["count"] {
+		t.Errorf("histogram bar: page shows %d articles, the bar said %v", got, bar["count"])
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("from"))); got != bar["from"] {
+		t.Errorf("histogram bar: from input %q, want %v", got, bar["from"])
+	}
+	t.Logf("histogram: %v bars; clicked %v..%s with %v articles", bar["bars"], bar["from"], wantTo, bar["count"])
+	b.check("histogram bar")
+
+	// 6. Page forward. Keep the query, drop the outlet and the dates, so
+	// there are pages to turn.
+	b.do("remove outlet", chromedp.Click(chromedp.CSS(`.active button.filter[data-filter="outlet"]`)))
+	b.wait("remove outlet", `new URLSearchParams(location.search).get('outlet') === null && (`+settled+`)`)
+	b.do("remove dates", chromedp.Click(chromedp.CSS(`.active button.k-date`)))
+	b.wait("remove dates", `new URLSearchParams(location.search).get('from') === null && (`+settled+`)`)
+	if got := b.params("remove dates", "/"); got.Encode() != (url.Values{"q": {query}, "mode": {"lexical"}}).Encode() {
+		t.Errorf("remove filters: URL state %v, want only q and mode", got)
+	}
+	before := b.params("page forward", "/")
+	page1 := b.hitIDs()
+	b.do("page forward", chromedp.Click(chromedp.CSS(`nav.pager a[rel=next]`)))
+	b.wait("page forward", `new URLSearchParams(location.search).get('page') === '2' && (`+settled+`)`)
+	p = b.params("page forward", "/")
+	before.Set("page", "2")
+	if p.Encode() != before.Encode() {
+		t.Errorf("page forward: URL state %v, want %v", p, before)
+	}
+	want = apiC.search(p)
+	page2 := b.hitIDs()
+	if !slices.Equal(page2, ids(want)) || slices.Equal(page1, page2) {
+		t.Errorf("page forward: hits %v, want %v (page 1 was %v)", page2, ids(want), page1)
+	}
+	if s := eval[string](b, `document.querySelector('.status').textContent`); !strings.Contains(s, "showing 11–") {
+		t.Errorf("page forward: status %q, want it to show 11–", s)
+	}
+	if cur := eval[string](b, `document.querySelector('nav.pager [aria-current=page]').textContent`); cur != "2" {
+		t.Errorf("page forward: current page %q, want 2", cur)
+	}
+	b.check("page forward")
+
+	// Similar articles of the first hit, inline.
+	first := page2[0]
+	var simWant search.Results
+	var simErr struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	simStatus := apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simWant)
+	if simStatus != http.StatusOK {
+		apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simErr)
+	}
+	b.do("similar", chromedp.Click(chromedp.CSS(`li.hit:first-child button.similar-toggle`)))
+	b.wait("similar", `(() => { const s = document.querySelector('li.hit:first-child div.similar'); return !s.hidden && !/Looking/.test(s.textContent); })()`)
+	b.checkSimilar("similar (search)", `li.hit:first-child div.similar`, simStatus, simWant, simErr.Error.Message)
+	if got := eval[string](b, `document.querySelector('li.hit:first-child button.similar-toggle').getAttribute('aria-expanded')`); got != "true" {
+		t.Errorf("similar: toggle aria-expanded=%s", got)
+	}
+	b.check("similar")
+
+	// 7. Open the article.
+	searchURL := b.location()
+	var art api.ArticleView
+	apiC.get("/v1/articles/"+url.PathEscape(first), nil, &art)
+	b.do("open article", chromedp.Click(chromedp.CSS(`li.hit:first-child h3 a`)))
+	b.wait("open article", `location.pathname.startsWith('/article/') && document.querySelector('article.article h1') !== null && document.querySelector('#article-similar') !== null && !/Looking/.test(document.querySelector('#article-similar').textContent) && document.querySelector('#article-similar').textContent !== ''`)
+	if u, _ := url.Parse(b.location()); u.Path != "/article/"+url.PathEscape(first) {
+		t.Errorf("open article: at %s, want /article/%s", u.Path, first)
+	}
+	if got := eval[string](b, `document.querySelector('article.article h1').textContent`); got != art.Title {
+		t.Errorf("open article: title %q, want %q", got, art.Title)
+	}
+	paras := eval[[]string](b, `[...document.querySelectorAll('article.article .body p')].map(p => p.textContent)`)
+	if strings.Join(strings.Fields(strings.Join(paras, " ")), " ") != strings.Join(strings.Fields(art.Body), " ") {
+		t.Errorf("open article: body paragraphs do not add up to the article body")
+	}
+	mentions := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('.entity-group li')].map(li => [li.querySelector('a').textContent, (li.querySelector('.count') || {}).textContent || '']))`)
+	for _, e := range art.People {
+		if slices.ContainsFunc(art.Leaders, func(l newsdex.Entity) bool { return l.Name == e.Name }) {
+			continue
+		}
+		if got, ok := mentions[e.Name]; !ok || strings.TrimSpace(got) != fmt.Sprintf("×%d", e.Count) {
+			t.Errorf("open article: person %s shown with %q, want ×%d", e.Name, got, e.Count)
+		}
+	}
+	if hasSrc := eval[bool](b, `document.querySelector('.source-link a') !== null`); hasSrc != strings.HasPrefix(art.URL, "http") {
+		t.Errorf("open article: source link shown=%v for URL %q", hasSrc, art.URL)
+	}
+	b.checkSimilar("similar (article)", `#article-similar`, simStatus, simWant, simErr.Error.Message)
+	b.shot("desktop-article")
+	b.check("open article")
+
+	// Back to the results: the URL state comes back with the page.
+	b.do("back", chromedp.NavigateBack())
+	b.wait("back", `location.pathname === '/' && (`+settled+`) && document.querySelectorAll('li.hit').length > 0`)
+	if got := b.location(); got != searchURL {
+		t.Errorf("back: at %s, want %s", got, searchURL)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, page2) {
+		t.Errorf("back: hits %v, want page 2 again %v", got, page2)
+	}
+	b.check("back")
+
+	// 8. A shared URL reloads the same search; an entity page follows.
+	shared := url.Values{"q": {"putin"}, "person": {"Xi Jinping"}}
+	b.do("shared URL", chromedp.Navigate(srv.URL+"/?"+shared.Encode()))
+	b.wait("shared URL", settled)
+	want = apiC.search(shared)
+	if got := b.shownTotal(); got != int(want.Total) || want.Total == 0 {
+		t.Errorf("shared URL: page shows %d articles, API %d", got, want.Total)
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("q"))); got != "putin" {
+		t.Errorf("shared URL: query box %q, want putin", got)
+	}
+	b.check("shared URL")
+
+	entity := "Xi Jinping"
+	ent := apiC.search(url.Values{"person": {entity}, "sort": {"date"}, "facets": {"people,outlets,published"}, "facet_size": {"11"}, "snippets": {"0"}})
+	b.do("entity page", chromedp.Navigate(srv.URL+"/person/"+url.PathEscape(entity)))
+	b.wait("entity page", `document.querySelector('.entity-grid') !== null && document.querySelectorAll('svg.volume a.bar').length > 0`)
+	if got := eval[string](b, `document.querySelector('.entity-head h1').textContent`); got != entity {
+		t.Errorf("entity page: heading %q", got)
+	}
+	if got := eval[string](b, `document.querySelector('.entity-total strong').textContent`); got != plural(int(ent.Total)) {
+		t.Errorf("entity page: total %q, want %q", got, plural(int(ent.Total)))
+	}
+	co := eval[[]string](b, `[...document.querySelectorAll('section.ranked')[0].querySelectorAll('a.name')].map(a => a.textContent)`)
+	var wantCo []string
+	for _, bk := range ent.Facets["people"] {
+		if bk.Value != entity && len(wantCo) < 10 {
+			wantCo = append(wantCo, bk.Value)
+		}
+	}
+	if !slices.Equal(co, wantCo) {
+		t.Errorf("entity page: appears with %v, want %v", co, wantCo)
+	}
+	outs := eval[[]string](b, `[...document.querySelectorAll('section.ranked')[1].querySelectorAll('a.name')].map(a => a.textContent)`)
+	if len(outs) != len(ent.Facets["outlets"]) {
+		t.Errorf("entity page: %d outlets, want %d", len(outs), len(ent.Facets["outlets"]))
+	}
+	latest := eval[[]string](b, `[...document.querySelectorAll('ol.latest-list a')].map(a => a.getAttribute('href').slice('/article/'.length)).map(decodeURIComponent)`)
+	if !slices.Equal(latest, ids(ent)) {
+		t.Errorf("entity page: latest %v, want %v", latest, ids(ent))
+	}
+	b.shot("desktop-person")
+	b.check("entity page")
+
+	// 9. The hostile article is text, in results, facets and its page.
+	b.do("hostile search", chromedp.Navigate(srv.URL+"/?q=hostile"))
+	b.wait("hostile search", settled+` && document.querySelectorAll('li.hit').length > 0`)
+	title := eval[string](b, `document.querySelector('li.hit[data-id="`+hostileID+`"] h3').textContent`)
+	if title != hostileArticle().Title {
+		t.Errorf("hostile search: title shown as %q, want the literal %q", title, hostileArticle().Title)
+	}
+	if !eval[bool](b, `[...document.querySelectorAll('li.hit[data-id="`+hostileID+`"] .snippet')].some(s => s.textContent.includes('<script>') || s.textContent.includes('<img src=x'))`) {
+		t.Errorf("hostile search: snippets do not show the markup as text")
+	}
+	if !eval[bool](b, `[...document.querySelectorAll('#facet-person button')].some(b => b.dataset.value === `+jsString(hostileName)+` && b.textContent.includes(`+jsString(hostileName)+`))`) {
+		t.Errorf("hostile search: the hostile person is not shown as text in the people facet")
+	}
+	b.noInjection("hostile search")
+	b.shot("desktop-hostile")
+	b.check("hostile search")
+
+	b.do("hostile article", chromedp.Click(chromedp.CSS(`li.hit[data-id="`+hostileID+`"] h3 a`)))
+	b.wait("hostile article", `document.querySelector('article.article .body p') !== null`)
+	text := eval[string](b, `document.querySelector('article.article').innerText`)
+	for _, s := range []string{"<script>window.__pwned=6;alert(6)</script>", `<img src=x onerror="window.__pwned=7;alert(7)">`, `<a href="javascript:alert(8)">click me</a>`, "&lt;b&gt;", "<b onmouseover"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("hostile article: %q not visible as text", s)
+		}
+	}
+	if eval[bool](b, `document.querySelector('.source-link') !== null`) {
+		t.Errorf("hostile article: a javascript: URL got a source link")
+	}
+	// Clicking around must not run anything either.
+	b.do("hostile clicks", chromedp.Click(chromedp.CSS(`article.article .meta a`)))
+	b.wait("hostile clicks", `location.pathname.startsWith('/outlet/') && document.querySelector('.entity-head h1') !== null`)
+	b.noInjection("hostile outlet page")
+	b.do("hostile back", chromedp.NavigateBack())
+	b.wait("hostile back", `document.querySelector('article.article .body p') !== null`)
+	b.noInjection("hostile article")
+	b.check("hostile article")
+
+	// 10. Phone width: one column, facets closed, nothing wider than the
+	// screen.
+	b.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(srv.URL+"/?"+url.Values{"q": {query}}.Encode()))
+	b.wait("phone", settled+` && document.querySelectorAll('svg.volume a.bar').length > 0`)
+	if open := eval[int](b, `document.querySelectorAll('details.facet[open]').length`); open != 0 {
+		t.Errorf("phone: %d facet panels open, want all closed", open)
+	}
+	b.fitsPhone("phone search")
+	b.screen("phone-search")
+	b.do("phone scroll", chromedp.Evaluate[chromedp.Void](`document.querySelector('.timeline').scrollIntoView()`))
+	b.screen("phone-results")
+	b.do("phone facet", chromedp.Click(chromedp.CSS(`#facet-person summary`)))
+	b.wait("phone facet", `document.querySelector('#facet-person').open`)
+	b.do("phone article", chromedp.Click(chromedp.CSS(`li.hit:first-child h3 a`)))
+	b.wait("phone article", `document.querySelector('article.article .body p') !== null && !/Looking/.test(document.querySelector('#article-similar').textContent)`)
+	b.fitsPhone("phone article")
+	b.screen("phone-article")
+	b.do("phone person", chromedp.Navigate(srv.URL+"/person/"+url.PathEscape(entity)))
+	b.wait("phone person", `document.querySelector('.entity-grid') !== null`)
+	b.fitsPhone("phone person")
+	b.screen("phone-person")
+	b.check("phone")
+
+	t.Logf("browser steps took %.1f s; screenshots in %s", time.Since(start).Seconds(), out)
+}
+
+// phoneWidth is the CSS width of the phone screen the test emulates.
+const phoneWidth = 390
+
+// fitsPhone asserts that nothing sticks out of the phone screen sideways.
+func (b *browser) fitsPhone(step string) {
+	b.t.Helper()
+	wide := eval[[]string](b, fmt.Sprintf(`[...document.querySelectorAll('body *')].filter(el => {
+		const r = el.getBoundingClientRect();
+		return r.width > 0 && r.right > %d + 1 && !el.closest('.visually-hidden');
+	}).slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + el.className + ' right=' + Math.round(el.getBoundingClientRect().right))`, phoneWidth))
+	for _, w := range wide {
+		b.t.Errorf("%s: wider than the %d px screen: %s", step, phoneWidth, w)
+	}
+	if got := eval[int](b, `window.innerWidth`); got != phoneWidth {
+		b.t.Errorf("%s: layout viewport is %d px wide, want %d (something overflows)", step, got, phoneWidth)
+	}
+}
+
+// checkSimilar asserts what a similar-articles box shows: the API's hits,
+// or the API's reason for having none.
+func (b *browser) checkSimilar(step, sel string, status int, want search.Results, msg string) {
+	b.t.Helper()
+	if status == http.StatusOK {
+		got := eval[[]string](b, `[...document.querySelectorAll('`+sel+` li a')].map(a => decodeURIComponent(a.getAttribute('href').slice('/article/'.length)))`)
+		if len(got) == 0 && len(want.Hits) > 0 {
+			b.t.Errorf("%s: no similar articles shown, API has %d", step, len(want.Hits))
+		}
+		return
+	}
+	text := eval[string](b, `document.querySelector('`+sel+`').textContent`)
+	if msg == "" || !strings.Contains(text, msg) {
+		b.t.Errorf("%s: box says %q, want the API's message %q (status %d)", step, text, msg, status)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return "1 article"
+	}
+	return fmt.Sprintf("%d articles", n)
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
