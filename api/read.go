@@ -121,8 +121,23 @@ func paramName(s string) string {
 	return q[1 : len(q)-1]
 }
 
+// query parses the request's query string strictly: a bad percent escape
+// or a ';' separator is a 400, not a parameter silently dropped.
+func query(c *gin.Context) (url.Values, error) {
+	v, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return nil, &search.ParamError{Param: "query string", Pos: -1, Msg: "malformed: " + strings.TrimPrefix(err.Error(), "invalid URL escape ")}
+	}
+	return v, nil
+}
+
 func (s *Server) handleSearch(c *gin.Context) {
-	req, err := ParseSearchRequest(c.Request.URL.Query())
+	v, err := query(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	req, err := ParseSearchRequest(v)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -146,8 +161,20 @@ func (s *Server) handleSimilar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	req, err := parseRequest(c.Request.URL.Query(), similarParams)
+	v, err := query(c)
 	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	req, err := parseRequest(v, similarParams)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Check ranges here, on a copy (Normalize is not idempotent), so a bad
+	// size is a 400 whatever the engine does first.
+	check := req
+	if err := check.Normalize(); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -179,7 +206,11 @@ type EntityCount struct {
 }
 
 func (s *Server) handleEntities(c *gin.Context) {
-	v := c.Request.URL.Query()
+	v, err := query(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	for name, vals := range v {
 		if !slices.Contains([]string{"type", "prefix", "size"}, name) {
 			s.fail(c, &search.ParamError{Param: paramName(name), Pos: -1, Msg: "unknown parameter, want type, prefix or size"})
@@ -195,10 +226,6 @@ func (s *Server) handleEntities(c *gin.Context) {
 		typ = "person"
 	}
 	prefix := v.Get("prefix")
-	if len(prefix) > 200 {
-		s.fail(c, &search.ParamError{Param: "prefix", Pos: -1, Msg: "prefix is " + strconv.Itoa(len(prefix)) + " bytes, the limit is 200"})
-		return
-	}
 	size := 10
 	if sz := v.Get("size"); sz != "" {
 		n, err := strconv.Atoi(sz)
