@@ -78,8 +78,12 @@ type person struct {
 
 // data is everything loaded from the embedded files.
 type data struct {
-	gaz         map[uint64]*entry
-	words       map[uint64]uint32
+	gaz   map[uint64]*entry
+	words map[uint64]uint32
+	// gazT and wordsT are the read-only lookup tables built from gaz and
+	// words once loading is done.
+	gazT        table[*entry]
+	wordsT      table[uint32]
 	people      []person
 	byName      map[string]int32    // canonical name → index
 	byFirstLast map[[2]uint64]int32 // (first, last) token hashes → known person
@@ -217,6 +221,8 @@ func loadData() (*data, error) {
 	}
 	d.addTitles()
 	d.markWeakPlaces()
+	d.gazT = newTable(d.gaz)
+	d.wordsT = newTable(d.words)
 	return d, nil
 }
 

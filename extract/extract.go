@@ -15,7 +15,6 @@ package extract
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -140,6 +139,12 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 		s.year = a.Published.Year()
 	}
 	d := x.d
+	toks := s.toks
+	for i := range toks {
+		if toks[i].f&(fWord|fJunk) == fWord {
+			toks[i].w, _ = d.wordsT.get(toks[i].h)
+		}
+	}
 	markLines(s)
 	d.matchSpans(s)
 	d.findPeople(s)
@@ -296,7 +301,7 @@ func markLines(s *state) {
 			case t.f&fCap != 0:
 				nCap++
 			case t.f&fLower != 0:
-				if !isFunctionWord(s.text[t.s:t.e]) {
+				if t.w&wFunction == 0 {
 					nLow++
 				}
 			}
@@ -315,13 +320,3 @@ func markLines(s *state) {
 		start = i
 	}
 }
-
-var functionSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(functionWs) {
-		m[w] = true
-	}
-	return m
-}()
-
-func isFunctionWord(w string) bool { return len(w) <= 7 && functionSet[w] }

@@ -4,11 +4,6 @@ package extract
 // right, and records the spans.
 func (d *data) matchSpans(s *state) {
 	toks := s.toks
-	for i := range toks {
-		if toks[i].f&(fWord|fJunk) == fWord {
-			toks[i].w = d.words[toks[i].h]
-		}
-	}
 	for i := 0; i < len(toks); {
 		t := toks[i]
 		if t.f&fWord == 0 {
@@ -22,7 +17,7 @@ func (d *data) matchSpans(s *state) {
 		}
 		if t.f&fJunk != 0 {
 			// "Znak.com", "News.com.au": outlets named by their domain.
-			if e := d.gaz[t.h]; e != nil && e.outlet != 0 && e.n == 1 {
+			if e, _ := d.gazT.get(t.h); e != nil && e.outlet != 0 && e.n == 1 {
 				s.spans = append(s.spans, span{i: int32(i), j: int32(i + 1), e: e})
 				s.spanAt[i] = int32(len(s.spans))
 				s.inSpan[i] = int32(len(s.spans))
@@ -59,7 +54,7 @@ func (d *data) longest(toks []token, i int) (int, *entry) {
 			break
 		}
 		acc = seqHash(acc, t.h)
-		e := d.gaz[acc]
+		e, _ := d.gazT.get(acc)
 		if e == nil {
 			break
 		}

@@ -113,30 +113,51 @@ func decode(text string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(text[i:])
 }
 
+// junkClass marks the bytes junkRun looks at: 1 ends a run, 2 may make it
+// junk.
+var junkClass = func() (t [256]uint8) {
+	for _, c := range " \t\r\n" {
+		t[c] = 1
+	}
+	for _, c := range "/@#_" {
+		t[c] = 2
+	}
+	t['.'] = 3
+	t[0xc2] = 4 // first byte of NBSP
+	return t
+}()
+
 // junkRun reports whether the non-space run starting at i is a URL, e-mail
 // address, handle or hashtag, and returns its end.
 func junkRun(text string, i int) (end int, junk bool) {
 	j := i
-	slash, at := false, false
-	for j < len(text) {
-		c := text[j]
-		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
-			break
-		}
-		switch c {
-		case '/':
-			slash = true
-		case '@', '#', '_':
-			at = true
-		case 0xc2: // NBSP
+	slash, at, dot := false, false, false
+scan:
+	for ; j < len(text); j++ {
+		switch junkClass[text[j]] {
+		case 0:
+			continue
+		case 1:
+			break scan
+		case 2:
+			if text[j] == '/' {
+				slash = true
+			} else {
+				at = true
+			}
+		case 3:
+			dot = true
+		case 4:
 			if j+1 < len(text) && text[j+1] == 0xa0 {
-				return j, slash || at || hasDotCom(text[i:j])
+				break scan
 			}
 		}
-		j++
 	}
 	if at {
 		return j, true
+	}
+	if !slash && !dot {
+		return j, false
 	}
 	if slash {
 		// "pic.twitter.com/x", "http://", "www.x.com/y" but not "and/or" or "1/2".
