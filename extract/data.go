@@ -276,6 +276,10 @@ func (d *data) placeLine(_ int, f []string) error {
 			continue
 		}
 		e := d.entry(key)
+		if e.place == idx {
+			e.shape(cm, um)
+			continue
+		}
 		if e.place != 0 {
 			continue // first listed wins: countries, regions, cities
 		}
@@ -308,7 +312,13 @@ func (d *data) outletLine(_ int, f []string) error {
 	}
 	aliases := []string{name}
 	if len(f) > 1 {
-		aliases = append(aliases, splitAliases(f[1])...)
+		for _, a := range splitAliases(f[1]) {
+			if a == "?"+name {
+				aliases[0] = a // "Time", "Reason": the name itself needs a cue
+				continue
+			}
+			aliases = append(aliases, a)
+		}
 	}
 	for _, a := range aliases {
 		if f := foldDiacritics(a); f != a {
@@ -323,6 +333,11 @@ func (d *data) outletLine(_ int, f []string) error {
 			continue
 		}
 		e := d.entry(key)
+		if e.outlet == idx+1 {
+			e.shape(cm, um) // another spelling of the same outlet
+			e.outletAmb = e.outletAmb && amb
+			continue
+		}
 		if e.outlet != 0 {
 			continue
 		}

@@ -5,7 +5,8 @@ import "strings"
 var (
 	hContributed = hashWord("contributed")
 	hCopyright   = hashWord("copyright")
-	hABC         = hashWord("abc")
+	hFor         = hashWord("for")
+	hOn          = hashWord("on")
 )
 
 // outletOf returns the canonical outlet named in a publisher string such as
@@ -41,7 +42,16 @@ func (d *data) findOutlets(s *state, publisher string) {
 			continue
 		}
 		name := d.outlets[sp.e.outlet-1]
+		// "Ministry of Foreign Affairs", "Committee on Foreign Affairs".
+		if p := i - 1; p-1 >= 0 && toks[p].f&fWord != 0 && (toks[p].h == hOf || toks[p].h == hFor || toks[p].h == hOn) &&
+			(toks[p-1].w&(wNonPerson|wTitle) != 0 || orgHeads[toks[p-1].h]) && toks[p-1].f&fCap != 0 {
+			continue
+		}
 		cue := d.outletCue(s, i, j)
+		// "Time's 25 most influential": a possessive outlet mid-sentence.
+		if !cue && toks[j-1].f&fPoss != 0 && toks[i].f&fSentStart == 0 {
+			cue = true
+		}
 		if sp.e.outletAmb && !cue {
 			continue
 		}
@@ -52,7 +62,7 @@ func (d *data) findOutlets(s *state, publisher string) {
 		if name == pub && (!cue || d.creditLine(s, i)) {
 			continue
 		}
-		if j-i == 1 && toks[i].h == hABC {
+		if name == "ABC News" {
 			if australia < 0 {
 				australia = 0
 				for k := range s.spans {

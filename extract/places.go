@@ -113,16 +113,20 @@ func (d *data) findPatternPlaces(s *state) {
 		if s.claimed[i] || s.inSpan[i] != 0 || toks[i].f&fCap == 0 || toks[i].f&fHeadline != 0 {
 			continue
 		}
-		// The run of capitalised name-like words starting here.
+		// The run of capitalised name-like words starting here; "Cape",
+		// "Port", "San" may start it.
 		j := i
-		for j < len(toks) && j-i < 3 && s.inSpan[j] == 0 && !s.claimed[j] && toks[j].f&fCap != 0 &&
-			d.role(s, j, j-i) >= rGiven && d.role(s, j, j-i) <= rName {
+		for j < len(toks) && j-i < 3 && s.inSpan[j] == 0 && !s.claimed[j] && toks[j].f&fCap != 0 {
+			r := d.role(s, j, j-i)
+			if !(r >= rGiven && r <= rName || j == i && placePrefixes[toks[j].h] && j+1 < len(toks) && toks[j+1].f&fCap != 0) {
+				break
+			}
 			j++
 			if toks[j-1].f&fPoss != 0 {
 				break
 			}
 		}
-		if j == i {
+		if j == i || j == i+1 && placePrefixes[toks[i].h] {
 			continue
 		}
 		ok := false
@@ -137,12 +141,17 @@ func (d *data) findPatternPlaces(s *state) {
 				}
 			}
 		}
-		// "the town of Kutama".
-		if p := i - 1; !ok && p-1 >= 0 && toks[p].f&fWord != 0 && toks[p].h == hOf && toks[p-1].f&fLower != 0 && unitOf[toks[p-1].h] {
+		// "the town of Kutama", "the towns of Beni, Butembo, Mangina, and
+		// Katwa": a unit noun, "of", then a list.
+		if !ok && d.afterUnitOf(s, i) {
 			ok = true
 		}
 		// "Maidan Wardak province".
 		if !ok && j < len(toks) && toks[j].f&fLower != 0 && unitAfter[toks[j].h] {
+			ok = true
+		}
+		// "between Baracoa and Guantanamo", "from Baracoa to Havana".
+		if !ok && d.coordinatedWithPlace(s, i, j) {
 			ok = true
 		}
 		if !ok {
@@ -155,6 +164,63 @@ func (d *data) findPatternPlaces(s *state) {
 		}
 		i = j - 1
 	}
+}
+
+// placePrefixes start multi-word place names that the name recogniser
+// would not take ("Cape Canaveral", "Port Moresby").
+var placePrefixes = newWordSet(`cape port fort mount lake san santa saint st. st sao são el al ras`)
+
+// afterUnitOf reports whether token i follows "the town(s) of", possibly
+// further down a comma/and list of capitalised names.
+func (d *data) afterUnitOf(s *state, i int) bool {
+	toks := s.toks
+	for k, n := i-1, 0; k >= 1 && n < 12; k, n = k-1, n+1 {
+		t := toks[k]
+		switch {
+		case t.f&fWord != 0 && t.h == hOf:
+			return toks[k-1].f&fLower != 0 && (unitOf[toks[k-1].h] || unitOfPlural[toks[k-1].h])
+		case t.f&fPunct != 0 && t.h == ',', t.f&fWord != 0 && t.h == hAnd:
+			continue
+		case t.f&fWord != 0 && t.f&fCap != 0:
+			continue
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+var unitOfPlural = newWordSet(`towns cities villages provinces regions districts states counties municipalities`)
+
+var (
+	hBetween = hashWord("between")
+	hFrom    = hashWord("from")
+	hTo      = hashWord("to")
+)
+
+// coordinatedWithPlace reports "between X and Place", "from X to Place" and
+// the mirrored forms, for the run [i, j).
+func (d *data) coordinatedWithPlace(s *state, i, j int) bool {
+	toks := s.toks
+	isCity := func(sp *span) bool {
+		return sp != nil && sp.e.place != 0 && d.places[sp.e.place-1].typ != "country"
+	}
+	word := func(k int, h uint64) bool { return k >= 0 && k < len(toks) && toks[k].f&fWord != 0 && toks[k].h == h }
+	// X first.
+	if word(i-1, hBetween) && word(j, hAnd) || word(i-1, hFrom) && word(j, hTo) {
+		return isCity(s.spanStarting(j + 1))
+	}
+	// X second: "between Place and X", "from Place to X".
+	if word(i-1, hAnd) || word(i-1, hTo) {
+		if sp := s.spanCovering(i - 2); isCity(sp) {
+			lead := hBetween
+			if word(i-1, hTo) {
+				lead = hFrom
+			}
+			return word(int(sp.i)-1, lead)
+		}
+	}
+	return false
 }
 
 // placeString is the text of tokens [i, j) with single spaces.
