@@ -120,7 +120,7 @@ func New(s searcher, log *slog.Logger, opts Options) *Server {
 	if opts.RateLimit > 0 {
 		srv.limiter = newIPLimiter(opts.RateLimit, opts.RateBurst)
 	}
-	srv.metrics = newMetrics(opts.Metrics, s, log)
+	srv.metrics = newMetrics(opts.Metrics, s, opts.Writer, log)
 	return srv
 }
 

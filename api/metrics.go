@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"strconv"
@@ -12,14 +13,43 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Optional extensions of the searcher, checked by type assertion, that
-// feed the index gauges of /metrics. search.Engine has Count; the others
-// appear as the index learns to report them.
+// Optional extensions of the searcher or the Writer, checked by type
+// assertion, that feed the index gauges of /metrics. search.Engine has
+// Count; the others appear when whoever owns the index reports them.
 type (
 	articleCounter interface{ Count() (uint64, error) }
 	passageCounter interface{ PassageCount() (uint64, error) }
-	generationer   interface{ Generation() (uint64, error) }
+	// generationer names the live index generation, "gen-000003"; the
+	// gauge is its trailing number.
+	generationer interface{ Generation() string }
 )
+
+// optional returns the first of vs that implements T.
+func optional[T any](vs ...any) (T, bool) {
+	for _, v := range vs {
+		if t, ok := v.(T); ok && v != nil {
+			return t, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// generationNumber is the trailing number of a generation name.
+func generationNumber(g generationer) func() (uint64, error) {
+	return func() (uint64, error) {
+		name := g.Generation()
+		i := len(name)
+		for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+			i--
+		}
+		n, err := strconv.ParseUint(name[i:], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("generation %q has no number", name)
+		}
+		return n, nil
+	}
+}
 
 // metrics are the server's Prometheus collectors.
 type metrics struct {
@@ -33,7 +63,7 @@ type metrics struct {
 
 // newMetrics registers the server's collectors on reg. A collector that is
 // already registered (a second Server on one registry) is shared.
-func newMetrics(reg *prometheus.Registry, s searcher, log *slog.Logger) *metrics {
+func newMetrics(reg *prometheus.Registry, s searcher, w Writer, log *slog.Logger) *metrics {
 	m := &metrics{reg: reg}
 	m.requests = register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "newsdex_http_requests_total",
@@ -67,14 +97,14 @@ func newMetrics(reg *prometheus.Registry, s searcher, log *slog.Logger) *metrics
 			return float64(n)
 		}))
 	}
-	if c, ok := s.(articleCounter); ok {
+	if c, ok := optional[articleCounter](s, w); ok {
 		gauge("newsdex_index_articles", "Articles in the index.", c.Count)
 	}
-	if c, ok := s.(passageCounter); ok {
+	if c, ok := optional[passageCounter](s, w); ok {
 		gauge("newsdex_index_passages", "Passages in the index.", c.PassageCount)
 	}
-	if g, ok := s.(generationer); ok {
-		gauge("newsdex_index_generation", "Generation of the index, bumped by every committed change.", g.Generation)
+	if g, ok := optional[generationer](s, w); ok {
+		gauge("newsdex_index_generation", "Number of the live index generation, bumped by every rebuild.", generationNumber(g))
 	}
 	return m
 }

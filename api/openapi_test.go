@@ -1,0 +1,140 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ginToOpenAPI turns gin's /v1/articles/:id and /static/:v/*file into
+// OpenAPI's /v1/articles/{id} and /static/{v}/{file}.
+var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
+
+func ginToOpenAPI(p string) string { return ginParam.ReplaceAllString(p, "{$1}") }
+
+// TestOpenAPIMatchesRoutes: every route the router has is in the document
+// and every operation of the document is a route, so neither can grow
+// without the other.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	doc, _ := loadSpec(t)
+	hz := newHarness(t, &fakeSearcher{}, Options{})
+	routes := hz.h.(*gin.Engine).Routes()
+	have := map[string]bool{}
+	for _, r := range routes {
+		key := r.Method + " " + ginToOpenAPI(r.Path)
+		have[key] = true
+		item := doc.Paths.Find(ginToOpenAPI(r.Path))
+		if item == nil || item.GetOperation(r.Method) == nil {
+			t.Errorf("route %s is not in openapi.json", key)
+		}
+	}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			if !have[method+" "+path] {
+				t.Errorf("openapi.json documents %s %s, which the router does not have", method, path)
+			}
+		}
+	}
+	if len(routes) < 10 {
+		t.Errorf("only %d routes", len(routes))
+	}
+}
+
+// TestOpenAPIServed: GET /openapi.json is the embedded document.
+func TestOpenAPIServed(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{})
+	rec := hz.get("/openapi.json")
+	if rec.Code != http.StatusOK || rec.Body.String() != string(openAPIDoc) {
+		t.Fatalf("/openapi.json: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+	if !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Errorf("Content-Type %q", rec.Header().Get("Content-Type"))
+	}
+}
+
+// TestPagesInContract requests the search page's routes so their answers
+// are validated against the document too.
+func TestPagesInContract(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{})
+	rec := hz.get("/")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	checkSecurityHeaders(t, rec)
+	asset := regexp.MustCompile(`/static/[0-9a-f]+/[^"']+\.(css|js)`).FindString(rec.Body.String())
+	if asset == "" {
+		t.Fatalf("no asset link in the page:\n%.500s", rec.Body)
+	}
+	for _, target := range []string{"/person/Xi%20Jinping", "/leader/Vladimir%20Putin", "/outlet/Test%20Wire", "/cited/TASS", "/place/Moscow", "/article/t1", asset} {
+		if rec := hz.get(target); rec.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", target, rec.Code)
+		}
+		if rec := hz.do(httptest.NewRequest(http.MethodHead, target, nil)); rec.Code != http.StatusOK {
+			t.Errorf("HEAD %s: %d", target, rec.Code)
+		}
+	}
+	etag := hz.get(asset).Header().Get("ETag")
+	for _, target := range []string{"/", asset} {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("If-None-Match", hz.get(target).Header().Get("ETag"))
+		if rec := hz.do(req); rec.Code != http.StatusNotModified {
+			t.Errorf("GET %s with its ETag: %d, want 304", target, rec.Code)
+		}
+	}
+	if etag == "" {
+		t.Error("asset without ETag")
+	}
+	if rec := hz.get(strings.Replace(asset, ".js", ".nope", 1) + "x"); rec.Code != http.StatusNotFound {
+		t.Errorf("unknown asset: %d", rec.Code)
+	}
+}
+
+// TestReindexContract covers the admin route's refusals.
+func TestReindexContract(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{APIKeys: []string{testKey}})
+	if rec := hz.do(httptest.NewRequest(http.MethodPost, "/v1/admin/reindex", nil)); rec.Code != http.StatusUnauthorized {
+		t.Errorf("reindex without key: %d", rec.Code)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/v1/admin/reindex", nil)
+	req.Header.Set("X-API-Key", wrongKey)
+	if rec := hz.do(req); rec.Code != http.StatusForbidden {
+		t.Errorf("reindex with a wrong key: %d", rec.Code)
+	}
+	if rec := hz.do(withKey(httptest.NewRequest(http.MethodPost, "/v1/admin/reindex?from=stored", nil))); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("reindex without a Rebuilder: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestCoverageSeesStatuses makes sure the suite's own coverage list is
+// fed: a run that validated nothing would pass vacuously.
+func TestCoverageSeesStatuses(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{})
+	hz.get("/healthz")
+	coverMu.Lock()
+	defer coverMu.Unlock()
+	if covered["GET /healthz 200"] == 0 {
+		t.Error("responses are not being recorded")
+	}
+	if !slices.Contains(securityHeaderNames, "X-Frame-Options") {
+		t.Error("header list changed")
+	}
+}
+
+func TestStatsContract(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{})
+	if rec := hz.get("/v1/stats"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("stats without a source: %d", rec.Code)
+	}
+	hz = newHarness(t, &fakeSearcher{}, Options{Stats: func(ctx context.Context) (any, error) {
+		return map[string]any{"generation": "gen-000001", "articles": 5, "passages": 9, "sources": map[string]int{"seed": 5}}, nil
+	}})
+	if rec := hz.get("/v1/stats"); rec.Code != http.StatusOK {
+		t.Errorf("stats: %d %s", rec.Code, rec.Body)
+	}
+}
