@@ -9,7 +9,7 @@ import (
 // rowsMax is the number of rows every activation buffer has: maxTokens
 // rounded up to gemm's row block. Rows past the sequence length are kept
 // finite (they start from zeros) and never read back into real rows.
-var rowsMax = gemm.Rows(maxTokens)
+const rowsMax = (maxTokens + gemm.MR - 1) / gemm.MR * gemm.MR
 
 // workspace holds the activations of one forward pass, so that a pass
 // allocates nothing. One goroutine uses a workspace at a time.
