@@ -52,6 +52,7 @@ type entry struct {
 	shaped          bool // capMask and upMask hold the first variant's shape
 	persons         []cand
 	place           int32 // index+1 into places
+	placeWeak       bool  // a one-word alias that is also a name or word: needs a cue
 	outlet          int32 // index+1 into outlets
 	outletAmb       bool  // the outlet alias needs a reporting cue
 	demonym         int32 // index+1 of the country place
@@ -221,6 +222,7 @@ func loadData() (*data, error) {
 	}
 	d.addTitles()
 	d.markWeakPlaces()
+	d.markWeakAliases()
 	d.gazT = newTable(d.gaz)
 	d.wordsT = newTable(d.words)
 	return d, nil
@@ -511,6 +513,22 @@ func (d *data) personLine(_ int, f []string) error {
 		d.addAlias(a, i, from, to)
 	}
 	return nil
+}
+
+// markWeakAliases flags one-word place aliases ("Leon" for León) that are
+// given names, common words or person aliases.
+func (d *data) markWeakAliases() {
+	for key, e := range d.gaz {
+		if e.place == 0 || e.n != 1 {
+			continue
+		}
+		if typ := d.places[e.place-1].typ; typ != "city" && typ != "province" {
+			continue // countries, states and hand-listed regions are never weak
+		}
+		if d.words[key]&(wGiven|wCommon|wNonPerson) != 0 || len(e.persons) > 0 {
+			e.placeWeak = true
+		}
+	}
 }
 
 // markWeakPlaces flags one-word places that are also given names, common

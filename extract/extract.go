@@ -55,6 +55,7 @@ type mention struct {
 	known int32  // index+1 of a known person, 0 if unknown
 	pos   int32  // byte offset
 	tok   int32  // first token
+	amb   bool   // matched by an ambiguous outlet alias
 }
 
 // pcand is a person found in the article.

@@ -7,6 +7,7 @@ var (
 	hCopyright   = hashWord("copyright")
 	hFor         = hashWord("for")
 	hOn          = hashWord("on")
+	hNews        = hashWord("news")
 )
 
 // outletOf returns the canonical outlet named in a publisher string such as
@@ -47,6 +48,10 @@ func (d *data) findOutlets(s *state, publisher string) {
 			(toks[p-1].w&(wNonPerson|wTitle) != 0 || orgHeads[toks[p-1].h]) && toks[p-1].f&fCap != 0 {
 			continue
 		}
+		// "House Foreign Affairs Committee".
+		if j < len(toks) && toks[j].f&fWord != 0 && toks[j].f&fCap != 0 && orgHeads[toks[j].h] && toks[j].h != hNews {
+			continue
+		}
 		cue := d.outletCue(s, i, j)
 		// "Time's 25 most influential": a possessive outlet mid-sentence.
 		if !cue && toks[j-1].f&fPoss != 0 && toks[i].f&fSentStart == 0 {
@@ -77,7 +82,34 @@ func (d *data) findOutlets(s *state, publisher string) {
 				name = "Australian Broadcasting Corporation"
 			}
 		}
-		s.outlets = append(s.outlets, mention{key: name, pos: toks[i].s, tok: int32(i)})
+		s.outlets = append(s.outlets, mention{key: name, pos: toks[i].s, tok: int32(i), amb: sp.e.outletAmb})
+	}
+	d.resolveShortOutlets(s)
+}
+
+// resolveShortOutlets maps an ambiguous short name ("the Times", "the
+// Post") to an outlet the article names in full whose name ends in that
+// word ("The New York Times", "The Washington Post").
+func (d *data) resolveShortOutlets(s *state) {
+	for k := range s.outlets {
+		m := &s.outlets[k]
+		if !m.amb {
+			continue
+		}
+		last := s.toks[m.tok]
+		for t := m.tok; int(t) < len(s.toks) && s.toks[t].f&fWord != 0; t++ {
+			last = s.toks[t]
+			if s.spanCovering(int(t)) == nil || s.spanCovering(int(t)) != s.spanCovering(int(m.tok)) {
+				break
+			}
+		}
+		word := strings.ToLower(s.text[last.s:last.e])
+		for _, o := range s.outlets {
+			if !o.amb && o.key != m.key && strings.HasSuffix(strings.ToLower(o.key), " "+word) {
+				m.key = o.key
+				break
+			}
+		}
 	}
 }
 
@@ -163,5 +195,3 @@ func (d *data) surnameSpans(s *state) {
 		}
 	}
 }
-
-var _ = strings.EqualFold

@@ -192,7 +192,12 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 					k++
 					continue
 				}
-				if len(run) == 0 && r == rGiven && k+1 < len(toks) && d.role(s, k+1, 1) == rName && s.spanStarting(k+1) == nil {
+				// "Jordan Peterson", "Chad Wolf": a place that is also a given
+				// name, right before a capitalised surname.
+				if len(run) == 0 && r == rGiven && k+1 < len(toks) && s.spanStarting(k+1) == nil && toks[k+1].f&fCap != 0 &&
+					toks[k+1].f&fHyph == 0 && toks[k].f&fPoss == 0 && toks[k+1].f&fHeadline == 0 &&
+					(d.role(s, k+1, 1) == rName || d.role(s, k+1, 1) == rGiven ||
+						toks[k+1].w&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && !orgHeads[toks[k+1].h] && !thingNouns[toks[k+1].h] && toks[k+1].f&fDigit == 0) {
 					run = append(run, elem{int32(k), int32(k + 1), rGiven})
 					k++
 					continue

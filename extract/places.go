@@ -70,7 +70,7 @@ func (d *data) findPlaces(s *state) {
 		if !national && d.inOrgName(s, i, j) {
 			continue
 		}
-		if pl.weak && !d.placeCue(s, i, j) {
+		if (pl.weak || sp.e.placeWeak) && !d.placeCue(s, i, j) {
 			continue
 		}
 		// "Sidley Austin": a one-word city after an unknown capitalised word
