@@ -173,3 +173,29 @@ func containsRun(hay, needle []string) bool {
 	}
 	return false
 }
+
+// TestCheckPeopleValues shows that the fragment checker catches fragments.
+func TestCheckPeopleValues(t *testing.T) {
+	x := mustNew(t)
+	vals := []personCount{
+		{"Donald Trump", 9}, {"Trump", 5}, {"Victory Day", 4}, {"Vladimir Putin Declares", 3},
+		{"Suharto", 2}, {"Donald Trump Jr.", 2}, {"Yury Ushakov", 1}, {"Mr Smith", 1}, {"Jane Doe", 1},
+	}
+	got := x.checkPeopleValues(vals)
+	want := map[string]bool{`"Trump"`: true, `"Victory Day"`: true, `"Vladimir Putin Declares"`: true, `"Mr Smith"`: true}
+	flagged := map[string]bool{}
+	for _, p := range got {
+		name := p[:strings.Index(p[1:], `"`)+2]
+		flagged[name] = true
+	}
+	for n := range want {
+		if !flagged[n] {
+			t.Errorf("checker missed %s; problems: %q", n, got)
+		}
+	}
+	for n := range flagged {
+		if !want[n] {
+			t.Errorf("checker flagged %s wrongly; problems: %q", n, got)
+		}
+	}
+}

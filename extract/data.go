@@ -33,6 +33,7 @@ const (
 	wNegPre                          // before a title, disables a role: former, vice, deputy
 	wSuffix                          // Jr., Sr., III: ends a name
 	wLowerStart                      // some gazetteer phrase starts with this word in lower case
+	wGivenEn                         // an English given name (middle names after it are dropped)
 )
 
 // cand is one person an alias may name, valid in articles dated from..to
@@ -204,7 +205,7 @@ func loadData() (*data, error) {
 		name string
 		fn   func(int, []string) error
 	}{
-		{"given.txt", d.wordLine(wGiven)},
+		{"given.txt", d.givenLine},
 		{"surnames-first.txt", d.wordLine(wSurnameFirst)},
 		{"common.txt", d.wordLine(wCommon)},
 		{"nonperson.txt", d.wordLine(wNonPerson)},
@@ -226,6 +227,20 @@ func loadData() (*data, error) {
 	d.gazT = newTable(d.gaz)
 	d.wordsT = newTable(d.words)
 	return d, nil
+}
+
+// givenLine reads given.txt: English names get wGivenEn too.
+func (d *data) givenLine(_ int, f []string) error {
+	w := strings.TrimSpace(f[0])
+	if w == "" {
+		return nil
+	}
+	class := wGiven | wGivenEn
+	if len(f) > 1 && strings.TrimSpace(f[1]) == "i" {
+		class = wGiven
+	}
+	d.words[hashWord(w)] |= class
+	return nil
 }
 
 func (d *data) wordLine(class uint32) func(int, []string) error {

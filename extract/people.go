@@ -489,7 +489,10 @@ func (d *data) nameString(s *state, run []elem, given bool) string {
 			}
 		}
 	}
-	dropMiddle := given && units == 3 && len(run) == 3 && run[1].role != rParticle && run[1].role != rInitial
+	// Western names drop the middle name; others keep it ("Tedros Adhanom
+	// Ghebreyesus").
+	dropMiddle := given && units == 3 && len(run) == 3 && run[1].role != rParticle && run[1].role != rInitial &&
+		s.toks[run[0].i].w&wGivenEn != 0
 	var b strings.Builder
 	for k, e := range run {
 		if e.role == rInitial && k > 0 && k < len(run)-1 {
