@@ -147,6 +147,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 		}
 	}
 	markLines(s)
+	markGlued(s)
 	d.matchSpans(s)
 	d.findPeople(s)
 	d.resolveRoles(s)
@@ -319,5 +320,25 @@ func markLines(s *state) {
 			}
 		}
 		start = i
+	}
+}
+
+// markGlued claims the tokens of scraper link expansions, as in The Hill's
+// "Sen. Ted CruzRafael (Ted) Edward CruzTrump ...": the text between two
+// glued word boundaries a few words apart repeats a name and is skipped.
+func markGlued(s *state) {
+	toks := s.toks
+	last := -1
+	for i := range toks {
+		if toks[i].f&fGlued == 0 {
+			continue
+		}
+		if last >= 0 && i-last <= 10 {
+			for k := last; k < i; k++ {
+				s.claimed[k] = true
+				toks[k].f |= fJunk
+			}
+		}
+		last = i
 	}
 }

@@ -167,6 +167,9 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 	toks := s.toks
 	k := i
 	for k < len(toks) && len(run) < cap(run) {
+		if s.inSpan[k] != 0 && s.spanAt[k] == 0 {
+			break // inside a gazetteer phrase that started earlier
+		}
 		if sp := s.spanStarting(k); sp != nil {
 			if d.knownSpan(s, sp) {
 				if len(run) > 0 && toks[k].f&fHyph != 0 && run[len(run)-1].role == rKnown {

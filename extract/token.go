@@ -27,6 +27,7 @@ const (
 	fHeadline           // word on a line written in title case or all capitals
 	fAllCapsLine        // word on a line written in capitals
 	fNoLower            // has letters, none of them lower case
+	fGlued              // split from the previous word at a lower-to-upper case change ("TrumpGOP")
 )
 
 // token is one token of an article. Offsets are bytes into the text.
@@ -208,6 +209,7 @@ func (t *tokenizer) tokenize(text string) []token {
 	sent, line, para := true, true, true
 	runStart := true // at the start of a whitespace-delimited run
 	hyph := false    // previous word ended with a hyphen joined to this one
+	glue := false    // this word was split from the previous one
 	i := 0
 	for i < len(text) {
 		r, w := decode(text, i)
@@ -221,7 +223,7 @@ func (t *tokenizer) tokenize(text string) []token {
 			}
 			i += w
 			runStart = true
-			hyph = false
+			hyph, glue = false, false
 			continue
 		}
 		var f uint32
@@ -356,9 +358,18 @@ func (t *tokenizer) tokenize(text string) []token {
 				}
 				break
 			}
+			toks = append(toks, t.word(start, j, h, f|flagsFor(first, nUpper, nLower, nLetters, dotted)|sentFlag(sent, hyph)|glueFlag(glue)))
+			glue = false
+			goto done
 		glued:
-			toks = append(toks, t.word(start, j, h, f|flagsFor(first, nUpper, nLower, nLetters, dotted)|sentFlag(sent, hyph)))
+			toks = append(toks, t.word(start, j, h, f|flagsFor(first, nUpper, nLower, nLetters, dotted)|sentFlag(sent, hyph)|glueFlag(glue)))
+			glue = true
+			hyph = false
+			i = j
+			sent, line, para = false, false, false
+			continue
 		done:
+			glue = false
 			hyph = false
 			if j < len(text) {
 				if r3, w3 := decode(text, j); isHyphen(r3) {
@@ -383,7 +394,7 @@ func (t *tokenizer) tokenize(text string) []token {
 		}
 		toks = append(toks, token{s: int32(i), e: int32(i + w), h: uint64(r), f: f})
 		i += w
-		line, para, hyph = false, false, false
+		line, para, hyph, glue = false, false, false, false
 	}
 	t.toks = toks
 	return toks
@@ -392,6 +403,13 @@ func (t *tokenizer) tokenize(text string) []token {
 func peek(text string, i int) rune {
 	r, _ := decode(text, i)
 	return r
+}
+
+func glueFlag(glue bool) uint32 {
+	if glue {
+		return fGlued
+	}
+	return 0
 }
 
 func sentFlag(sent, hyph bool) uint32 {
