@@ -34,6 +34,20 @@ type Article struct {
 	Source string `json:"source,omitempty"`
 
 	Passages []Passage `json:"passages,omitempty"`
+
+	// Embeddings holds the passage vectors computed at index time, or nil
+	// (lexical-only). It travels from the pipeline to the index with the
+	// article and is stored beside it, not in its JSON.
+	Embeddings *Embeddings `json:"-"`
+}
+
+// Embeddings are the vectors of an article's passages.
+type Embeddings struct {
+	// Model names the embedder, so that vectors of different models are
+	// never compared.
+	Model string
+	// Vectors holds one L2-normalised vector per passage, in order.
+	Vectors [][]float32
 }
 
 // Entity is a canonical entity of an article with how often and where it is

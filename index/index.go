@@ -31,6 +31,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/vector"
 )
 
 // Field names of the Bleve document. Package search queries them.
@@ -143,6 +144,14 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	src.IncludeTermVectors = false
 	src.DocValues = false
 	doc.AddFieldMappingsAt(FieldSource, src)
+	// Passage vectors: stored bytes, never indexed (see vectors.go).
+	vec := bleve.NewTextFieldMapping()
+	vec.Index = false
+	vec.Store = true
+	vec.IncludeInAll = false
+	vec.IncludeTermVectors = false
+	vec.DocValues = false
+	doc.AddFieldMappingsAt(FieldVectors, vec)
 
 	pub := bleve.NewDateTimeFieldMapping()
 	pub.Store = false
@@ -180,9 +189,9 @@ func (ix *Index) Count() (uint64, error) {
 // persister). During a rebuild the batch also goes to the new generation.
 func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 	ix.mu.RLock()
-	bi, gen, rb := ix.bi, ix.gen, ix.rebuild
+	bi, gen, rb, gv := ix.bi, ix.gen, ix.rebuild, ix.vec
 	ix.mu.RUnlock()
-	if err := addBatch(ctx, bi, gen, arts); err != nil {
+	if err := addBatch(ctx, bi, gen, gv, arts); err != nil {
 		return err
 	}
 	ix.lastWrite.Store(time.Now())
@@ -193,22 +202,53 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 	return nil
 }
 
-func addBatch(ctx context.Context, bi bleve.Index, gen string, arts []newsdex.Article) error {
+// addBatch writes arts to one generation: the Bleve documents (with their
+// vectors) in one batch, then the generation's vector store, under the
+// generation's write lock so that both see writes in the same order.
+func addBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, arts []newsdex.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	model, err := batchModel(arts)
+	if err != nil {
+		return err
+	}
 	b := bi.NewBatch()
+	docs := make([]vector.Doc, len(arts))
+	dims := 0
 	for i := range arts {
-		d, err := Document(&arts[i])
+		d, vd, err := document(&arts[i])
 		if err != nil {
 			return err
 		}
 		if err := b.Index(arts[i].ID, d); err != nil {
 			return fmt.Errorf("index: add article %q: %w", arts[i].ID, err)
 		}
+		docs[i] = vd
+		if vd.Vectors.Len() > 0 {
+			dims = vd.Vectors.Dims
+		}
 	}
+	gv.mu.Lock()
+	defer gv.mu.Unlock()
+	if err := gv.checkModel(model, dims); err != nil {
+		return err
+	}
+	if model != "" && model != gv.modelName() {
+		b.SetInternal([]byte(keyVectorModel), []byte(model))
+	}
+	b.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq+1))
 	if err := bi.Batch(b); err != nil {
 		return fmt.Errorf("index: write batch of %d articles to %s: %w", len(arts), gen, err)
+	}
+	gv.seq++
+	if model != "" {
+		gv.model.Store(&model)
+	}
+	// Dimensions and model were checked above, so Put cannot fail on the
+	// vectors; an article without vectors drops its old ones.
+	if err := gv.store.Put(docs...); err != nil {
+		return fmt.Errorf("index: %s: update vectors: %w", gen, err)
 	}
 	return nil
 }
@@ -217,9 +257,9 @@ func addBatch(ctx context.Context, bi bleve.Index, gen string, arts []newsdex.Ar
 // many of the ids were present.
 func (ix *Index) Delete(ctx context.Context, ids ...string) (int, error) {
 	ix.mu.RLock()
-	bi, gen, rb := ix.bi, ix.gen, ix.rebuild
+	bi, gen, rb, gv := ix.bi, ix.gen, ix.rebuild, ix.vec
 	ix.mu.RUnlock()
-	n, err := deleteBatch(ctx, bi, gen, ids)
+	n, err := deleteBatch(ctx, bi, gen, gv, ids)
 	ix.lastWrite.Store(time.Now())
 	if err == nil && rb != nil {
 		rb.duals.Add(1)
@@ -228,7 +268,7 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) (int, error) {
 	return n, err
 }
 
-func deleteBatch(ctx context.Context, bi bleve.Index, gen string, ids []string) (int, error) {
+func deleteBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, ids []string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -240,9 +280,14 @@ func deleteBatch(ctx context.Context, bi bleve.Index, gen string, ids []string) 
 		}
 		b.Delete(id)
 	}
+	gv.mu.Lock()
+	defer gv.mu.Unlock()
+	b.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq+1))
 	if err := bi.Batch(b); err != nil {
 		return 0, fmt.Errorf("index: delete %d articles from %s: %w", len(ids), gen, err)
 	}
+	gv.seq++
+	gv.store.Delete(ids...)
 	return n, nil
 }
 
@@ -278,14 +323,27 @@ func getArticle(bi bleve.Index, id string) (newsdex.Article, error) {
 
 // Document returns the Bleve document for a: a map of field name to value.
 func Document(a *newsdex.Article) (map[string]any, error) {
+	d, _, err := document(a)
+	return d, err
+}
+
+// document returns a's Bleve document and its vector-store entry.
+func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
+	vd, blob, err := vectorDoc(a)
+	if err != nil {
+		return nil, vd, err
+	}
 	src, err := json.Marshal(a)
 	if err != nil {
-		return nil, fmt.Errorf("index: encode article %q: %w", a.ID, err)
+		return nil, vd, fmt.Errorf("index: encode article %q: %w", a.ID, err)
 	}
 	d := map[string]any{
 		FieldTitle:  a.Title,
 		FieldBody:   a.Body,
 		FieldSource: string(src),
+	}
+	if blob != nil {
+		d[FieldVectors] = string(blob)
 	}
 	if a.Outlet != "" {
 		d[FieldOutlet] = a.Outlet
@@ -324,7 +382,7 @@ func Document(a *newsdex.Article) (map[string]any, error) {
 		d[FieldMonth] = t.Format("2006-01")
 		d[FieldYear] = t.Format("2006")
 	}
-	return d, nil
+	return d, vd, nil
 }
 
 // WeekKey returns the ISO week of t as "2006-W01".

@@ -48,7 +48,8 @@ type Index struct {
 	mu      sync.RWMutex // guards gen, bi and rebuild
 	gen     string
 	bi      bleve.Index
-	rebuild *Rebuild // the generation being built, if any
+	vec     *genVectors // the live generation's vectors
+	rebuild *Rebuild    // the generation being built, if any
 
 	retiring  sync.WaitGroup // swapped-out generations waiting to close
 	closing   chan struct{}
@@ -81,7 +82,13 @@ func Open(dir string) (*Index, error) {
 		ix.unlock()
 		return nil, fmt.Errorf("index: open %s generation %s: %w", dir, gen, err)
 	}
-	ix.gen, ix.bi = gen, bi
+	vec, err := openVectors(context.Background(), bi, filepath.Join(dir, gen))
+	if err != nil {
+		bi.Close()
+		ix.unlock()
+		return nil, err
+	}
+	ix.gen, ix.bi, ix.vec = gen, bi, vec
 	ix.alias = bleve.NewIndexAlias(bi)
 	ix.removeLeftovers()
 	return ix, nil
@@ -262,6 +269,9 @@ func (ix *Index) Close() error {
 	if ix.bi == nil {
 		return nil
 	}
+	// A snapshot of the vectors spares the next Open reading every
+	// document; failing to write one only costs that time.
+	_ = ix.vec.saveSnapshot(filepath.Join(ix.dir, ix.gen))
 	err := ix.bi.Close()
 	ix.bi = nil
 	if err != nil {
@@ -275,6 +285,7 @@ type Rebuild struct {
 	ix    *Index
 	gen   string
 	bi    bleve.Index
+	vec   *genVectors
 	duals atomic.Int64 // live writes mirrored into this generation
 }
 
@@ -289,7 +300,7 @@ func (ix *Index) BeginRebuild() (*Rebuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Rebuild{ix: ix, gen: gen, bi: bi}
+	r := &Rebuild{ix: ix, gen: gen, bi: bi, vec: newGenVectors()}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.rebuild != nil {
@@ -309,13 +320,13 @@ func (r *Rebuild) Dir() string { return filepath.Join(r.ix.dir, r.gen) }
 
 // Add writes a batch into the new generation.
 func (r *Rebuild) Add(ctx context.Context, arts []newsdex.Article) error {
-	return addBatch(ctx, r.bi, r.gen, arts)
+	return addBatch(ctx, r.bi, r.gen, r.vec, arts)
 }
 
 // Delete removes ids from the new generation (writes that arrive while it is
 // being built go to both).
 func (r *Rebuild) Delete(ctx context.Context, ids ...string) error {
-	_, err := deleteBatch(ctx, r.bi, r.gen, ids)
+	_, err := deleteBatch(ctx, r.bi, r.gen, r.vec, ids)
 	return err
 }
 
@@ -352,7 +363,7 @@ func (r *Rebuild) Commit() (string, error) {
 	}
 	ix.mu.Lock()
 	old, oldGen := ix.bi, ix.gen
-	ix.bi, ix.gen, ix.rebuild = r.bi, r.gen, nil
+	ix.bi, ix.gen, ix.vec, ix.rebuild = r.bi, r.gen, r.vec, nil
 	ix.alias.Swap([]bleve.Index{r.bi}, []bleve.Index{old})
 	ix.mu.Unlock()
 	// A search that picked the old generation from the alias just before the

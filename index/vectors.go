@@ -1,0 +1,301 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/vector"
+)
+
+// Passage vectors live in the article's own Bleve document, in the
+// stored-only field FieldVectors (vector.Encode of the int8 vectors, with
+// the hash of each embedded text). So every generation carries its own
+// vectors, and rebuilds, dual writes and deletes keep them consistent with
+// the text for free. Searching needs them in memory: each open generation
+// has a vector.Store, updated by the same writes under the same lock, and
+// filled when the generation is opened from a snapshot (vectors.snap in the
+// generation's folder, written on Close) or, when the snapshot is missing
+// or stale, by reading every stored document.
+//
+// A snapshot is stale unless it was written at the generation's current
+// write sequence, a counter every batch increments inside the Bleve batch
+// itself (Bleve's internal storage), so a crash after a write can never
+// leave a snapshot that looks current.
+const (
+	// FieldVectors holds an article's encoded passage vectors.
+	FieldVectors = "_vec"
+
+	keyVectorModel = "newsdex/vector-model"
+	keyWriteSeq    = "newsdex/write-seq"
+	snapshotFile   = "vectors.snap"
+)
+
+// EmbedTexts returns the texts whose embeddings are a's passage vectors, one
+// per passage: the passage's text, the first one prefixed with the title
+// (unless the body already starts with it) so that the headline counts.
+func EmbedTexts(a *newsdex.Article) []string {
+	out := make([]string, 0, len(a.Passages))
+	for i, p := range a.Passages {
+		if p.Start < 0 || p.End > len(a.Body) || p.Start > p.End {
+			out = append(out, "")
+			continue
+		}
+		t := a.Body[p.Start:p.End]
+		if i == 0 && a.Title != "" && !strings.HasPrefix(strings.TrimSpace(t), a.Title) {
+			t = a.Title + "\n" + t
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// FilterLabel returns the vector-store label that a filter on field (one
+// of the Filter* fields) with value tests, built the way the Bleve filter
+// fields are indexed, so that both sides filter alike.
+func FilterLabel(field, value string) string { return field + "\x00" + FilterValue(value) }
+
+// vectorLabels returns a's filter labels.
+func vectorLabels(a *newsdex.Article) []string {
+	var out []string
+	if a.Outlet != "" {
+		out = append(out, FilterLabel(FilterOutlet, a.Outlet))
+	}
+	for _, f := range []struct {
+		field string
+		es    []newsdex.Entity
+	}{{FilterPerson, a.People}, {FilterCited, a.Cited}, {FilterPlace, a.Places}, {FilterLeader, a.Leaders}} {
+		for _, e := range f.es {
+			out = append(out, FilterLabel(f.field, e.Name))
+		}
+	}
+	return out
+}
+
+// vectorDoc returns a's entry in the vector store and its encoded vectors
+// (nil when a has none).
+func vectorDoc(a *newsdex.Article) (vector.Doc, []byte, error) {
+	d := vector.Doc{ID: a.ID, Labels: vectorLabels(a)}
+	if !a.Published.IsZero() {
+		d.Time = a.Published.UTC()
+	}
+	em := a.Embeddings
+	if em == nil || len(em.Vectors) == 0 {
+		return d, nil, nil
+	}
+	if em.Model == "" {
+		return d, nil, fmt.Errorf("index: article %q: embeddings without a model name", a.ID)
+	}
+	if len(em.Vectors) != len(a.Passages) {
+		return d, nil, fmt.Errorf("index: article %q: %d vectors for %d passages", a.ID, len(em.Vectors), len(a.Passages))
+	}
+	texts := EmbedTexts(a)
+	hashes := make([]uint64, len(texts))
+	for i, t := range texts {
+		hashes[i] = vector.Hash(t)
+	}
+	p, err := vector.Pack(em.Vectors, hashes)
+	if err != nil {
+		return d, nil, fmt.Errorf("index: article %q: %w", a.ID, err)
+	}
+	blob, err := vector.Encode(p)
+	if err != nil {
+		return d, nil, fmt.Errorf("index: article %q: %w", a.ID, err)
+	}
+	d.Vectors = p
+	return d, blob, nil
+}
+
+// genVectors is the vector side of one open generation.
+type genVectors struct {
+	mu    sync.Mutex // serialises writes: the Bleve batch, the store and seq
+	store *vector.Store
+	model atomic.Pointer[string]
+	seq   uint64 // write sequence, mirrored in Bleve's internal storage
+	saved uint64 // sequence of the snapshot on disk (0: none)
+}
+
+func newGenVectors() *genVectors {
+	gv := &genVectors{store: vector.New()}
+	gv.model.Store(new(string))
+	return gv
+}
+
+func (gv *genVectors) modelName() string { return *gv.model.Load() }
+
+// Vectors returns the live generation's vector store and the name of the
+// model its vectors come from; the model is "" (and the store empty) when
+// the generation holds no vectors, as an index built with --embed=false.
+// The store follows the generation: call Vectors again after a rebuild.
+func (ix *Index) Vectors() (*vector.Store, string) {
+	ix.mu.RLock()
+	gv := ix.vec
+	ix.mu.RUnlock()
+	if gv == nil {
+		return vector.New(), ""
+	}
+	return gv.store, gv.modelName()
+}
+
+// Vectors returns the vector store of the generation being built.
+func (r *Rebuild) Vectors() (*vector.Store, string) { return r.vec.store, r.vec.modelName() }
+
+// batchModel returns the one model of the articles' embeddings ("" if none
+// has any), or an error if they mix models.
+func batchModel(arts []newsdex.Article) (string, error) {
+	model := ""
+	for i := range arts {
+		em := arts[i].Embeddings
+		if em == nil || len(em.Vectors) == 0 {
+			continue
+		}
+		if model != "" && em.Model != model {
+			return "", fmt.Errorf("index: batch mixes vectors of models %q and %q", model, em.Model)
+		}
+		model = em.Model
+	}
+	return model, nil
+}
+
+// checkModel refuses vectors of another model than those the generation
+// holds: they would be compared with each other. Switching models takes a
+// reindex, which starts a fresh generation.
+func (gv *genVectors) checkModel(model string, dims int) error {
+	cur := gv.modelName()
+	if model == "" || cur == "" || cur == model {
+		if sd := gv.store.Dims(); dims != 0 && sd != 0 && dims != sd {
+			return fmt.Errorf("index: vectors of %d dimensions, the index holds %d", dims, sd)
+		}
+		return nil
+	}
+	if n, _ := gv.store.Len(); n == 0 {
+		return nil
+	}
+	return fmt.Errorf("index: the index holds vectors of model %q, not %q: rebuild it with `newsdex reindex` to switch models", cur, model)
+}
+
+func seqBytes(n uint64) []byte { return binary.LittleEndian.AppendUint64(nil, n) }
+
+// openVectors fills the vector store of a generation just opened at dir:
+// from its snapshot when current, else from the stored documents.
+func openVectors(ctx context.Context, bi bleve.Index, dir string) (*genVectors, error) {
+	gv := newGenVectors()
+	if b, err := bi.GetInternal([]byte(keyWriteSeq)); err == nil && len(b) == 8 {
+		gv.seq = binary.LittleEndian.Uint64(b)
+	}
+	b, err := bi.GetInternal([]byte(keyVectorModel))
+	if err != nil {
+		return nil, fmt.Errorf("index: read vector model of %s: %w", dir, err)
+	}
+	model := string(b)
+	gv.model.Store(&model)
+	if model == "" {
+		return gv, nil // built without embeddings: nothing to read
+	}
+	if f, err := os.Open(filepath.Join(dir, snapshotFile)); err == nil {
+		st, tag, err := vector.Load(f)
+		f.Close()
+		if err == nil && tag == gv.seq {
+			gv.store, gv.saved = st, tag
+			return gv, nil
+		}
+	}
+	if err := scanVectors(ctx, bi, gv.store); err != nil {
+		return nil, fmt.Errorf("index: load vectors of %s: %w", dir, err)
+	}
+	return gv, nil
+}
+
+// scanVectors puts every stored document's vectors into st.
+func scanVectors(ctx context.Context, bi bleve.Index, st *vector.Store) error {
+	// Only the fields the store needs are decoded from the stored article.
+	type slim struct {
+		Published time.Time        `json:"published"`
+		Outlet    string           `json:"outlet"`
+		People    []newsdex.Entity `json:"people"`
+		Cited     []newsdex.Entity `json:"cited"`
+		Places    []newsdex.Entity `json:"places"`
+		Leaders   []newsdex.Entity `json:"leaders"`
+	}
+	const page = 500
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
+		req.Fields = []string{FieldSource, FieldVectors}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := bi.SearchInContext(ctx, req)
+		if err != nil {
+			return err
+		}
+		docs := make([]vector.Doc, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			blob, _ := h.Fields[FieldVectors].(string)
+			if blob == "" {
+				continue
+			}
+			p, err := vector.Decode([]byte(blob))
+			if err != nil {
+				return fmt.Errorf("article %q: %w", h.ID, err)
+			}
+			src, _ := h.Fields[FieldSource].(string)
+			var s slim
+			if err := json.Unmarshal([]byte(src), &s); err != nil {
+				return fmt.Errorf("decode article %q: %w", h.ID, err)
+			}
+			a := newsdex.Article{ID: h.ID, Published: s.Published, Outlet: s.Outlet, People: s.People, Cited: s.Cited, Places: s.Places, Leaders: s.Leaders}
+			d, _, _ := vectorDoc(&a)
+			d.Vectors = p
+			docs = append(docs, d)
+		}
+		if err := st.Put(docs...); err != nil {
+			return err
+		}
+		if len(res.Hits) < page {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// saveSnapshot writes the store of a generation at dir if it changed since
+// the last snapshot. It writes a temporary file and renames it, so a crash
+// leaves the old snapshot or none.
+func (gv *genVectors) saveSnapshot(dir string) error {
+	gv.mu.Lock()
+	defer gv.mu.Unlock()
+	if n, _ := gv.store.Len(); n == 0 || gv.seq == gv.saved {
+		return nil
+	}
+	path := filepath.Join(dir, snapshotFile)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("index: save vectors: %w", err)
+	}
+	err = gv.store.Save(f, gv.seq)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("index: save vectors of %s: %w", dir, err)
+	}
+	gv.saved = gv.seq
+	return nil
+}
