@@ -149,6 +149,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	markLines(s)
 	markGlued(s)
 	d.matchSpans(s)
+	markExpansions(s)
 	d.findPeople(s)
 	d.resolveRoles(s)
 	d.resolvePending(s)
@@ -340,5 +341,40 @@ func markGlued(s *state) {
 			}
 		}
 		last = i
+	}
+}
+
+// markExpansions claims a full-name expansion right after a name, as in
+// scraped "Speaker Paul Ryan Paul Davis Ryan Retirees should ..." or
+// "Robert Mueller Robert (Bob) Swan Mueller": capitalised words (and a
+// parenthesised nickname) up to a repeat of the name's last word.
+func markExpansions(s *state) {
+	toks := s.toks
+	for si := range s.spans {
+		sp := &s.spans[si]
+		if len(sp.e.persons) == 0 || sp.j-sp.i < 2 {
+			continue
+		}
+		last := toks[sp.j-1].h
+		j := int(sp.j)
+		if j >= len(toks) || toks[j].f&fCap == 0 || toks[j].f&fLineStart != 0 {
+			continue
+		}
+		for k := j; k < len(toks) && k < j+8; k++ {
+			t := toks[k]
+			if t.f&fPunct != 0 && (t.h == '(' || t.h == ')') {
+				continue
+			}
+			if t.f&fWord == 0 || t.f&(fCap|fUpper) == 0 {
+				break
+			}
+			if t.h == last && k > j {
+				for m := j; m <= k; m++ {
+					s.claimed[m] = true
+					toks[m].f |= fJunk
+				}
+				break
+			}
+		}
 	}
 }

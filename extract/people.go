@@ -167,8 +167,8 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 	toks := s.toks
 	k := i
 	for k < len(toks) && len(run) < cap(run) {
-		if s.inSpan[k] != 0 && s.spanAt[k] == 0 {
-			break // inside a gazetteer phrase that started earlier
+		if s.inSpan[k] != 0 && s.spanAt[k] == 0 || toks[k].f&fJunk != 0 {
+			break // inside a gazetteer phrase that started earlier, or junk
 		}
 		if sp := s.spanStarting(k); sp != nil {
 			if d.knownSpan(s, sp) {
