@@ -300,7 +300,25 @@ func (s *server) total(t testing.TB) int {
 // post sends articles to POST /v1/articles with the server's own token.
 func (s *server) post(ctx context.Context, arts []article) (int, error) {
 	b, _ := json.Marshal(arts)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/v1/articles", bytes.NewReader(b))
+	return s.postBody(ctx, bytes.NewReader(b))
+}
+
+// sentReader closes sent when the HTTP client starts sending the body: the
+// connection is open and the request's headers are written.
+type sentReader struct {
+	r    io.Reader
+	once sync.Once
+	sent chan struct{}
+}
+
+func (s *sentReader) Read(p []byte) (int, error) {
+	s.once.Do(func() { close(s.sent) })
+	return s.r.Read(p)
+}
+
+// postBody sends body to POST /v1/articles with the server's own token.
+func (s *server) postBody(ctx context.Context, body io.Reader) (int, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/v1/articles", body)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := s.client.Do(req)
@@ -308,9 +326,9 @@ func (s *server) post(ctx context.Context, arts []article) (int, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	answer, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
-		return resp.StatusCode, fmt.Errorf("POST /v1/articles: %d %s", resp.StatusCode, bytes.TrimSpace(body))
+		return resp.StatusCode, fmt.Errorf("POST /v1/articles: %d %s", resp.StatusCode, bytes.TrimSpace(answer))
 	}
 	return 200, nil
 }
