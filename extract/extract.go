@@ -51,11 +51,10 @@ type span struct {
 
 // mention is one mention of an entity.
 type mention struct {
-	key   string // canonical name
-	known int32  // index+1 of a known person, 0 if unknown
-	pos   int32  // byte offset
-	tok   int32  // first token
-	amb   bool   // matched by an ambiguous outlet alias
+	key string // canonical name
+	pos int32  // byte offset
+	tok int32  // first token
+	amb bool   // matched by an ambiguous outlet alias
 }
 
 // pcand is a person found in the article.

@@ -216,7 +216,6 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 				toks[k].f&fHeadline == 0 && toks[k].w&(wNonPerson|wTitle|wFunction|wStarter|wSpeech) == 0 && toks[k].f&fDigit == 0 &&
 				!orgHeads[toks[k].h] && !thingNouns[toks[k].h] {
 				run = append(run, elem{int32(k), int32(k + 1), rName})
-				k++
 			}
 			break
 		}

@@ -109,12 +109,3 @@ func (s *state) word(i int) string {
 func (s *state) isPunct(i int, r rune) bool {
 	return i >= 0 && i < len(s.toks) && s.toks[i].f&fPunct != 0 && s.toks[i].h == uint64(r)
 }
-
-// prevWord returns the index of the word before token i in the same
-// sentence, skipping nothing; -1 if token i-1 is not a word.
-func (s *state) prevWord(i int) int {
-	if i-1 >= 0 && s.toks[i-1].f&fWord != 0 {
-		return i - 1
-	}
-	return -1
-}
