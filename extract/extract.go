@@ -158,8 +158,8 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	d.findPatternPlaces(s)
 	d.findOutlets(s, a.Outlet)
 
-	a.People = a.People[:0]
-	a.Leaders = a.Leaders[:0]
+	a.People = nil // fresh slices: a copied Article must not share them
+	a.Leaders = nil
 	for _, p := range s.people {
 		if p.count == 0 {
 			continue
@@ -183,7 +183,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	}
 	sortEntities(a.People)
 	sortEntities(a.Leaders)
-	a.Cited = collect(a.Cited[:0], s.outlets)
+	a.Cited = collect(nil, s.outlets)
 	if dateline != "" && a.Dateline == "" {
 		a.Dateline = dateline
 	}
@@ -194,7 +194,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 			s.places = append(s.places, mention{key: key, pos: -1})
 		}
 	}
-	a.Places = collect(a.Places[:0], s.places)
+	a.Places = collect(nil, s.places)
 	if len(a.People) == 0 {
 		a.People = nil
 	}
