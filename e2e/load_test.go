@@ -1,0 +1,94 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestLoad is issue 8 acceptance 4: concurrent connections over loopback
+// send the query mix while an article is added by POST every second; no
+// request may fail, p50/p99 are reported, and the server's RSS after the
+// run stays within 20% of its RSS after warm-up. The default is a short
+// run (5 s, 16 connections); NEWSDEX_E2E_LONG=1 runs the acceptance
+// figure (60 s, 64 connections).
+func TestLoad(t *testing.T) {
+	conns, warm, run := 16, 2*time.Second, 5*time.Second
+	if long() {
+		conns, warm, run = 64, 10*time.Second, 60*time.Second
+	}
+	const base = 2000
+	dir := filepath.Join(t.TempDir(), "ix")
+	buildIndex(t, dir, genArticles("l", base, 21, 2))
+	s := startServe(t, dir)
+	qs := queryMix()
+	baseline(t, s, qs)
+
+	// Warm up with the same load, then measure.
+	ctx, stop := context.WithTimeout(context.Background(), warm)
+	w := runLoad(ctx, s, conns, qs, nil)
+	<-ctx.Done()
+	w.wait()
+	stop()
+	rssWarm, err := rssKB(s.pid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.failures.Load() > 0 || w.empties.Load() > 0 {
+		t.Errorf("warm-up: %s\n%s", w, strings.Join(w.samples, "\n"))
+	}
+
+	ctx, stop = context.WithTimeout(context.Background(), run)
+	defer stop()
+	start := time.Now()
+	l := runLoad(ctx, s, conns, qs, nil)
+	var posted, postFailed atomic.Int64
+	var postLat []time.Duration
+	postsDone := make(chan struct{})
+	go func() {
+		defer close(postsDone)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			a := genArticles(fmt.Sprintf("live-%04d", i), 1, uint64(i), 2)
+			ps := time.Now()
+			if _, err := s.post(context.Background(), a); err != nil {
+				postFailed.Add(1)
+				l.note("POST: %v", err)
+			} else {
+				posted.Add(1)
+				postLat = append(postLat, time.Since(ps).Round(time.Millisecond))
+			}
+		}
+	}()
+	<-ctx.Done()
+	l.wait()
+	<-postsDone
+	took := time.Since(start)
+	rssEnd, err := rssKB(s.pid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := l.requests.Load()
+	t.Logf("%v at %d connections: %s; %.0f requests/s; %d articles POSTed (1/s, latencies %v), %d POSTs failed",
+		run, conns, l, float64(n)/took.Seconds(), posted.Load(), postLat, postFailed.Load())
+	t.Logf("serve RSS: %d MiB after %v warm-up, %d MiB after the run (%+.1f%%)", rssWarm/1024, warm, rssEnd/1024, 100*float64(rssEnd-rssWarm)/float64(rssWarm))
+	if l.failures.Load() > 0 || l.empties.Load() > 0 || postFailed.Load() > 0 {
+		t.Errorf("errors under load: %s, %d POSTs failed\n%s", l, postFailed.Load(), strings.Join(l.samples, "\n"))
+	}
+	if d := float64(rssEnd-rssWarm) / float64(rssWarm); d > 0.2 || d < -0.2 {
+		t.Errorf("RSS moved %+.1f%% between warm-up (%d KiB) and the end of the run (%d KiB), want within 20%%", 100*d, rssWarm, rssEnd)
+	}
+	if got, want := s.total(t), base+int(posted.Load()); got != want {
+		t.Errorf("after the run the index holds %d articles, want %d", got, want)
+	}
+}
