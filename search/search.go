@@ -75,15 +75,20 @@ type Engine struct {
 	src      store
 	analyzer analysis.Analyzer
 	now      func() time.Time
+	sem      *semantic // query embedder for semantic/hybrid (semantic.go); nil = none
 }
 
 // New returns an engine over ix.
-func New(ix store) (*Engine, error) {
+func New(ix store, opts ...Option) (*Engine, error) {
 	a := ix.Bleve().Mapping().AnalyzerNamed(index.TextAnalyzer)
 	if a == nil {
 		return nil, fmt.Errorf("search: analyzer %q not found", index.TextAnalyzer)
 	}
-	return &Engine{src: ix, analyzer: a, now: time.Now}, nil
+	e := &Engine{src: ix, analyzer: a, now: time.Now}
+	for _, o := range opts {
+		o(e)
+	}
+	return e, nil
 }
 
 // Article returns the stored article with id, or ErrNotFound.
@@ -102,6 +107,11 @@ func (e *Engine) Count() (uint64, error) {
 
 // Search runs r and returns one page of results.
 func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
+	// Semantic and hybrid modes (and the default mode when the index has
+	// embeddings) are answered in semantic.go.
+	if res, handled, err := e.semanticSearch(ctx, r); handled {
+		return res, err
+	}
 	start := time.Now()
 	if err := r.Normalize(); err != nil {
 		return nil, err

@@ -3,18 +3,724 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	uq "github.com/newsdex/newsdex/query"
+	"github.com/newsdex/newsdex/vector"
 )
+
+// Semantic and hybrid search.
+//
+// Every index generation holds the passage vectors of its articles (see
+// package index); the engine embeds the query with the same model and asks
+// the generation's vector.Store for the articles whose best passage is
+// nearest. The request's filters are applied inside the vector search,
+// before the top k is taken.
+//
+// What a mode returns (the hit set, which total and the facets count):
+//
+//   - lexical: the articles that match the query, ranked by BM25-style
+//     scores (search.go).
+//   - semantic, plain words: the up to MaxRanked articles (after the
+//     filters) whose best passage has a cosine similarity of at least
+//     MinSimilarity with the query, ranked by that similarity, which is the
+//     hit's score. The words need not occur in the hits.
+//   - hybrid, plain words: the articles that match the words lexically,
+//     plus the semantic candidates above; ranked by reciprocal rank fusion
+//     of the lexical ranking and the vector ranking (each to depth
+//     MaxRanked); the score is the fused score.
+//   - semantic or hybrid, a query with operators (AND, OR, NOT, -word,
+//     +word, phrases, field:value, wildcards, fuzzy): the hit set is exactly
+//     the lexical one, so every hit satisfies the query; semantic ranks it
+//     by vector similarity, hybrid by fusing both rankings.
+//
+// total and every facet count the hit set, so they agree with the hits;
+// with sort=date the same set is ordered by date. The ranked modes page
+// through at most MaxRanked hits: deeper pages are empty, and a hybrid
+// total may count more articles (lexical matches beyond that depth) than
+// can be paged; use mode=lexical with a cursor to walk all of them.
+// An empty query (browsing by filters) runs lexically in every mode, and
+// Results.Mode says so.
 
 // ErrNoEmbeddings is returned for a semantic or hybrid request on an index
 // built without embeddings, or when no embedder is configured. The API
 // answers it with 400 and the message.
 var ErrNoEmbeddings = errors.New("search: semantic search needs passage embeddings: fetch the model with `newsdex model fetch` and rebuild with `newsdex reindex` (indexes built with --embed=false are lexical-only)")
 
+// Semantic ranking parameters. They are fixed for the model, not tuned to
+// any query set's individual queries.
+const (
+	// MaxRanked is the depth of the vector and lexical rankings that
+	// semantic and hybrid modes rank and page through.
+	MaxRanked = 1000
+	// MinSimilarity is the cosine similarity a passage needs for its
+	// article to be a semantic candidate of a plain query.
+	MinSimilarity = 0.25
+	// rrfK is the k of reciprocal rank fusion, 1/(k+rank): the usual 60.
+	rrfK = 60
+	// nearDuplicate is the article-to-article similarity (of passage
+	// centroids) above which more-like-this treats a hit as a copy of the
+	// article itself.
+	nearDuplicate = 0.95
+)
+
+// QueryEmbedder turns query texts into vectors of the model the index's
+// passage vectors come from; embed.USE and embed.OpenAI implement it.
+type QueryEmbedder interface {
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+	Name() string
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithEmbedder enables semantic and hybrid search, with m embedding the
+// queries. Without it those modes fail with ErrNoEmbeddings (more-like-this
+// works without it: it needs only the stored vectors).
+func WithEmbedder(m QueryEmbedder) Option {
+	return func(e *Engine) { e.sem = &semantic{m: m, cache: map[string][]float32{}} }
+}
+
+// semantic is the engine's query embedder with a small cache, so paging
+// through results does not embed the same query again.
+type semantic struct {
+	m     QueryEmbedder
+	mu    sync.Mutex
+	cache map[string][]float32
+}
+
+const queryCacheSize = 1024
+
+func (s *semantic) embed(ctx context.Context, text string) ([]float32, error) {
+	s.mu.Lock()
+	v, ok := s.cache[text]
+	s.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	out, err := s.m.Embed(ctx, []string{text})
+	if err != nil {
+		return nil, fmt.Errorf("search: embed query %q: %w", text, err)
+	}
+	if len(out) != 1 {
+		return nil, fmt.Errorf("search: embed query %q: got %d vectors", text, len(out))
+	}
+	s.mu.Lock()
+	if len(s.cache) >= queryCacheSize {
+		clear(s.cache)
+	}
+	s.cache[text] = out[0]
+	s.mu.Unlock()
+	return out[0], nil
+}
+
+// vectorSource is what the engine needs from an index for semantic
+// search; *index.Index implements it.
+type vectorSource interface {
+	Vectors() (*vector.Store, string)
+}
+
+// vectors returns the live generation's vector store and model, or an empty
+// store.
+func (e *Engine) vectors() (*vector.Store, string) {
+	if vs, ok := e.src.(vectorSource); ok {
+		if st, model := vs.Vectors(); st != nil {
+			return st, model
+		}
+	}
+	return vector.New(), ""
+}
+
+// HasEmbeddings reports whether semantic and hybrid search are available:
+// the index holds passage vectors and queries can be embedded with their
+// model.
+func (e *Engine) HasEmbeddings() bool { return e.checkSemantic() == nil }
+
+func (e *Engine) checkSemantic() error {
+	st, model := e.vectors()
+	if n, _ := st.Len(); n == 0 || model == "" {
+		return fmt.Errorf("search: the index holds no passage vectors (built with --embed=false, or before the model was fetched): %w", ErrNoEmbeddings)
+	}
+	if e.sem == nil {
+		return fmt.Errorf("search: no query embedder (the model weights are not loaded): %w", ErrNoEmbeddings)
+	}
+	if m := e.sem.m.Name(); m != model {
+		return fmt.Errorf("search: the index's vectors come from model %q, queries would be embedded with %q: %w", model, m, ErrNoEmbeddings)
+	}
+	return nil
+}
+
+// parseQuery parses r's query, mapping syntax errors to *ParamError as the
+// lexical path does.
+func parseQuery(q string) (uq.Node, error) {
+	ast, err := uq.Parse(q)
+	if err != nil {
+		var se *uq.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &ParamError{Param: "q", Pos: se.Pos, Msg: se.Detail()}
+		}
+		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
+	}
+	return ast, nil
+}
+
+// isPlain reports whether n is plain words (OR-ed terms without fields,
+// wildcards or fuzziness), which fuse freely with the vector ranking; any
+// operator makes the lexical match set binding.
+func isPlain(n uq.Node) bool {
+	switch n := n.(type) {
+	case *uq.Term:
+		return n.Field == "" && !n.Wildcard && n.Fuzzy == 0
+	case *uq.Bool:
+		if len(n.Must) > 0 || len(n.MustNot) > 0 || len(n.Should) == 0 {
+			return false
+		}
+		for _, c := range n.Should {
+			if !isPlain(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// embedText is the text embedded for a query: its positive words and
+// phrases in query order, without operators or excluded words (embedding
+// "-trump" would pull towards Trump).
+func embedText(n uq.Node) string {
+	var words []string
+	for _, t := range uq.Terms(n) {
+		w := t.Text
+		if t.Wildcard {
+			w = strings.NewReplacer("*", "", "?", "").Replace(w)
+		}
+		if w = strings.TrimSpace(w); w != "" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// vectorFilter turns r's filters into the vector store's, with the same
+// meaning as withFilters: OR within a name, AND across names, dates
+// inclusive.
+func vectorFilter(r *Request) vector.Filter {
+	var f vector.Filter
+	for _, name := range FilterNames {
+		vals := r.Filters[name]
+		if len(vals) == 0 {
+			continue
+		}
+		field := filterField(name)
+		g := make([]string, len(vals))
+		for i, v := range vals {
+			g[i] = index.FilterLabel(field, v)
+		}
+		f.Groups = append(f.Groups, g)
+	}
+	if !r.From.IsZero() {
+		f.From = r.From
+	}
+	if !r.To.IsZero() {
+		f.To = r.To.AddDate(0, 0, 1)
+	}
+	return f
+}
+
+// ranked is one article of a semantic or hybrid ranking.
+type ranked struct {
+	id    string
+	score float64
+	// passage is the best vector passage, or -1 if unknown.
+	passage int
+}
+
+func fromHits(hs []vector.Hit) []ranked {
+	out := make([]ranked, len(hs))
+	for i, h := range hs {
+		out[i] = ranked{id: h.ID, score: float64(h.Score), passage: h.Passage}
+	}
+	return out
+}
+
+func rankedIDs(rs []ranked) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.id
+	}
+	return out
+}
+
+// fuse merges rankings by reciprocal rank fusion: an article scores
+// Σ 1/(rrfK + rank) over the lists it is in (rank from 1). The best
+// passage is taken from whichever list knows it.
+func fuse(lists ...[]ranked) []ranked {
+	byID := map[string]*ranked{}
+	var order []string
+	for _, l := range lists {
+		for i, r := range l {
+			x, ok := byID[r.id]
+			if !ok {
+				x = &ranked{id: r.id, passage: -1}
+				byID[r.id] = x
+				order = append(order, r.id)
+			}
+			x.score += 1 / float64(rrfK+i+1)
+			if x.passage < 0 {
+				x.passage = r.passage
+			}
+		}
+	}
+	out := make([]ranked, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	sortRanked(out)
+	return out
+}
+
+func sortRanked(rs []ranked) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].score != rs[j].score {
+			return rs[i].score > rs[j].score
+		}
+		return rs[i].id < rs[j].id
+	})
+}
+
+// search runs breq, retrying once if a rebuild closed the generation it
+// started on (as the lexical path does).
+func (e *Engine) bleveSearch(ctx context.Context, breq *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	if errors.Is(err, bleve.ErrorIndexClosed) {
+		res, err = e.src.Bleve().SearchInContext(ctx, breq)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("search: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// lexicalTop returns the top n articles of q by lexical score, the number
+// of articles q matches and, if r asks for them, q's facets.
+func (e *Engine) lexicalTop(ctx context.Context, q query.Query, n int, r *Request) ([]ranked, *bleve.SearchResult, error) {
+	breq := bleve.NewSearchRequestOptions(q, n, 0, false)
+	breq.SortByCustom(sortFor(SortRelevance))
+	addFacets(breq, r)
+	res, err := e.bleveSearch(ctx, breq)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]ranked, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = ranked{id: h.ID, score: h.Score, passage: -1}
+	}
+	return out, res, nil
+}
+
+// idsQuery matches exactly ids (nothing when ids is empty).
+func idsQuery(ids []string) query.Query {
+	if len(ids) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDocIDQuery(ids)
+}
+
+// members returns those of ids that q matches.
+func (e *Engine) members(ctx context.Context, q query.Query, ids []string) (map[string]bool, error) {
+	breq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(idsQuery(ids), q), len(ids), 0, false)
+	breq.SortBy([]string{"_id"})
+	res, err := e.bleveSearch(ctx, breq)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}
+
+// vectorWithin ranks by vector the articles of set, the articles that q
+// (query and filters) matches; lex holds q's top articles and total its
+// size. When lex holds all of set, its members are ranked directly;
+// otherwise the nearest articles are checked against q in growing rounds
+// until MaxRanked members are found.
+func (e *Engine) vectorWithin(ctx context.Context, st *vector.Store, qv []float32, f vector.Filter, q query.Query, lex []ranked, total uint64) ([]ranked, error) {
+	all := float32(math.Inf(-1))
+	if uint64(len(lex)) >= total {
+		f.IDs = rankedIDs(lex)
+		hs, err := st.Search(vector.Query{Vector: qv, K: len(lex), MinScore: all, Filter: f})
+		return fromHits(hs), err
+	}
+	docs, _ := st.Len()
+	var out []ranked
+	for k := 2 * MaxRanked; ; k *= 4 {
+		hs, err := st.Search(vector.Query{Vector: qv, K: k, MinScore: all, Filter: f})
+		if err != nil {
+			return nil, err
+		}
+		in, err := e.members(ctx, q, rankedIDs(fromHits(hs)))
+		if err != nil {
+			return nil, err
+		}
+		out = out[:0]
+		for _, h := range hs {
+			if in[h.ID] {
+				out = append(out, ranked{id: h.ID, score: float64(h.Score), passage: h.Passage})
+			}
+		}
+		if len(out) >= MaxRanked || len(hs) < k || k >= docs {
+			return out[:min(len(out), MaxRanked)], nil
+		}
+	}
+}
+
+// appendMissing adds the articles of extra not in rs, in order: members of
+// the hit set that have no vectors still count and rank last.
+func appendMissing(rs, extra []ranked) []ranked {
+	seen := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		seen[r.id] = true
+	}
+	for _, x := range extra {
+		if !seen[x.id] {
+			x.passage = -1
+			rs = append(rs, x)
+		}
+	}
+	return rs
+}
+
+// semanticSearch answers r in semantic or hybrid mode. handled is false
+// when r belongs to the lexical path: mode lexical, no mode on an index
+// without embeddings, or a query without positive words (browsing by
+// filters, or only exclusions), which has nothing to embed.
+func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, handled bool, err error) {
+	start := time.Now()
+	if r.Mode == ModeLexical {
+		return nil, false, nil
+	}
+	if err := r.Normalize(); err != nil {
+		return nil, true, err
+	}
+	if r.Mode == "" {
+		if !e.HasEmbeddings() {
+			return nil, false, nil
+		}
+		r.Mode = ModeHybrid
+	}
+	ast, err := parseQuery(r.Query)
+	if err != nil {
+		return nil, true, err
+	}
+	text := embedText(ast)
+	if text == "" {
+		return nil, false, nil
+	}
+	if err := e.checkSemantic(); err != nil {
+		return nil, true, err
+	}
+	st, _ := e.vectors()
+	qv, err := e.sem.embed(ctx, text)
+	if err != nil {
+		return nil, true, err
+	}
+	q, err := e.translate(ast)
+	if err != nil {
+		return nil, true, err
+	}
+	lq := withFilters(q, &r)
+	f := vectorFilter(&r)
+
+	var list []ranked
+	var setQ query.Query // the hit set, for total, facets and date sort
+	var setRes *bleve.SearchResult
+	if isPlain(ast) {
+		hs, err := st.Search(vector.Query{Vector: qv, K: MaxRanked, MinScore: MinSimilarity, Filter: f})
+		if err != nil {
+			return nil, true, err
+		}
+		vec := fromHits(hs)
+		if r.Mode == ModeSemantic {
+			list = vec
+			setQ = withFilters(idsQuery(rankedIDs(vec)), &r)
+		} else {
+			lex, _, err := e.lexicalTop(ctx, lq, MaxRanked, &Request{})
+			if err != nil {
+				return nil, true, err
+			}
+			list = fuse(lex, vec)
+			setQ = withFilters(bleve.NewDisjunctionQuery(q, idsQuery(rankedIDs(vec))), &r)
+		}
+	} else {
+		lex, lres, err := e.lexicalTop(ctx, lq, MaxRanked, &r)
+		if err != nil {
+			return nil, true, err
+		}
+		vec, err := e.vectorWithin(ctx, st, qv, f, lq, lex, lres.Total)
+		if err != nil {
+			return nil, true, err
+		}
+		if r.Mode == ModeSemantic {
+			list = appendMissing(vec, lex)
+		} else {
+			list = fuse(lex, vec)
+		}
+		setQ, setRes = lq, lres
+	}
+	hl := e.newHighlighter(ast)
+	res, err = e.rankedResults(ctx, st, qv, &r, list, setQ, setRes, hl, start)
+	return res, true, err
+}
+
+// rankedResults turns a ranking over the hit set setQ into one page of
+// results: by rank for sort=relevance, else by date through Bleve. setRes,
+// if not nil, already holds setQ's total and facets. qv is the query
+// vector, which finds the best passage of hits that have none yet.
+func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float32, r *Request, list []ranked, setQ query.Query,
+	setRes *bleve.SearchResult, hl *highlighter, start time.Time) (*Results, error) {
+	out := &Results{Mode: r.Mode, Hits: []Hit{}}
+	key := cursorKeyFor(r)
+	if r.Sort != SortRelevance {
+		if err := e.datePage(ctx, st, qv, r, setQ, hl, key, out); err != nil {
+			return nil, err
+		}
+		out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+		return out, nil
+	}
+	if setRes == nil {
+		breq := bleve.NewSearchRequestOptions(setQ, 0, 0, false)
+		addFacets(breq, r)
+		res, err := e.bleveSearch(ctx, breq)
+		if err != nil {
+			return nil, err
+		}
+		setRes = res
+	}
+	out.Total = setRes.Total
+	out.Facets = facetsOf(setRes.Facets, r)
+
+	from := (r.Page - 1) * r.Size
+	if r.Cursor != "" {
+		after, err := decodeCursor(r.Cursor, key, 1)
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.Atoi(after[0])
+		if err != nil || n < 0 || n > MaxRanked {
+			return nil, paramErr("cursor", "invalid cursor: bad offset")
+		}
+		from = n
+	}
+	page := slices.Clone(list[min(from, len(list)):min(from+r.Size, len(list))])
+	if r.Snippets > 0 {
+		if err := bestPassages(st, qv, page); err != nil {
+			return nil, err
+		}
+	}
+	for _, x := range page {
+		a, err := e.src.Get(x.id)
+		if errors.Is(err, index.ErrNotFound) {
+			continue // deleted since the ranking was made
+		}
+		if err != nil {
+			return nil, err
+		}
+		h := hitOf(&a, x.score)
+		h.Snippets = semanticSnippets(hl, &a, x.passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
+		out.Hits = append(out.Hits, h)
+	}
+	if end := from + len(page); len(page) == r.Size && end < len(list) {
+		out.NextCursor = encodeCursor(key, []string{strconv.Itoa(end)})
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// bestPassages finds the passage nearest to qv of the hits that lack one
+// (hits that came from the lexical ranking only), for their snippets.
+func bestPassages(st *vector.Store, qv []float32, page []ranked) error {
+	var ids []string
+	for _, x := range page {
+		if x.passage < 0 {
+			ids = append(ids, x.id)
+		}
+	}
+	if len(ids) == 0 || qv == nil {
+		return nil
+	}
+	hs, err := st.Search(vector.Query{Vector: qv, K: len(ids), MinScore: float32(math.Inf(-1)), Filter: vector.Filter{IDs: ids}})
+	if err != nil {
+		return err
+	}
+	best := make(map[string]int, len(hs))
+	for _, h := range hs {
+		best[h.ID] = h.Passage
+	}
+	for i := range page {
+		if p, ok := best[page[i].id]; ok && page[i].passage < 0 {
+			page[i].passage = p
+		}
+	}
+	return nil
+}
+
+// datePage serves sort=date and date_asc in the ranked modes: the hit set
+// in date order, paged by Bleve like the lexical path.
+func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r *Request, setQ query.Query, hl *highlighter, key string, out *Results) error {
+	breq := bleve.NewSearchRequestOptions(setQ, r.Size, (r.Page-1)*r.Size, false)
+	breq.Fields = []string{index.FieldSource}
+	order := sortFor(r.Sort)
+	breq.SortByCustom(order)
+	if r.Cursor != "" {
+		after, err := decodeCursor(r.Cursor, key, len(order))
+		if err != nil {
+			return err
+		}
+		breq.SearchAfter = after
+		breq.From = 0
+	}
+	addFacets(breq, r)
+	res, err := e.bleveSearch(ctx, breq)
+	if err != nil {
+		return err
+	}
+	out.Total = res.Total
+	out.Facets = facetsOf(res.Facets, r)
+	page := make([]ranked, len(res.Hits))
+	for i, dm := range res.Hits {
+		page[i] = ranked{id: dm.ID, passage: -1}
+	}
+	if r.Snippets > 0 {
+		if err := bestPassages(st, qv, page); err != nil {
+			return err
+		}
+	}
+	for i, dm := range res.Hits {
+		a, err := decodeSource(dm)
+		if err != nil {
+			return err
+		}
+		h := hitOf(&a, 0)
+		h.Snippets = semanticSnippets(hl, &a, page[i].passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
+		out.Hits = append(out.Hits, h)
+	}
+	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
+		out.NextCursor = encodeCursor(key, sortValues(order, res.Hits[n-1]))
+	}
+	return nil
+}
+
+// semanticSnippets returns up to n snippets of a: the passage nearest to
+// the query (best, -1 if unknown) with the query's words marked where they
+// occur, and the passages that match the words best. Hybrid hits that match
+// the words show those first.
+func semanticSnippets(hl *highlighter, a *newsdex.Article, best int, lexicalFirst bool, n, size int) []string {
+	out := []string{}
+	if n <= 0 {
+		return out
+	}
+	vec := ""
+	if best >= 0 && best < len(a.Passages) {
+		if p := a.Passages[best]; p.Start >= 0 && p.End <= len(a.Body) && p.Start < p.End {
+			text := a.Body[p.Start:p.End]
+			vec = render(text, hl.matches(text), size)
+		}
+	}
+	lex := hl.snippets(a, n, size)
+	marked := len(lex) > 0 && strings.Contains(lex[0], "<mark>")
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] && len(out) < n {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	switch {
+	case vec == "":
+		for _, s := range lex {
+			add(s)
+		}
+	case lexicalFirst && marked:
+		add(lex[0])
+		add(vec)
+		for _, s := range lex[1:] {
+			add(s)
+		}
+	default:
+		add(vec)
+		if marked {
+			for _, s := range lex {
+				add(s)
+			}
+		}
+	}
+	return out
+}
+
 // Similar returns articles like the article id (more-like-this), filtered
-// by r's filters, excluding the article itself and its near-identical copies.
+// by r's filters, excluding the article itself and its near-identical
+// copies. The article's passage vectors are averaged into one vector,
+// and the hits are the articles whose best passage is nearest to it,
+// defined and paged like a semantic search (total and facets count the
+// candidates above MinSimilarity, up to MaxRanked). It needs only the
+// stored vectors, not the model.
 func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, error) {
+	start := time.Now()
+	r.Query, r.Mode, r.Sort = "", ModeSemantic, SortRelevance
+	if err := r.Normalize(); err != nil {
+		return nil, err
+	}
 	if _, err := e.Article(ctx, id); err != nil {
 		return nil, err
 	}
-	return nil, ErrNoEmbeddings
+	st, _ := e.vectors()
+	if n, _ := st.Len(); n == 0 {
+		return nil, fmt.Errorf("search: similar to %q: the index holds no passage vectors: %w", id, ErrNoEmbeddings)
+	}
+	c, ok := st.Centroid(id)
+	if !ok {
+		return nil, fmt.Errorf("search: similar to %q: the article was indexed without embeddings: %w", id, ErrNoEmbeddings)
+	}
+	f := vectorFilter(&r)
+	f.Exclude = []string{id}
+	hs, err := st.Search(vector.Query{Vector: c, K: MaxRanked, MinScore: MinSimilarity, Filter: f})
+	if err != nil {
+		return nil, err
+	}
+	list := make([]ranked, 0, len(hs))
+	for _, h := range hs {
+		if cc, ok := st.Centroid(h.ID); ok && dot(c, cc) >= nearDuplicate {
+			continue // a copy of the article (wire story, re-post)
+		}
+		list = append(list, ranked{id: h.ID, score: float64(h.Score), passage: h.Passage})
+	}
+	setQ := withFilters(idsQuery(rankedIDs(list)), &r)
+	hl := e.newHighlighter(&uq.MatchAll{})
+	return e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, start)
+}
+
+func dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
 }

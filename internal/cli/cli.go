@@ -19,6 +19,7 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	quiet          bool
+	model          modelCache // the embedding model, loaded on first use (model.go)
 }
 
 // DefaultIndexDir is where the index lives when --index is not given.

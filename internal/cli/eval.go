@@ -50,7 +50,7 @@ func (e *env) evalCmd() *cobra.Command {
 			}, nil); err != nil {
 				return err
 			}
-			eng, err := search.New(ix)
+			eng, err := e.newEngine(ix)
 			if err != nil {
 				return err
 			}

@@ -25,12 +25,27 @@ type sourceFlags struct {
 	format string
 	mapped string
 	batch  int
+	embed  bool
 }
 
 func (f *sourceFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.format, "format", "", "force the source format: seed, jsonl, reuters, csv, feed, html (default: detect)")
 	c.Flags().StringVar(&f.mapped, "map", "", "field mapping for jsonl/csv, e.g. id=ID,title=title,body=content_original")
 	c.Flags().IntVar(&f.batch, "batch", 500, "articles per index batch")
+	c.Flags().BoolVar(&f.embed, "embed", true, "compute passage embeddings for semantic search when the model is present;\n--embed=false builds a lexical-only index")
+}
+
+// checkEmbed settles --embed: given explicitly, it needs the model;
+// by default it is on when the model is present (embedder logs why not).
+func (e *env) checkEmbed(c *cobra.Command, f *sourceFlags) error {
+	if !f.embed || e.embedder() != nil {
+		return nil
+	}
+	if c.Flags().Changed("embed") {
+		return fail("--embed: the embedding model is not available (%v); run `newsdex model fetch`, or use --embed=false", e.model.err)
+	}
+	f.embed = false
+	return nil
 }
 
 func (f *sourceFlags) options() (ingest.Options, error) {
@@ -61,6 +76,9 @@ func (e *env) indexCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := e.checkEmbed(cmd, &sf); err != nil {
+				return err
+			}
 			stop, err := startProfile(cpuProfile)
 			if err != nil {
 				return err
@@ -74,7 +92,7 @@ func (e *env) indexCmd() *cobra.Command {
 				})
 			}
 			prog := e.newProgress("indexing", -1)
-			sum, via, err := e.ingest(cmd.Context(), dir, src, sf.batch, prog.set)
+			sum, via, err := e.ingest(cmd.Context(), dir, src, &sf, prog.set)
 			prog.done()
 			sum.Skipped = int(skipped.Load())
 			e.report(sum, via, jsonOut)
@@ -97,8 +115,9 @@ func (e *env) indexCmd() *cobra.Command {
 
 // ingest indexes src into dir directly, or through the server that holds
 // dir. via names the server ("" when direct).
-func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, batch int, progress func(int)) (pipeline.Summary, string, error) {
-	ix, svc, err := e.openForWrite(dir)
+func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, sf *sourceFlags, progress func(int)) (pipeline.Summary, string, error) {
+	batch := sf.batch
+	ix, svc, err := e.openWriter(dir, sf.embed)
 	if errors.Is(err, index.ErrBusy) {
 		rem, rerr := findServer(ctx, dir)
 		if rerr != nil {
@@ -118,8 +137,15 @@ func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, batch
 	return sum, "", err
 }
 
-// openForWrite opens dir with its write service (no seeding).
+// openForWrite opens dir with its write service (no seeding), embedding
+// passages when the model is present.
 func (e *env) openForWrite(dir string) (*index.Index, *service.Service, error) {
+	return e.openWriter(dir, true)
+}
+
+// openWriter opens dir with its write service; embed turns passage
+// embeddings on (when the model is present).
+func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service, error) {
 	ix, err := index.Open(dir)
 	if err != nil {
 		return nil, nil, err
@@ -129,7 +155,9 @@ func (e *env) openForWrite(dir string) (*index.Index, *service.Service, error) {
 		ix.Close()
 		return nil, nil, err
 	}
-	return ix, service.New(ix, x, e.log), nil
+	svc := service.New(ix, x, e.log)
+	e.withEmbedding(ix, svc, embed)
+	return ix, svc, nil
 }
 
 func (e *env) report(sum pipeline.Summary, via string, jsonOut bool) {
@@ -163,6 +191,9 @@ func (e *env) reindexCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := e.checkEmbed(cmd, &sf); err != nil {
+				return err
+			}
 			var src pipeline.Source
 			if len(args) > 0 {
 				src = func(ctx context.Context, emit func(newsdex.Article) error) error {
@@ -172,7 +203,7 @@ func (e *env) reindexCmd() *cobra.Command {
 				}
 			}
 			ctx := cmd.Context()
-			res, via, err := e.rebuild(ctx, dir, src, sf.batch)
+			res, via, err := e.rebuild(ctx, dir, src, &sf)
 			if err != nil {
 				return err
 			}
@@ -197,11 +228,12 @@ func (e *env) reindexCmd() *cobra.Command {
 }
 
 // rebuild rebuilds dir directly or through the server that holds it.
-func (e *env) rebuild(ctx context.Context, dir string, src pipeline.Source, batch int) (service.RebuildResult, string, error) {
+func (e *env) rebuild(ctx context.Context, dir string, src pipeline.Source, sf *sourceFlags) (service.RebuildResult, string, error) {
+	batch := sf.batch
 	if !index.Exists(dir) {
 		return service.RebuildResult{}, "", fmt.Errorf("reindex: no index in %s (create one with `newsdex index`)", dir)
 	}
-	ix, svc, err := e.openForWrite(dir)
+	ix, svc, err := e.openWriter(dir, sf.embed)
 	if errors.Is(err, index.ErrBusy) {
 		rem, rerr := findServer(ctx, dir)
 		if rerr != nil {

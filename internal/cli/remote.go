@@ -253,7 +253,7 @@ func (e *env) runSearch(ctx context.Context, dir string, req search.Request) (*s
 		return nil, err
 	}
 	defer ix.Close()
-	eng, err := search.New(ix)
+	eng, err := e.newEngine(ix)
 	if err != nil {
 		return nil, err
 	}

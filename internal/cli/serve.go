@@ -51,7 +51,7 @@ func (e *env) serve(ctx context.Context, dir, addr string, timeout time.Duration
 	}
 	defer ix.Close()
 	token := newToken()
-	eng, err := search.New(ix)
+	eng, err := e.newEngine(ix)
 	if err != nil {
 		return err
 	}
@@ -195,4 +195,4 @@ func unescape(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
 
-func (e *env) extraCmds() []*cobra.Command { return []*cobra.Command{e.evalCmd()} }
+func (e *env) extraCmds() []*cobra.Command { return []*cobra.Command{e.evalCmd(), e.modelCmd()} }

@@ -31,6 +31,7 @@ func (e *env) openService(ctx context.Context, dir string) (*index.Index, *servi
 		return nil, nil, err
 	}
 	svc := service.New(ix, x, e.log)
+	e.withEmbedding(ix, svc, true)
 	if fresh {
 		sum, err := svc.Ingest(ctx, seedSource(e.log), nil)
 		if err != nil {
