@@ -221,6 +221,7 @@ func loadData() (*data, error) {
 	if err := lines("people.tsv", d.personLine); err != nil {
 		return nil, err
 	}
+	d.windowSharedAliases()
 	d.addTitles()
 	d.markWeakPlaces()
 	d.markWeakAliases()
@@ -425,12 +426,9 @@ func (d *data) addAlias1(alias string, i int32, from, to int16) {
 	e := d.entry(key)
 	for k, c := range e.persons {
 		if c.person == i {
-			// The widest window wins: an open alias stays open.
-			if from == 0 && to == 0 || c.from == 0 && c.to == 0 {
-				e.persons[k].from, e.persons[k].to = 0, 0
-			} else {
-				e.persons[k].from, e.persons[k].to = min(c.from, from), max(c.to, to)
-			}
+			// The later file wins: people.tsv, curated by hand, overrides
+			// the window derived from the leaders' terms.
+			e.persons[k].from, e.persons[k].to = from, to
 			return
 		}
 	}
@@ -528,6 +526,35 @@ func (d *data) personLine(_ int, f []string) error {
 		d.addAlias(a, i, from, to)
 	}
 	return nil
+}
+
+// windowSharedAliases gives an alias that names several people without a
+// date window ("George Bush" in the leaders data) the active years of each
+// leader, so the article's date picks one.
+func (d *data) windowSharedAliases() {
+	for _, e := range d.gaz {
+		if len(e.persons) < 2 {
+			continue
+		}
+		for k, c := range e.persons {
+			if c.from != 0 || c.to != 0 || !d.people[c.person].leader {
+				continue
+			}
+			terms := d.lead.Terms(d.people[c.person].name)
+			if len(terms) == 0 {
+				continue
+			}
+			from, to := int16(terms[0].Start.Year()-3), int16(0)
+			for _, t := range terms {
+				if t.End.IsZero() {
+					to = 0
+					break
+				}
+				to = max(to, int16(t.End.Year()+5))
+			}
+			e.persons[k].from, e.persons[k].to = from, to
+		}
+	}
 }
 
 // markWeakAliases flags one-word place aliases ("Leon" for León) that are

@@ -37,7 +37,43 @@ func validCands(cs []cand, year int, buf []cand) []cand {
 	if len(buf) == 0 && year == 0 && len(cs) == 1 {
 		buf = append(buf, cs[0])
 	}
+	// A windowed alias that fits the date beats an open one: "George Bush"
+	// in 2005 is George W. Bush.
+	if year != 0 && len(buf) > 1 {
+		n := 0
+		for _, c := range buf {
+			if c.from != 0 || c.to != 0 {
+				buf[n] = c
+				n++
+			}
+		}
+		if n > 0 {
+			buf = buf[:n]
+		}
+	}
 	return buf
+}
+
+// spanCands is validCands for a span; a full name ("George Bush") whose
+// windows all miss the date still names the person of the nearest window.
+func spanCands(sp *span, year int, buf []cand) []cand {
+	buf = validCands(sp.e.persons, year, buf)
+	if len(buf) > 0 || year == 0 || sp.j-sp.i < 2 || len(sp.e.persons) == 0 {
+		return buf
+	}
+	best, dist := sp.e.persons[0], 1<<30
+	for _, c := range sp.e.persons {
+		d := 0
+		if c.from != 0 && year < int(c.from) {
+			d = int(c.from) - year
+		} else if c.to != 0 && year > int(c.to) {
+			d = year - int(c.to)
+		}
+		if d < dist {
+			best, dist = c, d
+		}
+	}
+	return append(buf, best)
 }
 
 // knownSpan reports whether the span at token i names a known person on the
@@ -47,7 +83,7 @@ func (d *data) knownSpan(s *state, sp *span) bool {
 		return false
 	}
 	var buf [4]cand
-	if len(validCands(sp.e.persons, s.year, buf[:0])) == 0 {
+	if len(spanCands(sp, s.year, buf[:0])) == 0 {
 		return false
 	}
 	// "the Moon": a one-word alias after a lower-case "the" is a thing.
@@ -74,8 +110,8 @@ func (d *data) role(s *state, i int, pos int) int {
 		return rNone
 	}
 	w := t.w
-	if w&wParticle != 0 && pos > 0 && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 && s.toks[i+1].f&fWord != 0 {
-		return rParticle // "bin Laden", "Van Drew", "de la Madrid"
+	if w&wParticle != 0 && (pos > 0 || w&wGiven == 0 && t.f&fCap != 0) && i+1 < len(s.toks) && s.toks[i+1].f&fCap != 0 && s.toks[i+1].f&fWord != 0 {
+		return rParticle // "bin Laden", "Van Drew", "de la Madrid", "De Marigny"
 	}
 	if t.f&fLower != 0 {
 		return rNone
@@ -219,7 +255,7 @@ func (d *data) buildRun(s *state, i int, run []elem) ([]elem, int) {
 			}
 			break
 		}
-		if len(run) == 0 && (r == rParticle || r == rSuffix) {
+		if len(run) == 0 && r == rSuffix {
 			break
 		}
 		run = append(run, elem{int32(k), int32(k + 1), r})
@@ -286,7 +322,7 @@ func (d *data) decideRun(s *state, run []elem) {
 func (d *data) knownMention(s *state, i, j int) {
 	sp := s.spanStarting(i)
 	var buf [4]cand
-	cs := validCands(sp.e.persons, s.year, buf[:0])
+	cs := spanCands(sp, s.year, buf[:0])
 	for k := i; k < j; k++ {
 		s.claimed[k] = true
 	}

@@ -19,7 +19,7 @@ kings sharks flyers bruins penguins blackhawks canucks oilers flames senators ca
 reds pirates orioles mariners athletics twins royals tigers guardians indians brewers marlins padres
 rockies diamondbacks phillies white fire galaxy timbers sounders whitecaps fever storm sparks liberty
 aces wings mercury dream sky lynx airlines express ballet philharmonic stock exchange resources
-institute polytechnic pelicans hornets grizzlies pistons cavaliers magic hawks wizards pacers
+institute polytechnic villa rovers wanderers albion hotspur athletic pelicans hornets grizzlies pistons cavaliers magic hawks wizards pacers
 timberwolves suns blazers nuggets raptors 76ers sixers analytica energy motors motor party movement
 front brigade brigades army militia council committee commission ministry agency organization organisation
 federation league alliance coalition association society fund authority`
@@ -54,7 +54,7 @@ func (d *data) findPlaces(s *state) {
 	toks := s.toks
 	for si := range s.spans {
 		sp := &s.spans[si]
-		if sp.e.place == 0 || sp.e.stop {
+		if sp.e.place == 0 || sp.e.stop || sp.e.demonym != 0 {
 			continue
 		}
 		i, j := int(sp.i), int(sp.j)

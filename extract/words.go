@@ -57,7 +57,7 @@ appearance appeared speaking spoke statement columns column op-ed editorial poll
 investigation story stories article articles report-ed`
 	particles  = `de da di du del della der den van von ter ten la le bin ibn bint al el abu ould dos das zu af`
 	suffixes   = `jr jr. sr sr. ii iii iv`
-	locatives  = `in at from to near outside across into throughout around toward towards via through inside within visit visited visiting visits based born`
+	locatives  = `in at from near outside across into throughout around toward towards via through inside within visit visited visiting visits based born`
 	functionWs = `a an the of in on at for to and or but by with from as into over vs vs. via after before about amid against than per up out off`
 	starters   = `will may can could would should shall must might did does do is are was were has have had being
 what why how when where who whom whose which if as but and or so then yet also meanwhile however this that
