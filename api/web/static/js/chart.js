@@ -162,8 +162,8 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
     root.appendChild(svg('line', { class: frac === 0 ? 'axis' : 'grid', x1: m.left, x2: width - m.right, y1: yy, y2: yy }));
     root.appendChild(svg('text', { class: 'tick', x: m.left - 6, y: yy + 4, 'text-anchor': 'end' }, fmt(n)));
   }
-  // Date labels: the first bucket, the end, and the first bucket after
-  // each cut, wherever they fit without overlap.
+  // Date labels: the first bucket, the end, the first bucket after each
+  // cut, then any other bucket, wherever they fit without overlap.
   const drawn = [];
   const label = (u, text, anchor) => {
     const px = x(u);
@@ -176,6 +176,7 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
   label(0, dateLabel(buckets[0].from, interval), 'start');
   label(nUnits, dateLabel(inclusiveTo(buckets[buckets.length - 1].to), interval === 'week' ? 'day' : interval), 'end');
   for (const c of cuts) label(units[c.before], dateLabel(buckets[c.before].from, interval), 'start');
+  buckets.forEach((b, i) => label(units[i], dateLabel(b.from, interval), 'start'));
   // Breaks where a long empty stretch was cut.
   for (const c of cuts) {
     const cx = x(c.at);
