@@ -19,6 +19,8 @@ export function articleView(main, { session }) {
   let ctrl = null;
 
   async function update(id) {
+    // Read now: the router clears the flag once this call yields.
+    const focusHeading = session.focusHeading;
     if (ctrl) ctrl.abort();
     ctrl = new AbortController();
     const signal = ctrl.signal;
@@ -31,7 +33,9 @@ export function articleView(main, { session }) {
       a = await getJSON('/v1/articles/' + encodeURIComponent(id), null, signal);
     } catch (err) {
       if (isAbort(err)) return;
-      clear(main).append(back, h('h1', { tabindex: '-1' }, err.status === 404 ? 'Article not found' : 'The article could not be loaded'), notice(err.message, 'error'));
+      const h1 = h('h1', { tabindex: '-1' }, err.status === 404 ? 'Article not found' : 'The article could not be loaded');
+      clear(main).append(back, h1, notice(err.message, 'error'));
+      if (focusHeading) h1.focus();
       return;
     }
     const title = a.title && a.title.trim() ? a.title : '(untitled)';
@@ -77,7 +81,7 @@ export function articleView(main, { session }) {
       h('aside', { class: 'article-side' },
         ents.length ? h('section', { class: 'entities', 'aria-labelledby': 'entities-h' }, h('h2', { id: 'entities-h' }, 'In this article'), ents) : null,
         h('section', { class: 'similar-section', 'aria-labelledby': 'similar-h' }, h('h2', { id: 'similar-h' }, 'Similar articles'), similar))));
-    if (session.focusHeading) h1.focus();
+    if (focusHeading) h1.focus();
     loadSimilar(a.id || id, similar, 8);
   }
 

@@ -46,6 +46,9 @@ export function searchView(main, { nav, session }) {
   let seq = 0;
   let st = readState(location.search);
   const panelOpen = {};
+  // The mode the server picks when the URL names none; the form leaves it
+  // out of the URL unless the reader chose another.
+  let defaultMode = null;
 
   // Query form.
   const q = h('input', {
@@ -100,7 +103,7 @@ export function searchView(main, { nav, session }) {
     return changed(st, (n) => {
       const qv = q.value.trim();
       if (qv) n.q = qv; else delete n.q;
-      if (mode) n.mode = mode.value;
+      if (mode && (st.mode || mode.value !== defaultMode)) n.mode = mode.value;
       if (sort.value && sort.value !== 'relevance') n.sort = sort.value; else delete n.sort;
       for (const [k, el] of [['from', from], ['to', to]]) {
         if (el.value) n[k] = el.value; else delete n[k];
@@ -138,6 +141,7 @@ export function searchView(main, { nav, session }) {
     try {
       const res = await getJSON('/v1/search', params, signal);
       if (my !== seq) return;
+      if (!st.mode && res.mode) defaultMode = res.mode;
       const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.fk : null;
       let buckets = (res.facets && res.facets.published) || [];
       render(res, buckets, interval);
