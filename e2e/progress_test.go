@@ -75,7 +75,9 @@ func TestProgressBar(t *testing.T) {
 	// A bar redraws with a bare carriage return (a terminal turns every
 	// newline into CR LF, so those do not count).
 	redraws := func(s string) int { return strings.Count(strings.ReplaceAll(s, "\r\n", "\n"), "\r") }
-	isBar := func(s string) bool { return redraws(s) > 0 || strings.Contains(s, "articles/s") || strings.Contains(s, "█") }
+	isBar := func(s string) bool {
+		return redraws(s) > 0 || strings.Contains(s, "articles/s") || strings.Contains(s, "█")
+	}
 
 	// A terminal: a bar with the count and rate.
 	out, term := runOnTerminal(t, cliEnv(), index()...)
