@@ -57,8 +57,9 @@ func (d *data) findOutlets(s *state, publisher string) {
 		if !cue && toks[j-1].f&fPoss != 0 && toks[i].f&fSentStart == 0 {
 			cue = true
 		}
-		if sp.e.outletAmb && !cue {
-			continue
+		if sp.e.outletAmb && (!cue || toks[i].f&fHeadline != 0 ||
+			j < len(toks) && toks[j].f&fWord != 0 && toks[j].f&fCap != 0) {
+			continue // "Independent Journalist Threatened": part of a phrase
 		}
 		// "(AP)" or "(Reuters)" after a dateline is a credit, not a citation.
 		if s.isPunct(i-1, '(') && s.isPunct(j, ')') && i < 20 {

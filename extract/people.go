@@ -162,7 +162,8 @@ island islands valley hills heights springs falls county city bay harbor harbour
 mountain mountains forest canyon plaza mall court courts field fields stadium arena church chapel
 cathedral temple mosque school academy college university institute library museum gallery studios
 records pictures press media news group company fund foundation trust bank capital partners holdings
-ventures labs systems services solutions technologies network networks day night week act plan`)
+ventures labs systems services solutions technologies network networks day night week act plan
+resort resorts inn lodge casino club`)
 
 // elem is a run element: one token or a known span.
 type elem struct {

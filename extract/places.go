@@ -126,6 +126,19 @@ func (d *data) findPatternPlaces(s *state) {
 				break
 			}
 		}
+		// "College Park, Maryland": before ", State" any capitalised words
+		// (not titles or function words) can name the town.
+		wide := i
+		for wide < len(toks) && wide-i < 3 && s.inSpan[wide] == 0 && !s.claimed[wide] && toks[wide].f&fCap != 0 &&
+			toks[wide].f&(fPoss|fJunk) == 0 {
+			if r := d.role(s, wide, wide-i); !(r >= rGiven && r <= rName || townNouns[toks[wide].h]) {
+				break
+			}
+			wide++
+		}
+		if wide > j && s.isPunct(wide, ',') {
+			j = wide
+		}
 		if j == i || j == i+1 && placePrefixes[toks[i].h] {
 			continue
 		}
@@ -165,6 +178,13 @@ func (d *data) findPatternPlaces(s *state) {
 		i = j - 1
 	}
 }
+
+// townNouns are the common words of town names ("College Park", "Palm
+// Beach", "Cedar Rapids").
+var townNouns = newWordSet(`college park beach falls springs city heights valley hills point harbor harbour bay
+lake port fort mount grove creek rapids bluffs junction village township center centre gardens garden river
+rock rocks field fields wood woods ridge view island islands haven bridge cliffs meadows plains prairie
+mills mill station crossing landing shores spring forest glen glade terrace vista`)
 
 // placePrefixes start multi-word place names that the name recogniser
 // would not take ("Cape Canaveral", "Port Moresby").
