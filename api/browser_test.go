@@ -36,14 +36,9 @@ import (
 
 // The browser test drives the real search page in headless Chromium
 // (Debian's chromium package, see scripts/install-chromium.sh) against the
-// real API over a small index: the seed article, a slice of AllSides and a
-// hostile article. It saves screenshots under $NEWSDEX_TEST_OUT (default
-// $TMPDIR/newsdex-screens).
-
-// csp is the policy the page must live under; the test sets it on every
-// response whatever the server sends, so the page is held to it even if
-// the API's own headers change.
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+// real API, with its own Content-Security-Policy, over a small index: the
+// seed article, a slice of AllSides and a hostile article. It saves
+// screenshots under $NEWSDEX_TEST_OUT (default $TMPDIR/newsdex-screens).
 
 // allSidesArticles is how many AllSides articles the test index holds.
 const allSidesArticles = 150
@@ -400,12 +395,26 @@ func TestBrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	eng := browserIndex(t)
 	handler := api.New(eng, slog.New(slog.DiscardHandler), api.Options{}).Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", csp)
-		handler.ServeHTTP(w, r)
-	}))
+	srv := httptest.NewServer(handler)
 	defer srv.Close()
 	apiC := apiClient{t: t, base: srv.URL}
+
+	// The page must work under the server's strict policy: no inline
+	// script or style, nothing from elsewhere.
+	res, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	policy := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'"} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("GET /: Content-Security-Policy %q lacks %q", policy, want)
+		}
+	}
+	if strings.Contains(policy, "unsafe-") || strings.Contains(policy, "*") {
+		t.Errorf("GET /: Content-Security-Policy %q is not strict", policy)
+	}
 
 	out := os.Getenv("NEWSDEX_TEST_OUT")
 	if out == "" {
