@@ -127,8 +127,9 @@ func readReuters(tb testing.TB, dir string, taggedOnly bool) (out []reutersRecor
 			if taggedOnly && len(r.people) == 0 {
 				continue
 			}
-			if date := strings.TrimSpace(string(sgmlField(rec, "DATE"))); len(date) >= 11 {
-				if t, err := time.Parse("2-Jan-2006", date[:3]+date[3:4]+strings.ToLower(date[4:6])+date[6:11]); err == nil {
+			// "26-FEB-1987 15:01:01.79" or " 5-MAR-1987 ...".
+			if f := strings.SplitN(strings.Fields(string(sgmlField(rec, "DATE")) + " x")[0], "-", 3); len(f) == 3 && len(f[1]) == 3 {
+				if t, err := time.Parse("2-Jan-2006", f[0]+"-"+f[1][:1]+strings.ToLower(f[1][1:])+"-"+f[2]); err == nil {
 					r.article.Published = t
 				}
 			}
@@ -189,6 +190,11 @@ func TestReutersPeopleRecall(t *testing.T) {
 	recs, n := readReuters(t, dir, true)
 	if n != 21578 {
 		t.Errorf("parsed %d records, want 21578", n)
+	}
+	for _, r := range recs {
+		if r.article.Published.IsZero() {
+			t.Fatalf("record without a date: %q", r.article.Title)
+		}
 	}
 	x := mustNew(t)
 	tagged, pairs, hits, recHits := 0, 0, 0, 0

@@ -142,10 +142,13 @@ func (d *data) role(s *state, i int, pos int) int {
 	if pos == 0 && t.f&fSentStart != 0 && w&wStarter != 0 {
 		return rNone
 	}
+	if w&wFunction != 0 {
+		return rNone // "TO", "AN" in capitals: function words, though lists of names hold "To"
+	}
 	if w&wGiven != 0 {
 		return rGiven
 	}
-	if w&(wCommon|wFunction|wStarter) != 0 {
+	if w&(wCommon|wStarter) != 0 {
 		return rNone
 	}
 	if len(s.text[t.s:t.e]) == 1 {
