@@ -168,6 +168,10 @@ records pictures press media news group company fund foundation trust bank capit
 ventures labs systems services solutions technologies network networks day night week act plan
 resort resorts inn lodge casino club`)
 
+// eponymNouns after a name make it the name of a thing.
+var eponymNouns = newWordSet(`telescope space prize award medal trophy doctrine amendment syndrome disease
+effect theorem scale principle affair scandal rule clause cup`)
+
 // elem is a run element: one token or a known span.
 type elem struct {
 	i, j int32
@@ -429,6 +433,10 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	}
 	// "Getty Images", "Rose Garden", "Palm Beach": names of things.
 	if orgHeads[toks[lastTok].h] || thingNouns[toks[lastTok].h] {
+		return
+	}
+	// "the James Webb space telescope", "the Nobel prize": an eponym.
+	if b < len(toks) && toks[b].f&fLower != 0 && eponymNouns[toks[b].h] {
 		return
 	}
 	first := run[0].role
