@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,80 +15,243 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/newsdex/newsdex/api"
 	"github.com/newsdex/newsdex/search"
 )
 
-// envOr returns the environment variable name or def.
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+// serveConfig is the configuration of `newsdex serve`. Every setting is a
+// flag with a matching NEWSDEX_* environment variable (serveEnv); a flag
+// given on the command line wins over the variable.
+type serveConfig struct {
+	dir, addr          string
+	timeout            time.Duration
+	shutdownTimeout    time.Duration
+	apiKeyFile         string
+	readKeyRequired    bool
+	metricsKeyRequired bool
+	rateLimit          float64
+	rateBurst          int
+	corsOrigins        []string
+	trustedProxies     []string
+	logFormat          string
 }
 
+// serveEnv maps each serve flag to its environment variable.
+var serveEnv = []struct{ flag, env string }{
+	{"index", "NEWSDEX_INDEX"},
+	{"addr", "NEWSDEX_ADDR"},
+	{"search-timeout", "NEWSDEX_SEARCH_TIMEOUT"},
+	{"shutdown-timeout", "NEWSDEX_SHUTDOWN_TIMEOUT"},
+	{"api-key-file", "NEWSDEX_API_KEY_FILE"},
+	{"read-key-required", "NEWSDEX_READ_KEY_REQUIRED"},
+	{"metrics-key-required", "NEWSDEX_METRICS_KEY_REQUIRED"},
+	{"rate-limit", "NEWSDEX_RATE_LIMIT"},
+	{"rate-burst", "NEWSDEX_RATE_BURST"},
+	{"cors-origins", "NEWSDEX_CORS_ORIGINS"},
+	{"trusted-proxies", "NEWSDEX_TRUSTED_PROXIES"},
+	{"log-format", "NEWSDEX_LOG_FORMAT"},
+}
+
+const serveLong = `Serve the search API, the search page, /metrics and /openapi.json.
+
+With no index at --index, serve first builds one from the embedded seeds.
+It stops on SIGINT or SIGTERM after in-flight requests finish (at most
+--shutdown-timeout); a second signal exits at once.
+
+Every flag can also be set by its environment variable, named in its help;
+a flag given on the command line wins. API keys are read from the
+environment or a file only, never from a flag, so they stay out of process
+listings:
+
+  NEWSDEX_API_KEYS       comma-separated API keys for write and admin routes
+                         (and reads with --read-key-required); keys are at
+                         least 16 bytes without spaces
+  NEWSDEX_API_KEY_FILE   a file of keys, one per line (# comments), as --api-key-file
+
+Without any key, write routes answer 403 saying how to configure one.`
+
 func (e *env) serveCmd() *cobra.Command {
-	var dir, addr string
-	var timeout time.Duration
+	var cfg serveConfig
 	c := &cobra.Command{
-		Use:   "serve [--index DIR] [--addr HOST:PORT]",
+		Use:   "serve [--index DIR] [--addr HOST:PORT] [flags]",
 		Short: "Serve the search API (builds the index from the embedded seeds if DIR has none)",
+		Long:  serveLong,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.serve(cmd.Context(), dir, addr, timeout)
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			log, err := newLogger(cfg.logFormat, e.stderr)
+			if err != nil {
+				return err
+			}
+			e.log = log
+			return e.serve(cmd.Context(), cfg)
 		},
 	}
-	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
-	c.Flags().StringVar(&addr, "addr", envOr("NEWSDEX_ADDR", "127.0.0.1:8080"), "listen address ($NEWSDEX_ADDR)")
-	c.Flags().DurationVar(&timeout, "search-timeout", 10*time.Second, "per-request search timeout")
+	f := c.Flags()
+	f.StringVar(&cfg.dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
+	f.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address ($NEWSDEX_ADDR)")
+	f.DurationVar(&cfg.timeout, "search-timeout", 10*time.Second, "per-request search timeout; past it the answer is 503 ($NEWSDEX_SEARCH_TIMEOUT)")
+	f.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown ($NEWSDEX_SHUTDOWN_TIMEOUT)")
+	f.StringVar(&cfg.apiKeyFile, "api-key-file", "", "file of API keys, one per line, added to $NEWSDEX_API_KEYS ($NEWSDEX_API_KEY_FILE)")
+	f.BoolVar(&cfg.readKeyRequired, "read-key-required", false, "require an API key on the /v1 read routes too ($NEWSDEX_READ_KEY_REQUIRED)")
+	f.BoolVar(&cfg.metricsKeyRequired, "metrics-key-required", false, "require an API key on /metrics ($NEWSDEX_METRICS_KEY_REQUIRED)")
+	f.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second per client IP, 0 = off; past it 429 with Retry-After ($NEWSDEX_RATE_LIMIT)")
+	f.IntVar(&cfg.rateBurst, "rate-burst", 0, "requests a client may make at once, 0 = the rate limit rounded up ($NEWSDEX_RATE_BURST)")
+	f.StringSliceVar(&cfg.corsOrigins, "cors-origins", nil, "origins allowed to call the API from a browser, comma-separated, * for any; none = CORS off ($NEWSDEX_CORS_ORIGINS)")
+	f.StringSliceVar(&cfg.trustedProxies, "trusted-proxies", nil, "proxy IPs or CIDRs whose X-Forwarded-For names the client, comma-separated ($NEWSDEX_TRUSTED_PROXIES)")
+	f.StringVar(&cfg.logFormat, "log-format", "auto", "text, json, or auto: text on a terminal, JSON otherwise ($NEWSDEX_LOG_FORMAT)")
 	return c
 }
 
-func (e *env) serve(ctx context.Context, dir, addr string, timeout time.Duration) error {
-	ix, svc, err := e.openService(ctx, dir)
+// applyEnv sets every serve flag not given on the command line from its
+// environment variable, with the flag's own parser.
+func applyEnv(fs *pflag.FlagSet) error {
+	for _, m := range serveEnv {
+		fl := fs.Lookup(m.flag)
+		v, ok := os.LookupEnv(m.env)
+		if fl == nil || fl.Changed || !ok || v == "" {
+			continue
+		}
+		if err := fl.Value.Set(v); err != nil {
+			return fmt.Errorf("serve: %s=%q: %w", m.env, v, err)
+		}
+	}
+	return nil
+}
+
+// newLogger returns the request logger for format text, json or auto.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "auto", "":
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	case "text", "json":
+	default:
+		return nil, fmt.Errorf("serve: unknown log format %q, want text, json or auto", format)
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, nil)), nil
+}
+
+// apiKeys gathers the keys of NEWSDEX_API_KEYS and the key file.
+func apiKeys(file string) ([]string, error) {
+	keys, err := api.SplitKeys(os.Getenv("NEWSDEX_API_KEYS"))
+	if err != nil {
+		return nil, fmt.Errorf("serve: NEWSDEX_API_KEYS: %w", err)
+	}
+	if file != "" {
+		more, err := api.ReadKeyFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+		keys = append(keys, more...)
+	}
+	return keys, nil
+}
+
+func (e *env) serve(ctx context.Context, cfg serveConfig) error {
+	keys, err := apiKeys(cfg.apiKeyFile)
+	if err != nil {
+		return err
+	}
+	if cfg.rateLimit < 0 || cfg.rateBurst < 0 {
+		return fmt.Errorf("serve: --rate-limit and --rate-burst must not be negative")
+	}
+	ix, svc, err := e.openService(ctx, cfg.dir)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer ix.Close()
 	token := newToken()
-	eng, err := e.newEngine(ix)
+	eng, err := search.New(ix)
 	if err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	opts := api.Options{
+		SearchTimeout:      cfg.timeout,
+		APIKeys:            keys,
+		ReadKeyRequired:    cfg.readKeyRequired,
+		MetricsKeyRequired: cfg.metricsKeyRequired,
+		RateLimit:          cfg.rateLimit,
+		RateBurst:          cfg.rateBurst,
+		CORSOrigins:        cfg.corsOrigins,
+		TrustedProxies:     cfg.trustedProxies,
+		Metrics:            reg,
+	}
 	srv := &http.Server{
-		Handler:           api.New(eng, e.log, writeAPI(api.Options{SearchTimeout: timeout}, svc, token)).Handler(),
+		Handler:           api.New(eng, e.log, writeAPI(opts, svc, token)).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return fmt.Errorf("serve: listen on %s: %w", addr, err)
+		return fmt.Errorf("serve: listen on %s: %w", cfg.addr, err)
 	}
-	unrecord, err := recordServer(dir, ln, token)
+	unrecord, err := recordServer(cfg.dir, ln, token)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer unrecord()
 	n, _ := ix.Count()
-	e.log.Info("serving", "addr", "http://"+ln.Addr().String(), "index", dir, "articles", n)
+	e.log.Info("serving", "addr", "http://"+ln.Addr().String(), "index", cfg.dir, "articles", n,
+		"api_keys", len(keys), "read_key_required", cfg.readKeyRequired, "rate_limit", cfg.rateLimit,
+		"cors_origins", len(cfg.corsOrigins))
+	if len(keys) == 0 {
+		e.log.Warn("no API keys configured: write routes answer 403 (set NEWSDEX_API_KEYS or --api-key-file)")
+	}
 
-	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// Signals are handled here rather than left to Go's default action:
+	// a process started in the background by a non-interactive shell
+	// inherits SIGINT ignored, and the default would then ignore a second
+	// Ctrl-C too.
+	sigc := make(chan os.Signal, 2)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigc)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
-	case <-sigCtx.Done():
+	case <-ctx.Done():
+	case <-sigc:
 	}
-	stop() // a second signal now kills the process the default way
-	e.log.Info("shutting down: finishing in-flight requests")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case sig := <-sigc:
+			// A second signal: exit now, like the shell's 128+signal.
+			e.log.Warn("second signal: exiting without waiting", "signal", sig.String())
+			code := 130
+			if sig == syscall.SIGTERM {
+				code = 143
+			}
+			os.Exit(code)
+		case <-done:
+		}
+	}()
+	e.log.Info("shutting down: finishing in-flight requests (signal again to exit now)", "timeout", cfg.shutdownTimeout.String())
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: shutdown: %w", err)
