@@ -360,4 +360,10 @@ func unescape(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
 
-func (e *env) extraCmds() []*cobra.Command { return []*cobra.Command{e.evalCmd(), e.modelCmd()} }
+func (e *env) extraCmds() []*cobra.Command {
+	return []*cobra.Command{
+		e.evalCmd(),
+		e.benchCmd(),
+		e.modelCmd(),
+	}
+}
