@@ -100,8 +100,10 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// browserIndex builds the test index and returns the engine over it.
-func browserIndex(t *testing.T) *search.Engine {
+// browserIndex builds a test index of the seed and hostile articles and,
+// withCorpus, a slice of AllSides. It returns the engine over it and
+// whether the AllSides slice is in it.
+func browserIndex(t *testing.T, withCorpus bool) (*search.Engine, bool) {
 	t.Helper()
 	ctx := context.Background()
 	t0 := time.Now()
@@ -114,9 +116,13 @@ func browserIndex(t *testing.T) *search.Engine {
 		t.Fatalf("read seeds: %v", err)
 	}
 	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpora", "allsides-abp", "articles-2019.jsonl.gz")
-	if _, err := os.Stat(corpus); err != nil {
+	haveCorpus := false
+	if !withCorpus {
+		// The seed index.
+	} else if _, err := os.Stat(corpus); err != nil {
 		t.Logf("AllSides slice skipped: %s is absent (the test runs on the seed and hostile articles only)", corpus)
 	} else {
+		haveCorpus = true
 		// The first articles of 2019 (all from January; the page refines
 		// the histogram to weeks). Reading stops there: decompressing the
 		// whole file takes half a minute under -race.
@@ -162,7 +168,15 @@ func browserIndex(t *testing.T) *search.Engine {
 		t.Fatal(err)
 	}
 	t.Logf("test index: %d articles, built in %.1f s", len(arts), time.Since(t0).Seconds())
-	return eng
+	return eng, haveCorpus
+}
+
+// serve starts the real API server over eng on 127.0.0.1.
+func serve(t *testing.T, eng *search.Engine) (*httptest.Server, apiClient) {
+	t.Helper()
+	srv := httptest.NewServer(api.New(eng, slog.New(slog.DiscardHandler), api.Options{}).Handler())
+	t.Cleanup(srv.Close)
+	return srv, apiClient{t: t, base: srv.URL}
 }
 
 // apiClient reads the same API the page reads, for the expected values.
@@ -278,7 +292,11 @@ func (b *browser) check(step string) {
 
 func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	// A bound per step: a click on a missing element would otherwise wait
+	// for the whole test's deadline.
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.shot("failed")
 		b.t.Fatalf("%s: %v", step, err)
 	}
@@ -393,11 +411,10 @@ func TestBrowser(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	chrome := chromiumPath(t)
-	eng := browserIndex(t)
-	handler := api.New(eng, slog.New(slog.DiscardHandler), api.Options{}).Handler()
-	srv := httptest.NewServer(handler)
-	defer srv.Close()
-	apiC := apiClient{t: t, base: srv.URL}
+	seedEng, _ := browserIndex(t, false)
+	seedSrv, seedAPI := serve(t, seedEng)
+	eng, haveCorpus := browserIndex(t, true)
+	srv, apiC := serve(t, eng)
 
 	// The page must work under the server's strict policy: no inline
 	// script or style, nothing from elsewhere.
@@ -451,7 +468,7 @@ func TestBrowser(t *testing.T) {
 	defer cancel()
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTimeout()
-	b := &browser{t: t, ctx: ctx, base: srv.URL, out: out}
+	b := &browser{t: t, ctx: ctx, out: out}
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		t.Fatalf("start %s: %v", chrome, err)
 	}
@@ -461,257 +478,17 @@ func TestBrowser(t *testing.T) {
 	b.do("viewport", chromedp.EmulateViewport(1280, 800))
 	start := time.Now()
 
-	// 1. The page loads and browses everything.
-	all := apiC.search(url.Values{})
-	b.do("load", chromedp.Navigate(srv.URL+"/"))
-	b.wait("load", settled)
-	if got := b.shownTotal(); got != int(all.Total) {
-		t.Errorf("load: page shows %d articles, API total %d", got, all.Total)
+	// Steps 1-7 on the seed index, then on the AllSides slice.
+	b.searchFlow(seedSrv.URL, seedAPI, "putin", "seed")
+	if haveCorpus {
+		b.searchFlow(srv.URL, apiC, "trump", "desktop")
 	}
-	if got := b.hitIDs(); !slices.Equal(got, ids(all)) {
-		t.Errorf("load: hits %v, want %v", got, ids(all))
-	}
-	b.wait("load", `document.querySelectorAll('svg.volume a.bar').length > 0`)
-	if got := eval[string](b, `document.querySelector('.status').getAttribute('aria-live')`); got != "polite" {
-		t.Errorf("load: result status aria-live=%q, want polite", got)
-	}
-	// Keyboard: Tab goes to the skip link, the home link, then the query box.
-	var order []string
-	for range 3 {
-		b.do("tab", chromedp.KeyEvent("\t"))
-		order = append(order, eval[string](b, `document.activeElement.id || document.activeElement.className`))
-	}
-	if !slices.Equal(order, []string{"skip", "brand", "q"}) {
-		t.Errorf("load: Tab order %v, want skip link, home link, query box", order)
-	}
-	b.check("load")
-
-	// 2. Type a query and submit it with Enter.
-	query := "trump"
-	if all.Total < 50 {
-		query = "putin" // seed only
-	}
-	b.do("type query", chromedp.SendKeys(chromedp.CSS("#q"), query+"\r"))
-	b.wait("type query", `new URLSearchParams(location.search).get('q') === '`+query+`' && (`+settled+`)`)
-	want := apiC.search(url.Values{"q": {query}})
-	if got := b.shownTotal(); got != int(want.Total) || want.Total == 0 {
-		t.Errorf("query %q: page shows %d articles, API %d", query, got, want.Total)
-	}
-	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
-		t.Errorf("query %q: hits %v, want %v", query, got, ids(want))
-	}
-	marks := eval[[]string](b, `[...document.querySelectorAll('li.hit .snippet mark')].map(m => m.textContent.toLowerCase())`)
-	if len(marks) == 0 || !slices.ContainsFunc(marks, func(m string) bool { return strings.HasPrefix(m, query) }) {
-		t.Errorf("query %q: highlighted words %v, want %q among them", query, marks, query)
-	}
-	b.shot("desktop-query")
-	b.save("desktop-chart", chromedp.Screenshot(chromedp.CSS(".timeline")))
-	b.check("query")
-
-	// The mode switch: semantic answers with results, or with the API's
-	// reason (an index without embeddings) shown in the page.
-	var semErr struct {
-		Error struct{ Code, Message string } `json:"error"`
-	}
-	semStatus := apiC.get("/v1/search", url.Values{"q": {query}, "mode": {"semantic"}}, &semErr)
-	b.do("semantic", chromedp.Click(chromedp.CSS(`input[name=mode][value=semantic]`)))
-	b.wait("semantic", `new URLSearchParams(location.search).get('mode') === 'semantic' && !document.querySelector('.results').hasAttribute('aria-busy')`)
-	if semStatus == http.StatusOK {
-		b.wait("semantic", settled)
-	} else if got := eval[string](b, `(document.querySelector('.results .notice-error') || {}).textContent || ''`); semErr.Error.Message == "" || got != semErr.Error.Message {
-		t.Errorf("semantic: page says %q, want the API's message %q (status %d)", got, semErr.Error.Message, semStatus)
-	}
-	b.do("lexical", chromedp.Click(chromedp.CSS(`input[name=mode][value=lexical]`)))
-	b.wait("lexical", `new URLSearchParams(location.search).get('mode') === 'lexical' && (`+settled+`)`)
-	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
-		t.Errorf("lexical: hits %v, want %v", got, ids(want))
-	}
-	b.check("mode switch")
-
-	// 3. Click a person facet.
-	person := eval[string](b, `document.querySelector('#facet-person li:first-child button').dataset.value`)
-	personCount := eval[int](b, `Number(document.querySelector('#facet-person li:first-child .count').textContent.replace(/\D/g, ''))`)
-	b.do("person facet", chromedp.Click(chromedp.CSS("#facet-person li:first-child button")))
-	b.wait("person facet", `new URLSearchParams(location.search).get('person') !== null && (`+settled+`)`)
-	p := b.params("person facet", "/")
-	if p.Get("person") != person || p.Get("q") != query {
-		t.Errorf("person facet: URL state %v, want q=%s person=%s", p, query, person)
-	}
-	if got := b.shownTotal(); got != personCount {
-		t.Errorf("person facet %s: page shows %d articles, the facet said %d", person, got, personCount)
-	}
-	want = apiC.search(url.Values{"q": {query}, "person": {person}, "mode": {"lexical"}})
-	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
-		t.Errorf("person facet: hits %v, want %v", got, ids(want))
-	}
-	pressed := eval[[]bool](b, `[...document.querySelectorAll('li.hit')].map(li => [...li.querySelectorAll('.chips button[aria-pressed=true]')].some(c => c.dataset.value === `+jsString(person)+`))`)
-	for i, ok := range pressed {
-		if !ok {
-			t.Errorf("person facet: hit %d has no pressed %s chip", i+1, person)
-		}
-	}
-	if got := eval[string](b, `document.querySelector('.active button.filter').dataset.value`); got != person {
-		t.Errorf("person facet: active filter %q, want %q", got, person)
-	}
-	b.check("person facet")
-
-	// 4. Click an outlet facet: filters across names are ANDed.
-	outlet := eval[string](b, `document.querySelector('#facet-outlet li:first-child button').dataset.value`)
-	outletCount := eval[int](b, `Number(document.querySelector('#facet-outlet li:first-child .count').textContent.replace(/\D/g, ''))`)
-	b.do("outlet facet", chromedp.Click(chromedp.CSS("#facet-outlet li:first-child button")))
-	b.wait("outlet facet", `new URLSearchParams(location.search).get('outlet') !== null && (`+settled+`)`)
-	p = b.params("outlet facet", "/")
-	if p.Get("outlet") != outlet || p.Get("person") != person {
-		t.Errorf("outlet facet: URL state %v, want person=%s outlet=%s", p, person, outlet)
-	}
-	if got := b.shownTotal(); got != outletCount {
-		t.Errorf("outlet facet %s: page shows %d articles, the facet said %d", outlet, got, outletCount)
-	}
-	outlets := eval[[]string](b, `[...document.querySelectorAll('li.hit .meta .outlet')].map(o => o.textContent)`)
-	for _, o := range outlets {
-		if o != outlet {
-			t.Errorf("outlet facet: a hit from %q, want only %q", o, outlet)
-		}
-	}
-	if len(outlets) == 0 {
-		t.Errorf("outlet facet: no hits shown")
-	}
-	b.shot("desktop-facets")
-	b.check("outlet facet")
-
-	// Remove the person filter with its chip, by keyboard.
-	b.do("remove filter", chromedp.Focus(chromedp.CSS(`.active button.filter[data-filter="person"]`)), chromedp.KeyEvent("\r"))
-	b.wait("remove filter", `new URLSearchParams(location.search).get('person') === null && (`+settled+`)`)
-	want = apiC.search(url.Values{"q": {query}, "outlet": {outlet}, "mode": {"lexical"}})
-	if got := b.shownTotal(); got != int(want.Total) {
-		t.Errorf("remove filter: page shows %d articles, API %d", got, want.Total)
-	}
-	b.check("remove filter")
-
-	// 5. Click the tallest bar of the histogram.
-	bar := eval[map[string]any](b, `(() => {
-		const bars = [...document.querySelectorAll('svg.volume a.bar')];
-		bars.sort((a, b) => Number(b.dataset.count) - Number(a.dataset.count));
-		bars[0].id = 'tallest';
-		return {from: bars[0].dataset.from, to: bars[0].dataset.to, count: Number(bars[0].dataset.count), bars: bars.length};
-	})()`)
-	b.do("histogram bar", chromedp.Click(chromedp.CSS("#tallest")))
-	b.wait("histogram bar", `new URLSearchParams(location.search).get('from') !== null && (`+settled+`)`)
-	p = b.params("histogram bar", "/")
-	toExcl, _ := time.Parse(time.DateOnly, bar["to"].(string))
-	wantTo := toExcl.AddDate(0, 0, -1).Format(time.DateOnly)
-	if p.Get("from") != bar["from"] || p.Get("to") != wantTo || p.Get("outlet") != outlet || p.Get("q") != query {
-		t.Errorf("histogram bar: URL state %v, want q, outlet, from=%v to=%s", p, bar["from"], wantTo)
-	}
-	if got := b.shownTotal(); float64(got) != bar["count"] {
-		t.Errorf("histogram bar: page shows %d articles, the bar said %v", got, bar["count"])
-	}
-	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("from"))); got != bar["from"] {
-		t.Errorf("histogram bar: from input %q, want %v", got, bar["from"])
-	}
-	t.Logf("histogram: %v bars; clicked %v..%s with %v articles", bar["bars"], bar["from"], wantTo, bar["count"])
-	b.check("histogram bar")
-
-	// 6. Page forward. Keep the query, drop the outlet and the dates, so
-	// there are pages to turn.
-	b.do("remove outlet", chromedp.Click(chromedp.CSS(`.active button.filter[data-filter="outlet"]`)))
-	b.wait("remove outlet", `new URLSearchParams(location.search).get('outlet') === null && (`+settled+`)`)
-	b.do("remove dates", chromedp.Click(chromedp.CSS(`.active button.k-date`)))
-	b.wait("remove dates", `new URLSearchParams(location.search).get('from') === null && (`+settled+`)`)
-	if got := b.params("remove dates", "/"); got.Encode() != (url.Values{"q": {query}, "mode": {"lexical"}}).Encode() {
-		t.Errorf("remove filters: URL state %v, want only q and mode", got)
-	}
-	before := b.params("page forward", "/")
-	page1 := b.hitIDs()
-	b.do("page forward", chromedp.Click(chromedp.CSS(`nav.pager a[rel=next]`)))
-	b.wait("page forward", `new URLSearchParams(location.search).get('page') === '2' && (`+settled+`)`)
-	p = b.params("page forward", "/")
-	before.Set("page", "2")
-	if p.Encode() != before.Encode() {
-		t.Errorf("page forward: URL state %v, want %v", p, before)
-	}
-	want = apiC.search(p)
-	page2 := b.hitIDs()
-	if !slices.Equal(page2, ids(want)) || slices.Equal(page1, page2) {
-		t.Errorf("page forward: hits %v, want %v (page 1 was %v)", page2, ids(want), page1)
-	}
-	if s := eval[string](b, `document.querySelector('.status').textContent`); !strings.Contains(s, "showing 11–") {
-		t.Errorf("page forward: status %q, want it to show 11–", s)
-	}
-	if cur := eval[string](b, `document.querySelector('nav.pager [aria-current=page]').textContent`); cur != "2" {
-		t.Errorf("page forward: current page %q, want 2", cur)
-	}
-	b.check("page forward")
-
-	// Similar articles of the first hit, inline.
-	first := page2[0]
-	var simWant search.Results
-	var simErr struct {
-		Error struct{ Code, Message string } `json:"error"`
-	}
-	simStatus := apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simWant)
-	if simStatus != http.StatusOK {
-		apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simErr)
-	}
-	b.do("similar", chromedp.Click(chromedp.CSS(`li.hit:first-child button.similar-toggle`)))
-	b.wait("similar", `(() => { const s = document.querySelector('li.hit:first-child div.similar'); return !s.hidden && !/Looking/.test(s.textContent); })()`)
-	b.checkSimilar("similar (search)", `li.hit:first-child div.similar`, simStatus, simWant, simErr.Error.Message)
-	if got := eval[string](b, `document.querySelector('li.hit:first-child button.similar-toggle').getAttribute('aria-expanded')`); got != "true" {
-		t.Errorf("similar: toggle aria-expanded=%s", got)
-	}
-	b.check("similar")
-
-	// 7. Open the article.
-	searchURL := b.location()
-	var art api.ArticleView
-	apiC.get("/v1/articles/"+url.PathEscape(first), nil, &art)
-	b.do("open article", chromedp.Click(chromedp.CSS(`li.hit:first-child h3 a`)))
-	b.wait("open article", `location.pathname.startsWith('/article/') && document.querySelector('article.article h1') !== null && document.querySelector('#article-similar') !== null && !/Looking/.test(document.querySelector('#article-similar').textContent) && document.querySelector('#article-similar').textContent !== ''`)
-	if u, _ := url.Parse(b.location()); u.Path != "/article/"+url.PathEscape(first) {
-		t.Errorf("open article: at %s, want /article/%s", u.Path, first)
-	}
-	if got := eval[string](b, `document.activeElement.tagName`); got != "H1" {
-		t.Errorf("open article: focus on %s, want the heading", got)
-	}
-	if got := eval[string](b, `document.querySelector('article.article h1').textContent`); got != art.Title {
-		t.Errorf("open article: title %q, want %q", got, art.Title)
-	}
-	paras := eval[[]string](b, `[...document.querySelectorAll('article.article .body p')].map(p => p.textContent)`)
-	if strings.Join(strings.Fields(strings.Join(paras, " ")), " ") != strings.Join(strings.Fields(art.Body), " ") {
-		t.Errorf("open article: body paragraphs do not add up to the article body")
-	}
-	mentions := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('.entity-group li')].map(li => [li.querySelector('a').textContent, (li.querySelector('.count') || {}).textContent || '']))`)
-	for _, e := range art.People {
-		if slices.ContainsFunc(art.Leaders, func(l newsdex.Entity) bool { return l.Name == e.Name }) {
-			continue
-		}
-		if got, ok := mentions[e.Name]; !ok || strings.TrimSpace(got) != fmt.Sprintf("×%d", e.Count) {
-			t.Errorf("open article: person %s shown with %q, want ×%d", e.Name, got, e.Count)
-		}
-	}
-	if hasSrc := eval[bool](b, `document.querySelector('.source-link a') !== null`); hasSrc != strings.HasPrefix(art.URL, "http") {
-		t.Errorf("open article: source link shown=%v for URL %q", hasSrc, art.URL)
-	}
-	b.checkSimilar("similar (article)", `#article-similar`, simStatus, simWant, simErr.Error.Message)
-	b.shot("desktop-article")
-	b.check("open article")
-
-	// Back to the results: the URL state comes back with the page.
-	b.do("back", chromedp.NavigateBack())
-	b.wait("back", `location.pathname === '/' && (`+settled+`) && document.querySelectorAll('li.hit').length > 0`)
-	if got := b.location(); got != searchURL {
-		t.Errorf("back: at %s, want %s", got, searchURL)
-	}
-	if got := b.hitIDs(); !slices.Equal(got, page2) {
-		t.Errorf("back: hits %v, want page 2 again %v", got, page2)
-	}
-	b.check("back")
 
 	// 8. A shared URL reloads the same search; an entity page follows.
 	shared := url.Values{"q": {"putin"}, "person": {"Xi Jinping"}}
 	b.do("shared URL", chromedp.Navigate(srv.URL+"/?"+shared.Encode()))
 	b.wait("shared URL", settled)
-	want = apiC.search(shared)
+	want := apiC.search(shared)
 	if got := b.shownTotal(); got != int(want.Total) || want.Total == 0 {
 		t.Errorf("shared URL: page shows %d articles, API %d", got, want.Total)
 	}
@@ -815,7 +592,7 @@ func TestBrowser(t *testing.T) {
 	// 10. Phone width: one column, facets closed, nothing wider than the
 	// screen.
 	b.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
-		chromedp.Navigate(srv.URL+"/?"+url.Values{"q": {query}}.Encode()))
+		chromedp.Navigate(srv.URL+"/?"+url.Values{"q": {"putin"}}.Encode()))
 	b.wait("phone", settled+` && document.querySelectorAll('svg.volume a.bar').length > 0`)
 	if open := eval[int](b, `document.querySelectorAll('details.facet[open]').length`); open != 0 {
 		t.Errorf("phone: %d facet panels open, want all closed", open)
@@ -885,4 +662,269 @@ func plural(n int) string {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// searchFlow runs the search steps on the site at base: load, query,
+// mode switch, person and outlet facets, a histogram bar, paging, similar
+// articles, the article view and back. Screenshots are named after shots.
+func (b *browser) searchFlow(base string, apiC apiClient, query, shots string) {
+	t := b.t
+	t.Helper()
+	ctx := b.ctx
+	// 1. The page loads and browses everything.
+	all := apiC.search(url.Values{})
+	b.do("load", chromedp.Navigate(base+"/"))
+	b.wait("load", settled)
+	if got := b.shownTotal(); got != int(all.Total) {
+		t.Errorf("load: page shows %d articles, API total %d", got, all.Total)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, ids(all)) {
+		t.Errorf("load: hits %v, want %v", got, ids(all))
+	}
+	b.wait("load", `document.querySelectorAll('svg.volume a.bar').length > 0`)
+	if got := eval[string](b, `document.querySelector('.status').getAttribute('aria-live')`); got != "polite" {
+		t.Errorf("load: result status aria-live=%q, want polite", got)
+	}
+	// Keyboard: Tab goes to the skip link, the home link, then the query box.
+	var order []string
+	for range 3 {
+		b.do("tab", chromedp.KeyEvent("\t"))
+		order = append(order, eval[string](b, `document.activeElement.id || document.activeElement.className`))
+	}
+	if !slices.Equal(order, []string{"skip", "brand", "q"}) {
+		t.Errorf("load: Tab order %v, want skip link, home link, query box", order)
+	}
+	b.check("load")
+
+	// 2. Type a query and submit it with Enter.
+	b.do("type query", chromedp.SendKeys(chromedp.CSS("#q"), query+"\r"))
+	b.wait("type query", `new URLSearchParams(location.search).get('q') === '`+query+`' && (`+settled+`)`)
+	want := apiC.search(url.Values{"q": {query}})
+	if got := b.shownTotal(); got != int(want.Total) || want.Total == 0 {
+		t.Errorf("query %q: page shows %d articles, API %d", query, got, want.Total)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("query %q: hits %v, want %v", query, got, ids(want))
+	}
+	marks := eval[[]string](b, `[...document.querySelectorAll('li.hit .snippet mark')].map(m => m.textContent.toLowerCase())`)
+	if len(marks) == 0 || !slices.ContainsFunc(marks, func(m string) bool { return strings.HasPrefix(m, query) }) {
+		t.Errorf("query %q: highlighted words %v, want %q among them", query, marks, query)
+	}
+	b.shot(shots + "-query")
+	b.save(shots+"-chart", chromedp.Screenshot(chromedp.CSS(".timeline")))
+	b.check("query")
+
+	// The mode switch: semantic answers with results, or with the API's
+	// reason (an index without embeddings) shown in the page.
+	var semErr struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	semStatus := apiC.get("/v1/search", url.Values{"q": {query}, "mode": {"semantic"}}, &semErr)
+	b.do("semantic", chromedp.Click(chromedp.CSS(`input[name=mode][value=semantic]`)))
+	b.wait("semantic", `new URLSearchParams(location.search).get('mode') === 'semantic' && !document.querySelector('.results').hasAttribute('aria-busy')`)
+	if semStatus == http.StatusOK {
+		b.wait("semantic", settled)
+	} else if got := eval[string](b, `(document.querySelector('.results .notice-error') || {}).textContent || ''`); semErr.Error.Message == "" || got != semErr.Error.Message {
+		t.Errorf("semantic: page says %q, want the API's message %q (status %d)", got, semErr.Error.Message, semStatus)
+	}
+	b.do("lexical", chromedp.Click(chromedp.CSS(`input[name=mode][value=lexical]`)))
+	b.wait("lexical", `new URLSearchParams(location.search).get('mode') === 'lexical' && (`+settled+`)`)
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("lexical: hits %v, want %v", got, ids(want))
+	}
+	b.check("mode switch")
+
+	// 3. Click a person facet.
+	person := eval[string](b, `document.querySelector('#facet-person li:first-child button').dataset.value`)
+	personCount := eval[int](b, `Number(document.querySelector('#facet-person li:first-child .count').textContent.replace(/\D/g, ''))`)
+	b.do("person facet", chromedp.Click(chromedp.CSS("#facet-person li:first-child button")))
+	b.wait("person facet", `new URLSearchParams(location.search).get('person') !== null && (`+settled+`)`)
+	p := b.params("person facet", "/")
+	if p.Get("person") != person || p.Get("q") != query {
+		t.Errorf("person facet: URL state %v, want q=%s person=%s", p, query, person)
+	}
+	if got := b.shownTotal(); got != personCount {
+		t.Errorf("person facet %s: page shows %d articles, the facet said %d", person, got, personCount)
+	}
+	want = apiC.search(url.Values{"q": {query}, "person": {person}, "mode": {"lexical"}})
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("person facet: hits %v, want %v", got, ids(want))
+	}
+	pressed := eval[[]bool](b, `[...document.querySelectorAll('li.hit')].map(li => [...li.querySelectorAll('.chips button[aria-pressed=true]')].some(c => c.dataset.value === `+jsString(person)+`))`)
+	for i, ok := range pressed {
+		if !ok {
+			t.Errorf("person facet: hit %d has no pressed %s chip", i+1, person)
+		}
+	}
+	if got := eval[string](b, `document.querySelector('.active button.filter').dataset.value`); got != person {
+		t.Errorf("person facet: active filter %q, want %q", got, person)
+	}
+	b.check("person facet")
+
+	// 4. Click an outlet facet: filters across names are ANDed.
+	outlet := ""
+	if !eval[bool](b, `document.querySelector('#facet-outlet li button') !== null`) {
+		t.Logf("%s: no outlet facet (no article has an outlet): outlet step skipped", shots)
+	} else {
+		outlet = eval[string](b, `document.querySelector('#facet-outlet li:first-child button').dataset.value`)
+		outletCount := eval[int](b, `Number(document.querySelector('#facet-outlet li:first-child .count').textContent.replace(/\D/g, ''))`)
+		b.do("outlet facet", chromedp.Click(chromedp.CSS("#facet-outlet li:first-child button")))
+		b.wait("outlet facet", `new URLSearchParams(location.search).get('outlet') !== null && (`+settled+`)`)
+		p = b.params("outlet facet", "/")
+		if p.Get("outlet") != outlet || p.Get("person") != person {
+			t.Errorf("outlet facet: URL state %v, want person=%s outlet=%s", p, person, outlet)
+		}
+		if got := b.shownTotal(); got != outletCount {
+			t.Errorf("outlet facet %s: page shows %d articles, the facet said %d", outlet, got, outletCount)
+		}
+		outlets := eval[[]string](b, `[...document.querySelectorAll('li.hit .meta .outlet')].map(o => o.textContent)`)
+		for _, o := range outlets {
+			if o != outlet {
+				t.Errorf("outlet facet: a hit from %q, want only %q", o, outlet)
+			}
+		}
+		if len(outlets) == 0 {
+			t.Errorf("outlet facet: no hits shown")
+		}
+		b.shot(shots + "-facets")
+		b.check("outlet facet")
+
+	}
+
+	// Remove the person filter with its chip, by keyboard.
+	b.do("remove filter", chromedp.Focus(chromedp.CSS(`.active button.filter[data-filter="person"]`)), chromedp.KeyEvent("\r"))
+	b.wait("remove filter", `new URLSearchParams(location.search).get('person') === null && (`+settled+`)`)
+	rest := url.Values{"q": {query}, "mode": {"lexical"}}
+	if outlet != "" {
+		rest.Set("outlet", outlet)
+	}
+	want = apiC.search(rest)
+	if got := b.shownTotal(); got != int(want.Total) {
+		t.Errorf("remove filter: page shows %d articles, API %d", got, want.Total)
+	}
+	b.check("remove filter")
+
+	// 5. Click the tallest bar of the histogram.
+	bar := eval[map[string]any](b, `(() => {
+		const bars = [...document.querySelectorAll('svg.volume a.bar')];
+		bars.sort((a, b) => Number(b.dataset.count) - Number(a.dataset.count));
+		bars[0].id = 'tallest';
+		return {from: bars[0].dataset.from, to: bars[0].dataset.to, count: Number(bars[0].dataset.count), bars: bars.length};
+	})()`)
+	b.do("histogram bar", chromedp.Click(chromedp.CSS("#tallest")))
+	b.wait("histogram bar", `new URLSearchParams(location.search).get('from') !== null && (`+settled+`)`)
+	p = b.params("histogram bar", "/")
+	toExcl, _ := time.Parse(time.DateOnly, bar["to"].(string))
+	wantTo := toExcl.AddDate(0, 0, -1).Format(time.DateOnly)
+	if p.Get("from") != bar["from"] || p.Get("to") != wantTo || p.Get("outlet") != outlet || p.Get("q") != query || p.Get("person") != "" {
+		t.Errorf("histogram bar: URL state %v, want q, outlet, from=%v to=%s", p, bar["from"], wantTo)
+	}
+	if got := b.shownTotal(); float64(got) != bar["count"] {
+		t.Errorf("histogram bar: page shows %d articles, the bar said %v", got, bar["count"])
+	}
+	if got, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("from"))); got != bar["from"] {
+		t.Errorf("histogram bar: from input %q, want %v", got, bar["from"])
+	}
+	t.Logf("%s histogram: %v bars; clicked %v..%s with %v articles", shots, bar["bars"], bar["from"], wantTo, bar["count"])
+	b.check("histogram bar")
+
+	// 6. Clear all filters, then page forward when there are pages.
+	b.do("clear all", chromedp.Click(chromedp.CSS(`.active button.clear-all`)))
+	b.wait("clear all", `new URLSearchParams(location.search).get('from') === null && (`+settled+`)`)
+	if got := b.params("clear all", "/"); got.Encode() != (url.Values{"q": {query}, "mode": {"lexical"}}).Encode() {
+		t.Errorf("clear all: URL state %v, want only q and mode", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll('.active button').length`); n != 0 {
+		t.Errorf("clear all: %d filter buttons left", n)
+	}
+	page2 := b.hitIDs()
+	if b.shownTotal() <= 10 {
+		t.Logf("%s: %d results, one page: paging step skipped", shots, b.shownTotal())
+	} else {
+		before := b.params("page forward", "/")
+		page1 := page2
+		b.do("page forward", chromedp.Click(chromedp.CSS(`nav.pager a[rel=next]`)))
+		b.wait("page forward", `new URLSearchParams(location.search).get('page') === '2' && (`+settled+`)`)
+		p = b.params("page forward", "/")
+		before.Set("page", "2")
+		if p.Encode() != before.Encode() {
+			t.Errorf("page forward: URL state %v, want %v", p, before)
+		}
+		want = apiC.search(p)
+		page2 = b.hitIDs()
+		if !slices.Equal(page2, ids(want)) || slices.Equal(page1, page2) {
+			t.Errorf("page forward: hits %v, want %v (page 1 was %v)", page2, ids(want), page1)
+		}
+		if s := eval[string](b, `document.querySelector('.status').textContent`); !strings.Contains(s, "showing 11–") {
+			t.Errorf("page forward: status %q, want it to show 11–", s)
+		}
+		if cur := eval[string](b, `document.querySelector('nav.pager [aria-current=page]').textContent`); cur != "2" {
+			t.Errorf("page forward: current page %q, want 2", cur)
+		}
+		b.check("page forward")
+	}
+
+	// Similar articles of the first hit, inline.
+	first := page2[0]
+	var simWant search.Results
+	var simErr struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	simStatus := apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simWant)
+	if simStatus != http.StatusOK {
+		apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"5"}}, &simErr)
+	}
+	b.do("similar", chromedp.Click(chromedp.CSS(`li.hit:first-child button.similar-toggle`)))
+	b.wait("similar", `(() => { const s = document.querySelector('li.hit:first-child div.similar'); return !s.hidden && !/Looking/.test(s.textContent); })()`)
+	b.checkSimilar("similar (search)", `li.hit:first-child div.similar`, simStatus, simWant, simErr.Error.Message)
+	if got := eval[string](b, `document.querySelector('li.hit:first-child button.similar-toggle').getAttribute('aria-expanded')`); got != "true" {
+		t.Errorf("similar: toggle aria-expanded=%s", got)
+	}
+	b.check("similar")
+
+	// 7. Open the article.
+	searchURL := b.location()
+	var art api.ArticleView
+	apiC.get("/v1/articles/"+url.PathEscape(first), nil, &art)
+	b.do("open article", chromedp.Click(chromedp.CSS(`li.hit:first-child h3 a`)))
+	b.wait("open article", `location.pathname.startsWith('/article/') && document.querySelector('article.article h1') !== null && document.querySelector('#article-similar') !== null && !/Looking/.test(document.querySelector('#article-similar').textContent) && document.querySelector('#article-similar').textContent !== ''`)
+	if u, _ := url.Parse(b.location()); u.Path != "/article/"+url.PathEscape(first) {
+		t.Errorf("open article: at %s, want /article/%s", u.Path, first)
+	}
+	if got := eval[string](b, `document.activeElement.tagName`); got != "H1" {
+		t.Errorf("open article: focus on %s, want the heading", got)
+	}
+	if got := eval[string](b, `document.querySelector('article.article h1').textContent`); got != art.Title {
+		t.Errorf("open article: title %q, want %q", got, art.Title)
+	}
+	paras := eval[[]string](b, `[...document.querySelectorAll('article.article .body p')].map(p => p.textContent)`)
+	if strings.Join(strings.Fields(strings.Join(paras, " ")), " ") != strings.Join(strings.Fields(art.Body), " ") {
+		t.Errorf("open article: body paragraphs do not add up to the article body")
+	}
+	mentions := eval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll('.entity-group li')].map(li => [li.querySelector('a').textContent, (li.querySelector('.count') || {}).textContent || '']))`)
+	for _, e := range art.People {
+		if slices.ContainsFunc(art.Leaders, func(l newsdex.Entity) bool { return l.Name == e.Name }) {
+			continue
+		}
+		if got, ok := mentions[e.Name]; !ok || strings.TrimSpace(got) != fmt.Sprintf("×%d", e.Count) {
+			t.Errorf("open article: person %s shown with %q, want ×%d", e.Name, got, e.Count)
+		}
+	}
+	if hasSrc := eval[bool](b, `document.querySelector('.source-link a') !== null`); hasSrc != strings.HasPrefix(art.URL, "http") {
+		t.Errorf("open article: source link shown=%v for URL %q", hasSrc, art.URL)
+	}
+	b.checkSimilar("similar (article)", `#article-similar`, simStatus, simWant, simErr.Error.Message)
+	b.shot(shots + "-article")
+	b.check("open article")
+
+	// Back to the results: the URL state comes back with the page.
+	b.do("back", chromedp.NavigateBack())
+	b.wait("back", `location.pathname === '/' && (`+settled+`) && document.querySelectorAll('li.hit').length > 0`)
+	if got := b.location(); got != searchURL {
+		t.Errorf("back: at %s, want %s", got, searchURL)
+	}
+	if got := b.hitIDs(); !slices.Equal(got, page2) {
+		t.Errorf("back: hits %v, want the same page again %v", got, page2)
+	}
+	b.check("back")
 }
