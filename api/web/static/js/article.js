@@ -63,9 +63,8 @@ export function articleView(main, { session }) {
         h('h3', null, label),
         h('ul', { role: 'list' }, list.map((e) => h('li', null,
           h('a', { href: entityPath(f, e.name), 'data-nav': '' }, e.name),
-          e.office ? h('span', { class: 'office' }, ' ' + e.office) : null,
-          e.count ? h('span', { class: 'count', title: plural(e.count, 'mention') }, ' ×' + e.count) : null,
-          ' ',
+          e.office ? h('span', { class: 'office' }, e.office) : null,
+          h('span', { class: 'count', title: plural(e.count || 0, 'mention') }, '×' + (e.count || 0)),
           h('a', { href: searchURL(toggleFilter(readState(''), f, e.name)), 'data-nav': '', class: 'search-link', 'aria-label': `Search articles with ${e.name}` }, 'search'))))));
     }
 
