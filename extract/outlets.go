@@ -180,7 +180,7 @@ func (d *data) surnameSpans(s *state) {
 			continue
 		}
 		t := s.toks[sp.i]
-		if t.f&(fCap|fUpper) == 0 {
+		if t.f&(fCap|fUpper) == 0 || thingAfter(s, int(sp.j)) {
 			continue
 		}
 		for k := range s.people {

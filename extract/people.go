@@ -54,6 +54,17 @@ func validCands(cs []cand, year int, buf []cand) []cand {
 	return buf
 }
 
+// thingAfter reports a capitalised organisation or place noun at token n
+// ("County" in "Harris County"): the name before it names a thing.
+func thingAfter(s *state, n int) bool {
+	if n >= len(s.toks) {
+		return false
+	}
+	t := s.toks[n]
+	return t.f&fCap != 0 && t.f&fWord != 0 && t.f&fHeadline == 0 &&
+		(orgHeads[t.h] || thingNouns[t.h] || t.w&wNonPerson != 0 && t.w&wTitle == 0)
+}
+
 // spanCands is validCands for a span; a full name ("George Bush") whose
 // windows all miss the date still names the person of the nearest window.
 func spanCands(sp *span, year int, buf []cand) []cand {
@@ -93,6 +104,11 @@ func (d *data) knownSpan(s *state, sp *span) bool {
 		if n >= len(s.toks) || s.toks[n].f&fLower == 0 || s.toks[n].w&(wFunction|wStarter) != 0 {
 			return false
 		}
+	}
+	// "Harris County", "Obama Foundation": a one-word alias before a
+	// capitalised organisation or place noun names a thing.
+	if sp.j-sp.i == 1 && thingAfter(s, int(sp.j)) {
+		return false
 	}
 	// "Moon", "May", "Bush": a one-word alias that is also a common word
 	// needs a title or a verb of speech.
