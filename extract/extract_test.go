@@ -111,6 +111,11 @@ func TestNoFragments(t *testing.T) {
 		{"titles stripped", "Russian Deputy Prime Minister Tatyana Golikova met Mr. John Smith, who said nothing.", []string{"Tatyana Golikova", "John Smith"}},
 		{"middle initial", "Vladimir V. Putin spoke. President Putin then left.", []string{"Vladimir Putin"}},
 		{"surname resolves", "Jane Doe-Smith, a lawyer, said so. Doe-Smith added that it was fine.", []string{"Jane Doe-Smith"}},
+		{"county is no person", "Voters in Harris County backed Harris.", []string{"Kamala Harris"}},
+		{"country as given name", "Acting secretary Chad Wolf visited Chad.", []string{"Chad Wolf"}},
+		{"glued scraper text", "Sen. Ted CruzRafael (Ted) Edward CruzTrump is fine.", []string{"Ted Cruz", "Donald Trump"}},
+		{"expansion", "Speaker Paul Ryan Paul Davis Ryan Retirees should say no.", []string{"Paul Ryan"}},
+		{"things", "Photo: Getty Images. He spoke in the Rose Garden about the James Webb space telescope.", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,6 +181,14 @@ func TestRoles(t *testing.T) {
 				t.Errorf("leaders = %v, want %s with an office", a.Leaders, tc.want)
 			}
 		})
+	}
+	// A full name shared by two leaders resolves by date.
+	for _, tc := range []struct{ date, want string }{{"1990-01-01", "George H. W. Bush"}, {"2005-01-01", "George W. Bush"}} {
+		a := newsdex.Article{Body: "George Bush spoke.", Published: day(tc.date)}
+		x.Extract(&a)
+		if got := newsdex.Names(a.People); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("George Bush on %s = %v, want %s", tc.date, got, tc.want)
+		}
 	}
 	// Phrases that name no holder.
 	for _, tc := range []struct{ text, date string }{
@@ -260,6 +273,9 @@ func TestPlaces(t *testing.T) {
 		{"country possessive", "China's economy grew.", []string{"China"}},
 		{"town pattern", "A fire in Koszalin, Poland killed five.", []string{"Koszalin", "Poland"}},
 		{"currency", "It cost US$5.", nil},
+		{"continents", "Migrants from Central America and Latin America crossed into America.", []string{"United States"}},
+		{"town before state", "He grew up in College Park, Maryland.", []string{"College Park", "Maryland"}},
+		{"towns of", "Patients came from the towns of Beni, Butembo and Katwa.", []string{"Beni", "Butembo", "Katwa"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
