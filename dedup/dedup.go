@@ -122,8 +122,9 @@ type Change struct {
 // Detector groups near-duplicate texts. It keeps per article only the
 // signature (Bands×Rows bytes), the id and one 4-byte index cell per band:
 // measured at 210–250 bytes plus the id's length for the defaults (the
-// spread is where the tables are in their growth cycle). It is safe for
-// concurrent use.
+// spread is where the tables are in their growth cycle). Index cells are
+// 32-bit, so it holds at most 2³²/Bands articles (214 million for the
+// defaults). It is safe for concurrent use.
 type Detector struct {
 	opts   Options
 	k      int      // values per signature
