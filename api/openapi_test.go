@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/newsdex/newsdex"
 )
 
 // ginToOpenAPI turns gin's /v1/articles/:id and /static/:v/*file into
@@ -136,5 +138,29 @@ func TestStatsContract(t *testing.T) {
 	}})
 	if rec := hz.get("/v1/stats"); rec.Code != http.StatusOK {
 		t.Errorf("stats: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// fakeRebuilder reads its source to the end and reports what it saw.
+type fakeRebuilder struct{}
+
+func (fakeRebuilder) Rebuild(ctx context.Context, src func(context.Context, func(newsdex.Article) error) error, progress func(int)) (any, error) {
+	n := 0
+	if src != nil {
+		if err := src(ctx, func(newsdex.Article) error { n++; progress(n); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]int{"articles": n}, nil
+}
+
+func TestReindexStreams(t *testing.T) {
+	hz := newHarness(t, &fakeSearcher{}, Options{APIKeys: []string{testKey}, Rebuilder: fakeRebuilder{}})
+	body := `{"id":"r1","title":"a"}` + "\n" + `{"id":"../x","title":"b"}` + "\n" + `{"id":"r2","body":"c"}` + "\n"
+	req := withKey(httptest.NewRequest(http.MethodPost, "/v1/admin/reindex", strings.NewReader(body)))
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	rec := hz.do(req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"done":{"articles":2}`) || !strings.Contains(rec.Body.String(), `"skipped":1`) {
+		t.Errorf("reindex: %d %s", rec.Code, rec.Body)
 	}
 }
