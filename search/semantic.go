@@ -35,8 +35,10 @@ import (
 //     scores (search.go).
 //   - semantic, plain words: the up to MaxRanked articles (after the
 //     filters) whose best passage has a cosine similarity of at least
-//     MinSimilarity with the query, ranked by that similarity, which is the
-//     hit's score. The words need not occur in the hits.
+//     MinSimilarity with the query, and at least the MinCandidates nearest
+//     (so a filter that leaves few articles still returns them all), ranked
+//     by that similarity, which is the hit's score. The words need not
+//     occur in the hits.
 //   - hybrid, plain words: the articles that match the words lexically,
 //     plus the semantic candidates above; ranked by reciprocal rank fusion
 //     of the lexical ranking and the vector ranking (each to depth
@@ -68,6 +70,9 @@ const (
 	// MinSimilarity is the cosine similarity a passage needs for its
 	// article to be a semantic candidate of a plain query.
 	MinSimilarity = 0.25
+	// MinCandidates is how many of the nearest articles are candidates
+	// even below MinSimilarity.
+	MinCandidates = 100
 	// rrfK is the k of reciprocal rank fusion, 1/(k+rank): the usual 60.
 	rrfK = 60
 	// nearDuplicate is the article-to-article similarity (of passage
@@ -176,10 +181,21 @@ func parseQuery(q string) (uq.Node, error) {
 	return ast, nil
 }
 
-// isPlain reports whether n is plain words (OR-ed terms without fields,
-// wildcards or fuzziness), which fuse freely with the vector ranking; any
-// operator makes the lexical match set binding.
-func isPlain(n uq.Node) bool {
+// isPlain reports whether the query q, parsed as n, is plain words
+// (terms without fields, wildcards or fuzziness, and no written operator),
+// which fuse freely with the vector ranking; any operator, even an OR or
+// parentheses that parse to the same tree as plain words, makes the
+// lexical match set binding.
+func isPlain(q string, n uq.Node) bool {
+	for _, w := range strings.Fields(q) {
+		if w == "OR" || w == "||" || w == "AND" || w == "&&" || w == "NOT" {
+			return false
+		}
+	}
+	return !strings.ContainsAny(q, "()") && plainNode(n)
+}
+
+func plainNode(n uq.Node) bool {
 	switch n := n.(type) {
 	case *uq.Term:
 		return n.Field == "" && !n.Wildcard && n.Fuzzy == 0
@@ -188,7 +204,7 @@ func isPlain(n uq.Node) bool {
 			return false
 		}
 		for _, c := range n.Should {
-			if !isPlain(c) {
+			if !plainNode(c) {
 				return false
 			}
 		}
@@ -357,6 +373,22 @@ func (e *Engine) members(ctx context.Context, q query.Query, ids []string) (map[
 	return out, nil
 }
 
+// candidates returns the semantic candidates of a plain query: the
+// articles passing f whose best passage reaches MinSimilarity, at most
+// MaxRanked, and at least the MinCandidates nearest, so that a query
+// whose filters leave few articles still ranks all of them.
+func candidates(st *vector.Store, qv []float32, f vector.Filter) ([]ranked, error) {
+	hs, err := st.Search(vector.Query{Vector: qv, K: MaxRanked, MinScore: float32(math.Inf(-1)), Filter: f})
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for n < len(hs) && (hs[n].Score >= MinSimilarity || n < MinCandidates) {
+		n++
+	}
+	return fromHits(hs[:n]), nil
+}
+
 // vectorWithin ranks by vector the articles of set, the articles that q
 // (query and filters) matches; lex holds q's top articles and total its
 // size. When lex holds all of set, its members are ranked directly;
@@ -452,12 +484,11 @@ func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, h
 	var list []ranked
 	var setQ query.Query // the hit set, for total, facets and date sort
 	var setRes *bleve.SearchResult
-	if isPlain(ast) {
-		hs, err := st.Search(vector.Query{Vector: qv, K: MaxRanked, MinScore: MinSimilarity, Filter: f})
+	if isPlain(r.Query, ast) {
+		vec, err := candidates(st, qv, f)
 		if err != nil {
 			return nil, true, err
 		}
-		vec := fromHits(hs)
 		if r.Mode == ModeSemantic {
 			list = vec
 			setQ = withFilters(idsQuery(rankedIDs(vec)), &r)
@@ -701,16 +732,16 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	}
 	f := vectorFilter(&r)
 	f.Exclude = []string{id}
-	hs, err := st.Search(vector.Query{Vector: c, K: MaxRanked, MinScore: MinSimilarity, Filter: f})
+	hs, err := candidates(st, c, f)
 	if err != nil {
 		return nil, err
 	}
 	list := make([]ranked, 0, len(hs))
 	for _, h := range hs {
-		if cc, ok := st.Centroid(h.ID); ok && dot(c, cc) >= nearDuplicate {
+		if cc, ok := st.Centroid(h.id); ok && dot(c, cc) >= nearDuplicate {
 			continue // a copy of the article (wire story, re-post)
 		}
-		list = append(list, ranked{id: h.ID, score: float64(h.Score), passage: h.Passage})
+		list = append(list, h)
 	}
 	setQ := withFilters(idsQuery(rankedIDs(list)), &r)
 	hl := e.newHighlighter(&uq.MatchAll{})
