@@ -66,9 +66,9 @@ func TestSemanticModes(t *testing.T) {
 		{"", "Navalny", search.ModeHybrid},
 		{search.ModeLexical, "Navalny", search.ModeLexical},
 		{search.ModeSemantic, "Navalny", search.ModeSemantic},
-		{search.ModeSemantic, "", search.ModeLexical},        // browsing has nothing to embed
-		{search.ModeHybrid, "-Navalny", search.ModeLexical},  // nor has a pure exclusion
-		{search.ModeHybrid, "poison*", search.ModeHybrid},    // a wildcard is embedded without its star
+		{search.ModeSemantic, "", search.ModeLexical},       // browsing has nothing to embed
+		{search.ModeHybrid, "-Navalny", search.ModeLexical}, // nor has a pure exclusion
+		{search.ModeHybrid, "poison*", search.ModeHybrid},   // a wildcard is embedded without its star
 		{search.ModeSemantic, "person:Trump", search.ModeSemantic},
 	} {
 		res := mustSearch(t, f.eng, search.Request{Query: tt.query, Mode: tt.mode})
