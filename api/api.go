@@ -144,10 +144,11 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(s.recover(), securityHeaders, s.observe(), s.cors(), s.rateLimit())
 	r.NoRoute(func(c *gin.Context) {
-		writeError(c, http.StatusNotFound, "not_found", "no such route: "+c.Request.URL.Path, nil)
+		writeError(c, http.StatusNotFound, "not_found", "no such route: "+quoteParam(c.Request.URL.Path), nil)
 	})
 	r.NoMethod(func(c *gin.Context) {
-		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed", "method "+c.Request.Method+" not allowed on "+c.Request.URL.Path, nil)
+		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed",
+			"method "+quoteParam(c.Request.Method)+" not allowed on "+quoteParam(c.Request.URL.Path), nil)
 	})
 
 	r.GET("/healthz", s.health)

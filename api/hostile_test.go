@@ -143,6 +143,8 @@ func hostileRequests(cursor string) []hostile {
 		// Routes and methods.
 		{"unknown route", reqGet("/v1/passwords"), 404, "not_found"},
 		{"unknown route with markup", reqGet("/v1/%3Cscript%3E"), 404, "not_found"},
+		{"unknown route 8 KiB long", reqGet("/v1/" + strings.Repeat("x", 8192)), 404, "not_found"},
+		{"invented method 8 KiB long", reqMethod(strings.Repeat("M", 8192), "/v1/search"), 405, "method_not_allowed"},
 		{"PUT search", reqMethod(http.MethodPut, "/v1/search"), 405, "method_not_allowed"},
 		{"DELETE search", reqMethod(http.MethodDelete, "/v1/search"), 405, "method_not_allowed"},
 		{"POST to an article", reqMethod(http.MethodPost, "/v1/articles/t1"), 405, "method_not_allowed"},
