@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -55,9 +56,55 @@ func EmbedTexts(a *newsdex.Article) []string {
 		if i == 0 && a.Title != "" && !strings.HasPrefix(strings.TrimSpace(t), a.Title) {
 			t = a.Title + "\n" + t
 		}
-		out = append(out, t)
+		out = append(out, EmbedText(t))
 	}
 	return out
+}
+
+// EmbedText returns text as the embedder should see it, for passages and
+// queries alike: lines written in capitals (old archives, wire headlines,
+// telegram style) are lower-cased. The model's vocabulary is
+// case-sensitive and has few capitalised pieces, so "PRESIDENT KENNEDY"
+// would reach it letter by letter and embed as noise.
+func EmbedText(text string) string {
+	if !strings.ContainsFunc(text, unicode.IsUpper) {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	changed := false
+	for i, l := range lines {
+		if shouting(l) {
+			lines[i] = strings.ToLower(l)
+			changed = true
+		}
+	}
+	if !changed {
+		return text
+	}
+	return strings.Join(lines, "\n")
+}
+
+// shouting reports whether a line is mostly capitals: at least two words
+// of two or more capitals, and over 60% of its letters upper case.
+func shouting(line string) bool {
+	upper, letters, capsWords := 0, 0, 0
+	for _, w := range strings.Fields(line) {
+		wu, wl := 0, 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				wl++
+				if unicode.IsUpper(r) {
+					wu++
+				}
+			}
+		}
+		upper += wu
+		letters += wl
+		if wl >= 2 && wu == wl {
+			capsWords++
+		}
+	}
+	return capsWords >= 2 && upper*10 > letters*6
 }
 
 // FilterLabel returns the vector-store label that a filter on field (one

@@ -192,3 +192,18 @@ func TestEmbedTexts(t *testing.T) {
 		t.Errorf("title repeated from the lead: %q", got[0])
 	}
 }
+
+func TestEmbedText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Plain text stays as it is.", "Plain text stays as it is."},
+		{"THE ALLIES AFTER NASSAU IN DECEMBER 1960, THE U.S . FIRST", "the allies after nassau in december 1960, the u.s . first"},
+		{"BAHIA COCOA REVIEW\nShowers continued throughout the week in the NATO area.", "bahia cocoa review\nShowers continued throughout the week in the NATO area."},
+		{"US and EU leaders met in Brussels", "US and EU leaders met in Brussels"},
+		{"NATO", "NATO"},
+		{"KENNEDY ADMINISTRATION PRESSURE", "kennedy administration pressure"},
+	} {
+		if got := index.EmbedText(tt.in); got != tt.want {
+			t.Errorf("EmbedText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

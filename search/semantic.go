@@ -227,7 +227,7 @@ func embedText(n uq.Node) string {
 			words = append(words, w)
 		}
 	}
-	return strings.Join(words, " ")
+	return index.EmbedText(strings.Join(words, " "))
 }
 
 // vectorFilter turns r's filters into the vector store's, with the same
