@@ -32,7 +32,8 @@ func (f *sourceFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.format, "format", "", "force the source format: seed, jsonl, reuters, csv, feed, html (default: detect)")
 	c.Flags().StringVar(&f.mapped, "map", "", "field mapping for jsonl/csv, e.g. id=ID,title=title,body=content_original")
 	c.Flags().IntVar(&f.batch, "batch", 500, "articles per index batch")
-	c.Flags().BoolVar(&f.embed, "embed", true, "compute passage embeddings for semantic search when the model is present;\n--embed=false builds a lexical-only index")
+	c.Flags().BoolVar(&f.embed, "embed", os.Getenv("NEWSDEX_EMBED") != "false",
+		"compute passage embeddings for semantic search when the model is present ($NEWSDEX_EMBED);\n--embed=false builds a lexical-only index")
 }
 
 // checkEmbed settles --embed: given explicitly, it needs the model;
@@ -157,6 +158,10 @@ func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service
 	}
 	svc := service.New(ix, x, e.log)
 	e.withEmbedding(ix, svc, embed)
+	if err := svc.EnableDups(context.Background()); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	return ix, svc, nil
 }
 
