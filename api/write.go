@@ -272,7 +272,8 @@ func jsonErr(err error) string {
 	case errors.As(err, &se):
 		return fmt.Sprintf("%s (at offset %d)", se.Error(), se.Offset)
 	case errors.As(err, &te):
-		field := te.Field
+		// Field is the Go path, through the embedded newsdex.Article.
+		field := strings.TrimPrefix(te.Field, "Article.")
 		if field == "" {
 			field = "value"
 		}
