@@ -35,6 +35,13 @@ type Article struct {
 
 	Passages []Passage `json:"passages,omitempty"`
 
+	// DuplicateOf names the first-indexed article of this one's wire-copy
+	// group ("" if it is a group's first article or has no copies).
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// DupSignature is the near-duplicate signature (package dedup), kept so
+	// the detector can be restored when the index is opened.
+	DupSignature []byte `json:"dup_signature,omitempty"`
+
 	// Embeddings holds the passage vectors computed at index time, or nil
 	// (lexical-only). It travels from the pipeline to the index with the
 	// article and is stored beside it, not in its JSON.

@@ -10,6 +10,7 @@ package index
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,6 +72,10 @@ const (
 	// FieldPassageCount holds the number of passages as a keyword, so the
 	// total is a facet away.
 	FieldPassageCount = "npass"
+	// FieldIsDup is "t" for an article that copies an earlier one.
+	FieldIsDup = "is_dup"
+	// FieldDupSig holds the base64 dedup signature (stored only).
+	FieldDupSig = "_dupsig"
 	// FieldDupOf names the article whose wire copy this one is ("" if none).
 	FieldDupOf = "dup_of"
 )
@@ -163,12 +168,24 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 		FieldDay, FieldWeek, FieldMonth, FieldYear} {
 		doc.AddFieldMappingsAt(f, kw(keyword.Name, true))
 	}
-	for _, f := range []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader, FieldDupOf} {
+	for _, f := range []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader} {
 		doc.AddFieldMappingsAt(f, kw(lowerKeyword, false))
 	}
 	for _, f := range []string{QueryPerson, QueryOutlet, QueryCited, QueryPlace, QueryLeader} {
 		doc.AddFieldMappingsAt(f, phraseText(standard.Name))
 	}
+	// Wire copies: dup_of (exact id, stored so the detector can be
+	// restored without decoding every article) and is_dup for collapsing.
+	dupOf := kw(keyword.Name, true)
+	dupOf.Store = true
+	doc.AddFieldMappingsAt(FieldDupOf, dupOf)
+	doc.AddFieldMappingsAt(FieldIsDup, kw(keyword.Name, false))
+	dupSig := bleve.NewTextFieldMapping()
+	dupSig.Index = false
+	dupSig.Store = true
+	dupSig.IncludeInAll = false
+	dupSig.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(FieldDupSig, dupSig)
 	im.DefaultMapping = doc
 	im.DefaultField = FieldBody
 	return im, nil
@@ -351,7 +368,10 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 	if err != nil {
 		return nil, vd, err
 	}
-	src, err := json.Marshal(a)
+	// The signature has a field of its own; keep it out of the source.
+	stored := *a
+	stored.DupSignature = nil
+	src, err := json.Marshal(&stored)
 	if err != nil {
 		return nil, vd, fmt.Errorf("index: encode article %q: %w", a.ID, err)
 	}
@@ -385,6 +405,13 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 		d[FieldOrigin] = Origin(a.Source)
 	}
 	d[FieldPassageCount] = strconv.Itoa(len(a.Passages))
+	if a.DuplicateOf != "" {
+		d[FieldDupOf] = a.DuplicateOf
+		d[FieldIsDup] = "t"
+	}
+	if len(a.DupSignature) > 0 {
+		d[FieldDupSig] = base64.StdEncoding.EncodeToString(a.DupSignature)
+	}
 	if len(a.Leaders) > 0 {
 		lo := make([]string, 0, len(a.Leaders))
 		for _, l := range a.Leaders {

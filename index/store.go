@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -524,4 +525,57 @@ func newestFile(dir string, t time.Time) time.Time {
 		return nil
 	})
 	return t
+}
+
+// ScanDups calls fn with the id, stored duplicate_of and dedup signature of
+// every article of the live generation that has a signature: first the
+// articles that copy nothing, then the copies, so a detector can be
+// restored in an order where every group's first article comes first.
+func (ix *Index) ScanDups(ctx context.Context, fn func(id, dupOf string, sig []byte) error) error {
+	bi := ix.live()
+	for _, copies := range []bool{false, true} {
+		var q query.Query = bleve.NewMatchAllQuery()
+		isDup := bleve.NewTermQuery("t")
+		isDup.SetField(FieldIsDup)
+		if copies {
+			q = isDup
+		} else {
+			bq := bleve.NewBooleanQuery()
+			bq.AddMust(bleve.NewMatchAllQuery())
+			bq.AddMustNot(isDup)
+			q = bq
+		}
+		var after []string
+		for {
+			req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+			req.Fields = []string{FieldDupSig, FieldDupOf}
+			req.SortBy([]string{"_id"})
+			if after != nil {
+				req.SearchAfter = after
+			}
+			res, err := bi.SearchInContext(ctx, req)
+			if err != nil {
+				return fmt.Errorf("index: scan duplicates in %s: %w", ix.dir, err)
+			}
+			for _, h := range res.Hits {
+				enc, _ := h.Fields[FieldDupSig].(string)
+				if enc == "" {
+					continue
+				}
+				sig, err := base64.StdEncoding.DecodeString(enc)
+				if err != nil {
+					continue
+				}
+				dupOf, _ := h.Fields[FieldDupOf].(string)
+				if err := fn(h.ID, dupOf, sig); err != nil {
+					return err
+				}
+			}
+			if len(res.Hits) < 1000 {
+				break
+			}
+			after = []string{res.Hits[len(res.Hits)-1].ID}
+		}
+	}
+	return nil
 }

@@ -25,6 +25,9 @@ func cursorKeyFor(r *Request) string {
 	b.WriteString(r.Sort)
 	b.WriteByte(0)
 	b.WriteString(r.Mode)
+	if r.Collapse != nil && !*r.Collapse {
+		b.WriteString("\x00all")
+	}
 	for _, name := range FilterNames {
 		vals := slices.Clone(r.Filters[name])
 		slices.Sort(vals)

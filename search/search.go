@@ -35,19 +35,23 @@ type Results struct {
 
 // Hit is one article of the results.
 type Hit struct {
-	ID         string   `json:"id"`
-	Title      string   `json:"title"`
-	URL        string   `json:"url"`
-	Published  string   `json:"published"`
-	Outlet     string   `json:"outlet"`
-	Authors    []string `json:"authors"`
-	People     []string `json:"people"`
-	Leaders    []string `json:"leaders"`
-	Cited      []string `json:"cited"`
-	Places     []string `json:"places"`
-	Score      float64  `json:"score"`
-	Snippets   []string `json:"snippets"`
-	Duplicates int      `json:"duplicates,omitempty"`
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	URL       string   `json:"url"`
+	Published string   `json:"published"`
+	Outlet    string   `json:"outlet"`
+	Authors   []string `json:"authors"`
+	People    []string `json:"people"`
+	Leaders   []string `json:"leaders"`
+	Cited     []string `json:"cited"`
+	Places    []string `json:"places"`
+	Score     float64  `json:"score"`
+	Snippets  []string `json:"snippets"`
+	// Duplicates is the number of wire copies of this article in the index
+	// (folded into this hit unless collapse=false).
+	Duplicates int `json:"duplicates,omitempty"`
+	// DuplicateOf names the article this one copies (shown with collapse=false).
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }
 
 // Bucket is one facet value. Term facets fill Value; the published
@@ -110,6 +114,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 	// Semantic and hybrid modes (and the default mode when the index has
 	// embeddings) are answered in semantic.go.
 	if res, handled, err := e.semanticSearch(ctx, r); handled {
+		if err == nil {
+			e.countDuplicates(ctx, res.Hits)
+		}
 		return res, err
 	}
 	start := time.Now()
@@ -146,6 +153,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 	addFacets(breq, &r)
 
 	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	if errors.Is(err, bleve.ErrorIndexClosed) {
+		// A rebuilt generation replaced the one this search started on.
+		res, err = e.src.Bleve().SearchInContext(ctx, breq)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search %q: %w", r.Query, ctx.Err())
@@ -167,6 +178,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 		out.Hits = append(out.Hits, h)
 	}
 	out.Facets = facetsOf(res.Facets, &r)
+	e.countDuplicates(ctx, out.Hits)
 	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
 		last := res.Hits[n-1]
 		out.NextCursor = encodeCursor(cursorKey, sortValues(sortOrder, last))
@@ -200,6 +212,8 @@ func hitOf(a *newsdex.Article, score float64) Hit {
 		Places:   newsdex.Names(a.Places),
 		Score:    score,
 		Snippets: []string{},
+
+		DuplicateOf: a.DuplicateOf,
 	}
 	if !a.Published.IsZero() {
 		h.Published = a.Published.UTC().Format(time.DateOnly)
@@ -283,7 +297,8 @@ func withFilters(q query.Query, r *Request) query.Query {
 		dq.SetField(index.FieldPublished)
 		must = append(must, dq)
 	}
-	if len(must) == 0 {
+	collapse := r.Collapse == nil || *r.Collapse
+	if len(must) == 0 && !collapse {
 		return q
 	}
 	// Filters must not change scores: they are added with zero boost.
@@ -294,8 +309,43 @@ func withFilters(q query.Query, r *Request) query.Query {
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(q)
-	bq.AddMust(must...)
+	if len(must) > 0 {
+		bq.AddMust(must...)
+	}
+	if collapse {
+		// Wire copies fold into their group's first article.
+		dup := bleve.NewTermQuery("t")
+		dup.SetField(index.FieldIsDup)
+		bq.AddMustNot(dup)
+	}
 	return bq
+}
+
+// countDuplicates sets Duplicates on each hit that leads a wire-copy group,
+// with one query for the whole page.
+func (e *Engine) countDuplicates(ctx context.Context, hits []Hit) {
+	if len(hits) == 0 {
+		return
+	}
+	qs := make([]query.Query, 0, len(hits))
+	for _, h := range hits {
+		t := bleve.NewTermQuery(h.ID)
+		t.SetField(index.FieldDupOf)
+		qs = append(qs, t)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 0, 0, false)
+	req.AddFacet("dups", bleve.NewFacetRequest(index.FieldDupOf, len(hits)))
+	res, err := e.src.Bleve().SearchInContext(ctx, req)
+	if err != nil || res.Total == 0 || res.Facets["dups"] == nil || res.Facets["dups"].Terms == nil {
+		return
+	}
+	n := map[string]int{}
+	for _, t := range res.Facets["dups"].Terms.Terms() {
+		n[t.Term] = t.Count
+	}
+	for i := range hits {
+		hits[i].Duplicates = n[hits[i].ID]
+	}
 }
 
 func filterField(name string) string {

@@ -158,6 +158,10 @@ func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service
 	}
 	svc := service.New(ix, x, e.log)
 	e.withEmbedding(ix, svc, embed)
+	if err := svc.EnableDups(context.Background()); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	return ix, svc, nil
 }
 

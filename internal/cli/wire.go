@@ -32,6 +32,10 @@ func (e *env) openService(ctx context.Context, dir string) (*index.Index, *servi
 	}
 	svc := service.New(ix, x, e.log)
 	e.withEmbedding(ix, svc, true)
+	if err := svc.EnableDups(ctx); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	if fresh {
 		sum, err := svc.Ingest(ctx, seedSource(e.log), nil)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsdex/newsdex"
@@ -32,6 +33,28 @@ type Service struct {
 	Prepare func(ctx context.Context, batch []newsdex.Article) error
 	// BatchSize is the number of articles per index batch (default 500).
 	BatchSize int
+
+	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
+}
+
+// EnableDups turns wire-copy detection on, restoring the groups the index
+// already stores.
+func (s *Service) EnableDups(ctx context.Context) error {
+	d, err := RestoreDups(ctx, s.ix)
+	if err != nil {
+		return err
+	}
+	s.dups.Store(d)
+	return nil
+}
+
+// prepare returns the steps every batch goes through before it is written
+// with dups as the wire-copy detector.
+func (s *Service) prepare(dups *Dups) func(context.Context, []newsdex.Article) error {
+	if dups == nil {
+		return s.Prepare
+	}
+	return Chain(s.Prepare, dups.Prepare)
 }
 
 // New returns a service writing to ix, extracting entities with x.
@@ -58,8 +81,8 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 		}()
 	}
 	wg.Wait()
-	if s.Prepare != nil {
-		if err := s.Prepare(ctx, arts); err != nil {
+	if p := s.prepare(s.dups.Load()); p != nil {
+		if err := p(ctx, arts); err != nil {
 			return 0, err
 		}
 	}
@@ -69,14 +92,46 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 	return len(arts), nil
 }
 
-// Delete removes ids and returns how many were present.
+// Delete removes ids and returns how many were present. If a removed
+// article led a wire-copy group, the group's next article takes its place.
 func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
-	return s.ix.Delete(ctx, ids...)
+	n, err := s.ix.Delete(ctx, ids...)
+	if err != nil {
+		return n, err
+	}
+	d := s.dups.Load()
+	if d == nil {
+		return n, nil
+	}
+	var moved []newsdex.Article
+	for _, c := range d.Remove(ids...) {
+		a, err := s.ix.Get(c.ID)
+		if err != nil {
+			continue
+		}
+		a.DuplicateOf = c.DupOf
+		a.DupSignature = nil // the stored one stays valid; re-sign below
+		moved = append(moved, a)
+	}
+	if len(moved) == 0 {
+		return n, nil
+	}
+	// Re-signing is cheap and keeps the stored signature with the article.
+	for i := range moved {
+		sig := d.d.Signature(moved[i].Body)
+		if b, err := sig.MarshalBinary(); err == nil && !sig.IsZero() {
+			moved[i].DupSignature = b
+		}
+	}
+	if err := s.ix.Add(ctx, moved); err != nil {
+		return n, fmt.Errorf("regroup wire copies after delete: %w", err)
+	}
+	return n, nil
 }
 
 // Ingest runs the pipeline from src into the live generation.
 func (s *Service) Ingest(ctx context.Context, src pipeline.Source, progress func(int)) (pipeline.Summary, error) {
-	return pipeline.Run(ctx, src, s.x, s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.Prepare})
+	return pipeline.Run(ctx, src, s.x, s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
 }
 
 // RebuildResult reports a rebuild.
@@ -117,7 +172,12 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 			return emit(a)
 		})
 	}
-	sum, err := pipeline.Run(ctx, counted, s.x, rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.Prepare})
+	// The new generation gets wire-copy groups of its own, in its own order.
+	var fresh *Dups
+	if s.dups.Load() != nil {
+		fresh = NewDups()
+	}
+	sum, err := pipeline.Run(ctx, counted, s.x, rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(fresh)})
 	res := RebuildResult{Summary: sum, From: from, To: rb.Generation()}
 	if err != nil {
 		rb.Abort()
@@ -144,6 +204,9 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 	}
 	if _, err := rb.Commit(); err != nil {
 		return res, err
+	}
+	if fresh != nil {
+		s.dups.Store(fresh)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	s.log.Info("rebuilt index", "dir", s.ix.Dir(), "from", from, "to", res.To, "articles", n, "seconds", res.Seconds)
