@@ -25,6 +25,11 @@ type Article struct {
 	Cited   []Entity `json:"cited,omitempty"`
 	Places  []Entity `json:"places,omitempty"`
 	Leaders []Entity `json:"leaders,omitempty"`
+	// Roles are the offices of Leaders on the article's date written the
+	// ways news names them ("President of China", "Chinese president",
+	// "China's leader"), so a query that names a role finds the articles
+	// about whoever held it then.
+	Roles []string `json:"roles,omitempty"`
 
 	// Labels are the source's own annotations (Reuters <PEOPLE>, <PLACES>,
 	// <TOPICS>), kept apart from the extractor's output: they are ground truth.

@@ -91,6 +91,7 @@ type data struct {
 	byFirstLast map[[2]uint64]int32 // (first, last) token hashes → known person
 	places      []place
 	placeIdx    map[string]int32
+	demonyms    map[string]string // country → its first demonym ("China" → "Chinese")
 	outlets     []string
 	outletIdx   map[string]int32
 	lead        *leaders.Dataset
@@ -193,6 +194,7 @@ func loadData() (*data, error) {
 		byName:      make(map[string]int32),
 		byFirstLast: make(map[[2]uint64]int32),
 		placeIdx:    make(map[string]int32),
+		demonyms:    make(map[string]string),
 		outletIdx:   make(map[string]int32),
 	}
 	lead, err := leaders.Load()
@@ -305,6 +307,9 @@ func (d *data) placeLine(_ int, f []string) error {
 		e.shape(cm, um)
 	}
 	if len(f) > 4 {
+		if dems := splitAliases(f[4]); len(dems) > 0 && p.typ == "country" {
+			d.demonyms[p.name] = dems[0]
+		}
 		for _, dem := range splitAliases(f[4]) {
 			key, n, cm, um, ok := d.phrase(dem)
 			if !ok {

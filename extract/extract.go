@@ -15,6 +15,7 @@ package extract
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -160,6 +161,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 
 	a.People = nil // fresh slices: a copied Article must not share them
 	a.Leaders = nil
+	var roles []string
 	for _, p := range s.people {
 		if p.count == 0 {
 			continue
@@ -178,11 +180,15 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 			if ts := d.lead.Offices(internal, a.Published); len(ts) > 0 {
 				e.Office = bestOffice(ts)
 				a.Leaders = append(a.Leaders, e)
+				for _, t := range ts {
+					roles = d.rolePhrases(roles, t)
+				}
 			}
 		}
 	}
 	sortEntities(a.People)
 	sortEntities(a.Leaders)
+	a.Roles = roles
 	a.Cited = collect(nil, s.outlets)
 	if dateline != "" && a.Dateline == "" {
 		a.Dateline = dateline
@@ -207,6 +213,31 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	if len(a.Places) == 0 {
 		a.Places = nil
 	}
+}
+
+// rolePhrases appends the ways news names t's office: the office itself,
+// and the role word with the country's demonym, name and possessive
+// ("Chinese president", "China president", "China's president"), plus
+// "leader" for heads of state or government.
+func (d *data) rolePhrases(out []string, t leaders.Term) []string {
+	out = append(out, t.Office)
+	word, _, ok := strings.Cut(t.Office, " of ")
+	if !ok {
+		return out
+	}
+	words := []string{strings.ToLower(word)}
+	switch t.Role {
+	case leaders.RoleHeadOfState, leaders.RoleHeadOfGovernment, leaders.RoleHeadOfStateAndGovernment, leaders.RoleSupremeLeader:
+		words = append(words, "leader")
+	}
+	dem := d.demonyms[t.Country]
+	for _, w := range words {
+		if dem != "" {
+			out = append(out, dem+" "+w)
+		}
+		out = append(out, t.Country+" "+w, t.Country+"'s "+w)
+	}
+	return out
 }
 
 // bestOffice picks the office to show: head of state or government before

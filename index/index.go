@@ -36,8 +36,11 @@ import (
 
 // Field names of the Bleve document. Package search queries them.
 const (
-	FieldTitle     = "title"
-	FieldBody      = "body"
+	FieldTitle = "title"
+	FieldBody  = "body"
+	// FieldRoles holds the role phrases of the article's leaders on its
+	// date ("Chinese president"); unfielded queries search it too.
+	FieldRoles     = "roles"
 	FieldSource    = "_src"
 	FieldPublished = "published"
 	FieldOutlet    = "outlet"
@@ -142,6 +145,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldTitle, phraseText(TextAnalyzer))
 	doc.AddFieldMappingsAt(FieldBody, phraseText(TextAnalyzer))
+	doc.AddFieldMappingsAt(FieldRoles, phraseText(TextAnalyzer))
 	src := bleve.NewTextFieldMapping()
 	src.Index = false
 	src.Store = true
@@ -405,6 +409,9 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 		d[FieldOrigin] = Origin(a.Source)
 	}
 	d[FieldPassageCount] = strconv.Itoa(len(a.Passages))
+	if len(a.Roles) > 0 {
+		d[FieldRoles] = a.Roles
+	}
 	if a.DuplicateOf != "" {
 		d[FieldDupOf] = a.DuplicateOf
 		d[FieldIsDup] = "t"

@@ -23,7 +23,7 @@ const titleBoost = 2.0
 func textFields(field string) ([]string, string, error) {
 	switch field {
 	case "":
-		return []string{index.FieldTitle, index.FieldBody}, index.TextAnalyzer, nil
+		return []string{index.FieldTitle, index.FieldBody, index.FieldRoles}, index.TextAnalyzer, nil
 	case "title":
 		return []string{index.FieldTitle}, index.TextAnalyzer, nil
 	case "body":
