@@ -10,21 +10,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/internal/eval"
 	"github.com/newsdex/newsdex/search"
 )
 
 func (e *env) evalCmd() *cobra.Command {
-	var corpus string
+	var corpus, goldDir string
 	var jsonOut bool
 	var modes []string
 	c := &cobra.Command{
-		Use:   "eval time [--corpus DIR] [--mode lexical,semantic,hybrid]",
-		Short: "Measure ranking quality (nDCG@10, MAP) on the TIME-1963 test collection",
+		Use:   "eval time|entities [--corpus DIR] [--mode lexical,semantic,hybrid] [--gold DIR]",
+		Short: "Measure ranking quality on TIME-1963 (nDCG@10, MAP) or entity extraction on the gold set (P/R)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if args[0] != "time" {
-				return fail("eval: unknown collection %q, want time", args[0])
+			switch args[0] {
+			case "time":
+			case "entities":
+				return e.evalEntities(goldDir)
+			default:
+				return fail("eval: unknown collection %q, want time or entities", args[0])
 			}
 			col, err := eval.LoadTIME(corpus)
 			if err != nil {
@@ -71,6 +76,7 @@ func (e *env) evalCmd() *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().StringVar(&goldDir, "gold", filepath.Join("extract", "testdata", "gold"), "entity gold set folder (eval entities)")
 	c.Flags().StringVar(&corpus, "corpus", filepath.Join("..", "shared", "corpora", "time-magazine-1963"), "TIME-1963 folder")
 	c.Flags().StringSliceVar(&modes, "mode", []string{search.ModeLexical}, "modes to measure: lexical, semantic, hybrid")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
@@ -97,4 +103,19 @@ func ranker(eng *search.Engine, mode string, col *eval.Collection) eval.Ranker {
 		}
 		return ids, nil
 	}
+}
+
+// evalEntities prints precision and recall per entity type on the gold set.
+func (e *env) evalEntities(dir string) error {
+	arts, gold, err := extract.LoadGold(dir)
+	if err != nil {
+		return err
+	}
+	x, err := extract.New()
+	if err != nil {
+		return err
+	}
+	rep := extract.Evaluate(x, arts, gold)
+	fmt.Fprint(e.stdout, rep.Table())
+	return nil
 }
