@@ -3,7 +3,6 @@ package service_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/search"
@@ -15,7 +14,6 @@ import (
 func TestRoleQueries(t *testing.T) {
 	ctx := context.Background()
 	svc, eng := newService(t)
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	arts := []newsdex.Article{
 		{ID: "xi-2019", Title: "Trade talks", Published: day("2019-05-10"), Body: "Xi Jinping met business leaders in Shanghai on Tuesday to discuss tariffs."},
 		{ID: "xi-2005", Title: "Provincial visit", Published: day("2005-05-10"), Body: "Xi Jinping, then party chief of Zhejiang, toured factories in Hangzhou."},
