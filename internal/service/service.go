@@ -212,3 +212,15 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 	s.log.Info("rebuilt index", "dir", s.ix.Dir(), "from", from, "to", res.To, "articles", n, "seconds", res.Seconds)
 	return res, nil
 }
+
+// Generation names the live generation (for the metrics gauge).
+func (s *Service) Generation() string { return s.ix.Generation() }
+
+// PassageCount returns the passages in the live generation (for metrics).
+func (s *Service) PassageCount() (uint64, error) {
+	st, err := s.ix.Stat(context.Background())
+	if err != nil {
+		return 0, err
+	}
+	return uint64(st.Passages), nil
+}
