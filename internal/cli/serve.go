@@ -176,7 +176,7 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 	}
 	defer ix.Close()
 	token := newToken()
-	eng, err := search.New(ix)
+	eng, err := e.newEngine(ix)
 	if err != nil {
 		return err
 	}
