@@ -29,6 +29,13 @@ import (
 // bin is the newsdex binary built by TestMain.
 var bin string
 
+// noModel is an empty model folder: the children run without the
+// embedding model, so indexes are lexical-only. That keeps the tests fast
+// and their counts exact (hybrid search, the default when the model is
+// present, counts semantic neighbours in total) and the same on machines
+// with and without the model.
+var noModel string
+
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
@@ -46,6 +53,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	bin = filepath.Join(tmp, "newsdex")
+	noModel = filepath.Join(tmp, "no-model")
+	if err := os.Mkdir(noModel, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
 	build := exec.Command("go", "build", "-o", bin, "./cmd/newsdex")
 	build.Dir = root
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -77,8 +89,9 @@ func repoRoot() (string, error) {
 // long reports whether the long variants were asked for.
 func long() bool { return os.Getenv("NEWSDEX_E2E_LONG") != "" }
 
-// cliEnv is the environment of every child process: no CI marker unless a
-// test sets one, so that output is the same on a laptop and in CI.
+// cliEnv is the environment of every child process: no CI marker and no
+// NEWSDEX_ settings unless a test sets them, so that output is the same on a
+// laptop and in CI, and no embedding model (see noModel).
 func cliEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -87,6 +100,7 @@ func cliEnv(extra ...string) []string {
 		}
 		env = append(env, kv)
 	}
+	env = append(env, "NEWSDEX_MODEL_DIR="+noModel)
 	return append(env, extra...)
 }
 
@@ -177,7 +191,8 @@ type server struct {
 func startServe(t testing.TB, dir string, extra ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
-	args := append([]string{"serve", "--index", dir, "--addr", addr}, extra...)
+	// Text logs: the tests read the request log lines.
+	args := append([]string{"serve", "--index", dir, "--addr", addr, "--log-format", "text"}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = cliEnv()
 	lb := &lockedBuffer{}
