@@ -112,9 +112,16 @@ func shouting(line string) bool {
 // fields are indexed, so that both sides filter alike.
 func FilterLabel(field, value string) string { return field + "\x00" + FilterValue(value) }
 
+// DupLabel is the vector-store label of wire copies (articles with a
+// DuplicateOf), which collapsed searches leave out.
+var DupLabel = FieldIsDup + "\x00t"
+
 // vectorLabels returns a's filter labels.
 func vectorLabels(a *newsdex.Article) []string {
 	var out []string
+	if a.DuplicateOf != "" {
+		out = append(out, DupLabel)
+	}
 	if a.Outlet != "" {
 		out = append(out, FilterLabel(FilterOutlet, a.Outlet))
 	}
@@ -273,6 +280,7 @@ func scanVectors(ctx context.Context, bi bleve.Index, st *vector.Store) error {
 		Cited     []newsdex.Entity `json:"cited"`
 		Places    []newsdex.Entity `json:"places"`
 		Leaders   []newsdex.Entity `json:"leaders"`
+		Dup       string           `json:"duplicate_of"`
 	}
 	const page = 500
 	var after []string
@@ -302,7 +310,8 @@ func scanVectors(ctx context.Context, bi bleve.Index, st *vector.Store) error {
 			if err := json.Unmarshal([]byte(src), &s); err != nil {
 				return fmt.Errorf("decode article %q: %w", h.ID, err)
 			}
-			a := newsdex.Article{ID: h.ID, Published: s.Published, Outlet: s.Outlet, People: s.People, Cited: s.Cited, Places: s.Places, Leaders: s.Leaders}
+			a := newsdex.Article{ID: h.ID, Published: s.Published, Outlet: s.Outlet, People: s.People, Cited: s.Cited,
+				Places: s.Places, Leaders: s.Leaders, DuplicateOf: s.Dup}
 			d, _, _ := vectorDoc(&a)
 			d.Vectors = p
 			docs = append(docs, d)

@@ -294,3 +294,33 @@ func TestSimilar(t *testing.T) {
 		t.Errorf("unknown id: %v", err)
 	}
 }
+
+// TestSemanticCollapse: wire copies fold into their first article in the
+// ranked modes as in lexical mode, and come back with collapse=false.
+func TestSemanticCollapse(t *testing.T) {
+	f := newSemanticFixture(t)
+	ctx := context.Background()
+	cp := f.arts["wikinews-2020-090"]
+	cp.ID, cp.DuplicateOf, cp.Embeddings = "wire-copy-090", "wikinews-2020-090", nil
+	arts := []newsdex.Article{cp}
+	if err := embedArticles(ctx, f.emb, arts); err != nil {
+		skipOrFail(t, err)
+	}
+	if err := f.ix.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.ix.Delete(ctx, cp.ID) })
+	no := false
+	for _, mode := range []string{search.ModeSemantic, search.ModeHybrid} {
+		for _, collapse := range []*bool{nil, &no} {
+			ids, total := allIDs(t, f.eng, search.Request{Query: "Navalny nerve agent", Mode: mode, Collapse: collapse})
+			want := collapse == nil
+			if slices.Contains(ids, cp.ID) == want {
+				t.Errorf("%s collapse=%v: copy present = %v", mode, want, !want)
+			}
+			if uint64(len(ids)) != total {
+				t.Errorf("%s collapse=%v: %d hits, total %d", mode, want, len(ids), total)
+			}
+		}
+	}
+}

@@ -49,6 +49,8 @@ type Filter struct {
 	IDs []string
 	// Exclude lists ids never returned.
 	Exclude []string
+	// Without lists labels that exclude a doc holding any of them.
+	Without []string
 }
 
 // Hit is one article found by Search.
@@ -364,6 +366,13 @@ func (s *Store) compile(f *Filter) (func(int, *entry) bool, bool) {
 	if !f.To.IsZero() {
 		to = f.To.Unix()
 	}
+	var without []uint32
+	for _, l := range f.Without {
+		if id, ok := s.labels[l]; ok {
+			without = append(without, id)
+		}
+	}
+	slices.Sort(without)
 	var only, excl map[int]bool
 	if f.IDs != nil {
 		only = make(map[int]bool, len(f.IDs))
@@ -396,7 +405,7 @@ func (s *Store) compile(f *Filter) (func(int, *entry) bool, bool) {
 				return false
 			}
 		}
-		return true
+		return len(without) == 0 || !intersects(without, e.labels)
 	}, true
 }
 

@@ -82,6 +82,7 @@ func TestStoreSearchFilters(t *testing.T) {
 		{"ids", Filter{IDs: []string{"c", "b", "zz"}}, 10, -2, []string{"b", "c"}},
 		{"no ids", Filter{IDs: []string{}}, 10, -2, nil},
 		{"exclude", Filter{Exclude: []string{"a"}}, 10, -2, []string{"b", "c"}},
+		{"without", Filter{Without: []string{"outlet\x00tass", "nobody"}}, 10, -2, []string{"b", "c"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
