@@ -99,10 +99,19 @@ func (r *remote) do(ctx context.Context, method, path string, body io.Reader, co
 	if resp.StatusCode >= 300 {
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return nil, fmt.Errorf("%s %s: %s: %s", method, r.base+path, resp.Status, strings.TrimSpace(string(b)))
+		return nil, &statusError{code: resp.StatusCode,
+			msg: fmt.Sprintf("%s %s: %s: %s", method, r.base+path, resp.Status, strings.TrimSpace(string(b)))}
 	}
 	return resp, nil
 }
+
+// statusError is a non-2xx answer of the server.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
 
 // put sends articles to POST /v1/articles.
 func (r *remote) put(ctx context.Context, arts []newsdex.Article) (int, error) {
@@ -126,6 +135,10 @@ func (r *remote) put(ctx context.Context, arts []newsdex.Article) (int, error) {
 
 func (r *remote) delete(ctx context.Context, id string) (bool, error) {
 	resp, err := r.do(ctx, http.MethodDelete, "/v1/articles/"+url.PathEscape(id), nil, "")
+	var se *statusError
+	if errors.As(err, &se) && se.code == http.StatusNotFound {
+		return false, nil // an unknown id is ignored, as without a server
+	}
 	if err != nil {
 		return false, err
 	}
