@@ -151,7 +151,7 @@ func TestKillIndexLoop(t *testing.T) {
 			}
 		}
 		persisted = maybeN
-		if k%5 == 0 || k == iterations+1 {
+		if k == iterations/2 || k == iterations+1 {
 			cs := time.Now()
 			checkServed(t, dir, acked, ackedOrder, maybe, k == iterations+1, rng)
 			checkTime += time.Since(cs)

@@ -21,7 +21,7 @@ func TestLoad(t *testing.T) {
 	if long() {
 		conns, warm, run = 64, 10*time.Second, 60*time.Second
 	}
-	const base = 2000
+	const base = 1000
 	dir := filepath.Join(t.TempDir(), "ix")
 	buildIndex(t, dir, genArticles("l", base, 21, 2))
 	s := startServe(t, dir)
