@@ -434,3 +434,29 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// del sends DELETE /v1/articles/{id} with the server's own token.
+func (s *server) del(id string) (int, error) {
+	req, _ := http.NewRequest(http.MethodDelete, s.base+"/v1/articles/"+url.PathEscape(id), nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
+// title returns the stored title of id ("" and false if absent).
+func (s *server) title(id string) (string, bool, error) {
+	var a struct{ Title string }
+	code, err := s.get("/v1/articles/"+url.PathEscape(id), &a)
+	switch code {
+	case 200:
+		return a.Title, true, nil
+	case 404:
+		return "", false, nil
+	}
+	return "", false, err
+}
