@@ -423,6 +423,11 @@ func rssKB(pid int) (int, error) {
 
 // waitFor polls cond every 50 ms until it holds or timeout passes.
 func waitFor(timeout time.Duration, cond func() bool) bool {
+	return waitForEvery(50*time.Millisecond, timeout, cond)
+}
+
+// waitForEvery polls cond every interval until it holds or timeout passes.
+func waitForEvery(interval, timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for {
 		if cond() {
@@ -431,7 +436,7 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(interval)
 	}
 }
 

@@ -63,13 +63,9 @@ func TestReindexUnderLoad(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	building := waitFor(10*time.Second, func() bool { return len(genDirs(t, dir)) > 1 })
-	time.Sleep(700 * time.Millisecond)
+	waitForSegment(t, dir, gen1)
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
-	if !building {
-		t.Fatalf("no new generation appeared during the second reindex")
-	}
 	killedAt := time.Now()
 	if g := current(t, dir); g != gen1 {
 		t.Fatalf("CURRENT = %s after killing the reindex, want %s (the rebuild finished before the kill; make the corpus bigger)", g, gen1)
@@ -119,18 +115,14 @@ func TestReindexDirectKilled(t *testing.T) {
 	buildIndex(t, dir, genArticles("d", reindexArticles, 6, 3))
 	gen0 := current(t, dir)
 
-	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd := exec.Command(bin, "reindex", "--index", dir, "--batch", "100")
 	cmd.Env = cliEnv()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	building := waitFor(10*time.Second, func() bool { return len(genDirs(t, dir)) > 1 })
-	time.Sleep(700 * time.Millisecond)
+	waitForSegment(t, dir, gen0)
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
-	if !building {
-		t.Fatalf("no new generation appeared during the reindex")
-	}
 	if g := current(t, dir); g != gen0 {
 		t.Fatalf("CURRENT = %s after killing the reindex, want %s (it finished before the kill)", g, gen0)
 	}
@@ -153,4 +145,74 @@ func TestReindexDirectKilled(t *testing.T) {
 		t.Errorf("stats after the second reindex: %+v; want only a new generation with %d articles", st, reindexArticles)
 	}
 	t.Logf("second direct reindex %s → %s in %.2f s", gen0, gen1, r.took.Seconds())
+}
+
+// TestKillServeDuringReindex kills the server with SIGKILL while it
+// rebuilds for a `newsdex reindex`: the command fails promptly with a clear
+// error, and the restarted server serves the old generation with the
+// half-built one gone.
+func TestKillServeDuringReindex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	buildIndex(t, dir, genArticles("k", reindexArticles, 42, 3))
+	s := startServe(t, dir)
+	gen0 := current(t, dir)
+	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd.Env = cliEnv()
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	waitForSegment(t, dir, gen0)
+	s.kill()
+	killed := time.Now()
+	select {
+	case err := <-done:
+		t.Logf("reindex ended %v after the server died: %v: %s", time.Since(killed).Round(time.Millisecond), err, strings.TrimSpace(out.String()))
+		if err == nil {
+			t.Errorf("reindex succeeded although its server was killed:\n%s", out.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("reindex still running 10 s after its server was killed")
+	}
+	if g := current(t, dir); g != gen0 {
+		t.Fatalf("CURRENT = %s, want %s (the rebuild finished before the kill)", g, gen0)
+	}
+	left := genDirs(t, dir)
+	s = startServe(t, dir)
+	if got := genDirs(t, dir); !slices.Equal(got, []string{gen0}) {
+		t.Errorf("after restart the generations on disk are %v, want only %s", got, gen0)
+	}
+	t.Logf("on disk after the kill %v, after restart %v", left, genDirs(t, dir))
+	if n := s.total(t); n != reindexArticles {
+		t.Errorf("after restart total = %d, want %d", n, reindexArticles)
+	}
+	mustNewsdex(t, 2*time.Minute, "reindex", "--index", dir)
+	if g := current(t, dir); g == gen0 {
+		t.Errorf("a reindex after the restart did not switch")
+	}
+}
+
+// waitForSegment waits until the generation being built beside live has
+// its first segment on disk: the rebuild is under way, and (with more
+// articles than a batch) not finished.
+func waitForSegment(t *testing.T, dir, live string) {
+	t.Helper()
+	ok := waitForEvery(5*time.Millisecond, 30*time.Second, func() bool {
+		for _, g := range genDirs(t, dir) {
+			if g == live {
+				continue
+			}
+			if m, _ := filepath.Glob(filepath.Join(dir, g, "store", "*.zap")); len(m) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		t.Fatalf("no segment of a new generation appeared within 30 s; on disk: %v", genDirs(t, dir))
+	}
 }
