@@ -90,7 +90,7 @@ func TestGracefulShutdown(t *testing.T) {
 		}()
 	}
 	<-body.sent
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(150 * time.Millisecond)
 	sigAt := time.Now()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
