@@ -180,3 +180,50 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("search after restart: %+v %v", r, err)
 	}
 }
+
+// TestShutdownDuringReindex sends SIGTERM to a server that is rebuilding
+// for a `newsdex reindex`, with a shutdown timeout shorter than the
+// rebuild: the server must still exit promptly, the command must fail
+// clearly, and the index must reopen on one whole generation with every
+// article.
+func TestShutdownDuringReindex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	buildIndex(t, dir, genArticles("sr", reindexArticles, 43, 3))
+	s := startServe(t, dir, "--shutdown-timeout", "300ms")
+	gen0 := current(t, dir)
+	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd.Env = cliEnv()
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	waitForSegment(t, dir, gen0)
+	sigAt := time.Now()
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.waited:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve still running 10 s after SIGTERM during a rebuild\n%s", tail(s.log.String(), 2000))
+	}
+	exited := time.Since(sigAt)
+	cliErr := <-done
+	t.Logf("serve exited %v after SIGTERM with %v; reindex: %v: %s", exited.Round(time.Millisecond), s.err, cliErr, lastLine(out.String()))
+	t.Logf("serve log tail:\n%s", tail(s.log.String(), 1500))
+	st := readStats(t, dir)
+	t.Logf("after restart: CURRENT %s (was %s), generations %v, %d articles", st.Generation, gen0, st.Generations, st.Articles)
+	if st.Articles != reindexArticles || len(st.Generations) != 1 {
+		t.Errorf("after the shutdown: %+v; want one generation with %d articles", st, reindexArticles)
+	}
+	if (cliErr == nil) != (st.Generation != gen0) {
+		t.Errorf("reindex reported %v, but the live generation is %s (was %s)", cliErr, st.Generation, gen0)
+	}
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
