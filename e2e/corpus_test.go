@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -45,9 +46,13 @@ var (
 )
 
 // genArticles returns n articles with ids prefix-000000…, deterministic for
-// a seed. size scales the body (about 60*size words).
+// a prefix and seed. size scales the body (about 60*size words).
 func genArticles(prefix string, n int, seed uint64, size int) []article {
-	r := rand.New(rand.NewPCG(seed, 0x6e657773))
+	// The prefix is part of the seed: two calls with different prefixes
+	// never write the same text (which the index would fold as a wire copy).
+	h := fnv.New64a()
+	h.Write([]byte(prefix))
+	r := rand.New(rand.NewPCG(seed, h.Sum64()))
 	out := make([]article, n)
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range out {

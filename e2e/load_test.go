@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -48,6 +49,7 @@ func TestLoad(t *testing.T) {
 	l := runLoad(ctx, s, conns, qs, nil)
 	var posted, postFailed atomic.Int64
 	var postLat []time.Duration
+	var postedIDs []string
 	postsDone := make(chan struct{})
 	go func() {
 		defer close(postsDone)
@@ -67,6 +69,7 @@ func TestLoad(t *testing.T) {
 			} else {
 				posted.Add(1)
 				postLat = append(postLat, time.Since(ps).Round(time.Millisecond))
+				postedIDs = append(postedIDs, a[0].ID)
 			}
 		}
 	}()
@@ -79,8 +82,13 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := l.requests.Load()
-	t.Logf("%v at %d connections: %s; %.0f requests/s; %d articles POSTed (1/s, latencies %v), %d POSTs failed",
-		run, conns, l, float64(n)/took.Seconds(), posted.Load(), postLat, postFailed.Load())
+	slices.Sort(postLat)
+	postP50, postMax := time.Duration(0), time.Duration(0)
+	if len(postLat) > 0 {
+		postP50, postMax = postLat[len(postLat)/2], postLat[len(postLat)-1]
+	}
+	t.Logf("%v at %d connections: %s; %.0f requests/s; %d articles POSTed (1/s; POST p50 %v, max %v), %d POSTs failed",
+		run, conns, l, float64(n)/took.Seconds(), posted.Load(), postP50, postMax, postFailed.Load())
 	t.Logf("serve RSS: %d MiB after %v warm-up, %d MiB after the run (%+.1f%%)", rssWarm/1024, warm, rssEnd/1024, 100*float64(rssEnd-rssWarm)/float64(rssWarm))
 	if l.failures.Load() > 0 || l.empties.Load() > 0 || postFailed.Load() > 0 {
 		t.Errorf("errors under load: %s, %d POSTs failed\n%s", l, postFailed.Load(), strings.Join(l.samples, "\n"))
@@ -88,7 +96,16 @@ func TestLoad(t *testing.T) {
 	if d := float64(rssEnd-rssWarm) / float64(rssWarm); d > 0.2 || d < -0.2 {
 		t.Errorf("RSS moved %+.1f%% between warm-up (%d KiB) and the end of the run (%d KiB), want within 20%%", 100*d, rssWarm, rssEnd)
 	}
-	if got, want := s.total(t), base+int(posted.Load()); got != want {
-		t.Errorf("after the run the index holds %d articles, want %d", got, want)
+	want := base + int(posted.Load())
+	if got := s.total(t); got != want {
+		t.Errorf("after the run GET /v1/search finds %d articles, want %d", got, want)
+	}
+	if st := readStats(t, dir); st.Articles != want {
+		t.Errorf("after the run newsdex stats reports %d articles, want %d", st.Articles, want)
+	}
+	for _, id := range postedIDs {
+		if ok, err := s.hasArticle(id); !ok {
+			t.Errorf("POSTed article %s is missing: %v", id, err)
+		}
 	}
 }
