@@ -205,18 +205,22 @@ func (ix *Index) Count() (uint64, error) {
 }
 
 // WaitIdle waits until the live generation has merged and persisted all
-// it holds: after a bulk load, and after reopening an index whose merges
-// were cut short by Close, Bleve's merger goes on for a while and takes
-// CPU from searches. Benchmarks call it to measure the steady state.
+// it holds: after a bulk load Bleve's merger goes on for a while, taking
+// CPU from searches and changing the size on disk. Benchmarks call it to
+// measure indexing to the steady state and queries without merges.
 func (ix *Index) WaitIdle(ctx context.Context) error {
 	for {
 		st, _ := ix.live().StatsMap()["index"].(map[string]any)
-		if busy, ok := st["index_bgthreads_active"].(bool); !ok || !busy {
+		num := func(k string) uint64 { n, _ := st[k].(uint64); return n }
+		// CurRootEpoch stays 0 until the first write after opening; the
+		// merger and persister record the epoch they caught up with.
+		root := num("CurRootEpoch")
+		if root == 0 || num("LastMergedEpoch") >= root && num("LastPersistedEpoch") >= root {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return fmt.Errorf("index: wait for merges in %s: %w", ix.dir, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
