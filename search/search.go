@@ -79,7 +79,8 @@ type Engine struct {
 	src      store
 	analyzer analysis.Analyzer
 	now      func() time.Time
-	sem      *semantic // query embedder for semantic/hybrid (semantic.go); nil = none
+	sem      *semantic  // query embedder for semantic/hybrid (semantic.go); nil = none
+	facets   facetPools // idle facet builders (collect.go)
 }
 
 // New returns an engine over ix.
@@ -152,10 +153,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	addFacets(breq, &r)
 
-	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	res, err := e.runSearch(ctx, breq)
 	if errors.Is(err, bleve.ErrorIndexClosed) {
 		// A rebuilt generation replaced the one this search started on.
-		res, err = e.src.Bleve().SearchInContext(ctx, breq)
+		res, err = e.runSearch(ctx, breq)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -1,0 +1,324 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/facet"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/chunk"
+	"github.com/newsdex/newsdex/index"
+	uq "github.com/newsdex/newsdex/query"
+)
+
+// collectFixture indexes testdata/articles.jsonl, each article copied
+// copies times under new ids (so that facets have many values and
+// pages), and returns an engine over it.
+func collectFixture(tb testing.TB, copies int) *Engine {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var base []newsdex.Article
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var a newsdex.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			tb.Fatal(err)
+		}
+		a.Passages = chunk.Split(a.Body, chunk.Options{})
+		base = append(base, a)
+	}
+	ix, err := index.Open(filepath.Join(tb.TempDir(), "ix"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	for k := range copies {
+		arts := make([]newsdex.Article, len(base))
+		for i, a := range base {
+			a.ID = fmt.Sprintf("%s-%d", a.ID, k)
+			a.Published = a.Published.AddDate(0, -k, 0)
+			arts[i] = a
+		}
+		if err := ix.Add(context.Background(), arts); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	e, err := New(ix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// bleveRequest builds the Bleve request Search would make for r.
+func bleveRequest(tb testing.TB, e *Engine, r Request, after []string) *bleve.SearchRequest {
+	tb.Helper()
+	if err := r.Normalize(); err != nil {
+		tb.Fatal(err)
+	}
+	ast, err := uq.Parse(r.Query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q, err := e.translate(ast)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	breq := bleve.NewSearchRequestOptions(withFilters(q, &r), r.Size, (r.Page-1)*r.Size, false)
+	breq.Fields = []string{index.FieldSource}
+	breq.SortByCustom(sortFor(r.Sort))
+	breq.SearchAfter = after
+	addFacets(breq, &r)
+	return breq
+}
+
+type hitView struct {
+	ID    string
+	Score float64
+	Sort  []string
+	Src   string
+}
+
+type facetView struct {
+	Total, Missing, Other int
+	Terms                 []string
+}
+
+func view(res *bleve.SearchResult) (uint64, []hitView, map[string]facetView) {
+	var hits []hitView
+	for _, h := range res.Hits {
+		src, _ := h.Fields[index.FieldSource].(string)
+		hits = append(hits, hitView{h.ID, h.Score, h.Sort, src})
+	}
+	facets := map[string]facetView{}
+	for name, f := range res.Facets {
+		fv := facetView{Total: f.Total, Missing: f.Missing, Other: f.Other}
+		for _, t := range f.Terms.Terms() {
+			fv.Terms = append(fv.Terms, fmt.Sprintf("%s=%d", t.Term, t.Count))
+		}
+		facets[name] = fv
+	}
+	return res.Total, hits, facets
+}
+
+// TestRunSearchMatchesBleve: runSearch gives what Bleve's SearchInContext
+// gives for the requests the engine makes.
+func TestRunSearchMatchesBleve(t *testing.T) {
+	e := collectFixture(t, 6)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		r    Request
+	}{
+		{"word", Request{Query: "pipeline"}},
+		{"or", Request{Query: "putin xi trade gas"}},
+		{"and", Request{Query: "putin AND xi"}},
+		{"phrase", Request{Query: `"power of siberia"`}},
+		{"all", Request{Query: ""}},
+		{"small facets", Request{Query: "", FacetSize: 2, Size: 3}},
+		{"page 2", Request{Query: "", Page: 2, Size: 5}},
+		{"date sort", Request{Query: "putin", Sort: SortDate}},
+		{"filter", Request{Query: "", Filters: map[string][]string{FilterPerson: {"vladimir putin"}}}},
+		{"weeks", Request{Query: "gas", Interval: "week"}},
+		{"no hits", Request{Query: "zzzzunknown"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			breq := bleveRequest(t, e, tc.r, nil)
+			want, err := e.src.Bleve().SearchInContext(ctx, breq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			breq = bleveRequest(t, e, tc.r, nil)
+			got, err := e.runSearch(ctx, breq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wt, wh, wf := view(want)
+			gt, gh, gf := view(got)
+			if wt != gt {
+				t.Errorf("total = %d, Bleve %d", gt, wt)
+			}
+			if diff := cmp.Diff(wh, gh); diff != "" {
+				t.Errorf("hits differ (-bleve +runSearch):\n%s", diff)
+			}
+			if diff := cmp.Diff(wf, gf); diff != "" {
+				t.Errorf("facets differ (-bleve +runSearch):\n%s", diff)
+			}
+			// A search-after cursor from the first page's last hit.
+			if len(want.Hits) > 0 {
+				after := want.Hits[len(want.Hits)-1].Sort
+				want, err := e.src.Bleve().SearchInContext(ctx, bleveRequest(t, e, tc.r, after))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := e.runSearch(ctx, bleveRequest(t, e, tc.r, after))
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, wh, _ := view(want)
+				_, gh, _ := view(got)
+				if diff := cmp.Diff(wh, gh); diff != "" {
+					t.Errorf("search-after page differs (-bleve +runSearch):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestRunSearchCancelled(t *testing.T) {
+	e := collectFixture(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err == nil {
+		t.Error("runSearch with a cancelled context succeeded")
+	}
+}
+
+func TestTopSlots(t *testing.T) {
+	terms := []string{"d", "a", "c", "b", "e"}
+	count := []int{1, 3, 3, 5, 1}
+	all := []int32{0, 1, 2, 3, 4}
+	got := topSlots(all, terms, count, 3)
+	want := []int32{3, 1, 2} // b=5, then a=3 and c=3 by name
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("topSlots mismatch (-want +got):\n%s", diff)
+	}
+	if got := topSlots(all, terms, count, 10); len(got) != 5 {
+		t.Errorf("topSlots(n > len) returned %d slots, want 5", len(got))
+	}
+}
+
+// BenchmarkTermsFacet compares counting one hit's values with Bleve's
+// builder and with termsFacet.
+func BenchmarkTermsFacet(b *testing.B) {
+	values := make([][]byte, 400)
+	for i := range values {
+		values[i] = fmt.Appendf(nil, "Person Number %d", i)
+	}
+	var pools facetPools
+	for _, bc := range []struct {
+		name string
+		new  func() bsearch.FacetBuilder
+	}{
+		{"bleve", func() bsearch.FacetBuilder { return facet.NewTermsFacetBuilder(index.FieldPeople, 10) }},
+		{"newsdex", func() bsearch.FacetBuilder { return pools.get(index.FieldPeople, 10) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f := bc.new()
+				for d := range 2000 {
+					f.StartDoc()
+					for j := range 8 {
+						f.UpdateVisitor(values[(d*7+j*13)%len(values)])
+					}
+					f.EndDoc()
+				}
+				f.Result()
+				if tf, ok := f.(*termsFacet); ok {
+					pools.put(tf)
+				}
+			}
+		})
+	}
+}
+
+// TestRunSearchClosedIndex: a search on a closed generation fails with
+// ErrorIndexClosed (Search retries on the live one) instead of panicking.
+func TestRunSearchClosedIndex(t *testing.T) {
+	ix, err := index.Open(filepath.Join(t.TempDir(), "ix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	breq := bleveRequest(t, e, Request{Query: "putin"}, nil)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.runSearch(context.Background(), breq); !errors.Is(err, bleve.ErrorIndexClosed) {
+		t.Errorf("runSearch on a closed index: %v, want ErrorIndexClosed", err)
+	}
+}
+
+// BenchmarkRunSearch compares Bleve's SearchInContext with runSearch on an
+// OR query with every facet over 3,600 small articles.
+func BenchmarkRunSearch(b *testing.B) {
+	e := collectFixture(b, 300)
+	ctx := context.Background()
+	r := Request{Query: "putin xi trade gas pipeline"}
+	for _, bc := range []struct {
+		name string
+		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
+	}{
+		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.src.Bleve().SearchInContext(ctx, q) }},
+		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bc.run(bleveRequest(b, e, r, nil)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRunSearchIndex is BenchmarkRunSearch on an index built by
+// `newsdex bench --work DIR --keep` (DIR/lexical), named by
+// $NEWSDEX_BENCH_INDEX, over the twelve benchmark queries.
+func BenchmarkRunSearchIndex(b *testing.B) {
+	dir := os.Getenv("NEWSDEX_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("set NEWSDEX_BENCH_INDEX to an index directory")
+	}
+	ix, err := index.OpenExisting(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	e, err := New(ix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	queries := []string{"xi jinping trade", "putin election interference", "climate change paris agreement",
+		`"supreme court" abortion`, "north korea summit kim", "impeachment inquiry whistleblower"}
+	for _, bc := range []struct {
+		name string
+		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
+	}{
+		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.src.Bleve().SearchInContext(ctx, q) }},
+		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := bc.run(bleveRequest(b, e, Request{Query: queries[i%len(queries)]}, nil)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
