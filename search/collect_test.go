@@ -269,7 +269,9 @@ func BenchmarkRunSearch(b *testing.B) {
 		name string
 		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
 	}{
-		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.src.Bleve().SearchInContext(ctx, q) }},
+		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
+			return e.src.Bleve().SearchInContext(ctx, q)
+		}},
 		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
@@ -307,7 +309,9 @@ func BenchmarkRunSearchIndex(b *testing.B) {
 		name string
 		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
 	}{
-		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.src.Bleve().SearchInContext(ctx, q) }},
+		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
+			return e.src.Bleve().SearchInContext(ctx, q)
+		}},
 		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
