@@ -54,6 +54,8 @@ var extraQueries = []string{
 	"Navalny", "poison", "Trump", "coronavirus", "impeachment", "fire", "Trump impeachment",
 	"election campaign", "marathon", "space", "Xi Jinping Putin", "pipeline",
 	"Trump Pelosi", "president", "virus", "attack", "Turkey Syria", "Kenya",
+	"Navalny nerve agent", "Kremlin critic nerve agent", "Navalny poison",
+	"first people launched into space by a private rocket company",
 }
 
 // cachedEmbedder serves embeddings from the test cache, falling back to the
