@@ -240,7 +240,7 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 	ix.lastWrite.Store(time.Now())
 	if rb != nil {
 		rb.duals.Add(1)
-		return rb.Add(ctx, arts)
+		return rb.mirrorAdd(ctx, arts)
 	}
 	return nil
 }
@@ -306,7 +306,7 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) (int, error) {
 	ix.lastWrite.Store(time.Now())
 	if err == nil && rb != nil {
 		rb.duals.Add(1)
-		err = rb.Delete(ctx, ids...)
+		err = rb.mirrorDelete(ctx, ids...)
 	}
 	return n, err
 }

@@ -288,6 +288,9 @@ type Rebuild struct {
 	bi    bleve.Index
 	vec   *genVectors
 	duals atomic.Int64 // live writes mirrored into this generation
+
+	wmu     sync.Mutex          // orders the rebuild's writes against mirrored live ones
+	touched map[string]struct{} // ids written or deleted live during the rebuild
 }
 
 // DualWrites returns how many live writes were mirrored into the rebuild.
@@ -301,7 +304,7 @@ func (ix *Index) BeginRebuild() (*Rebuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Rebuild{ix: ix, gen: gen, bi: bi, vec: newGenVectors()}
+	r := &Rebuild{ix: ix, gen: gen, bi: bi, vec: newGenVectors(), touched: map[string]struct{}{}}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.rebuild != nil {
@@ -319,14 +322,43 @@ func (r *Rebuild) Generation() string { return r.gen }
 // Dir returns the directory of the generation being built.
 func (r *Rebuild) Dir() string { return filepath.Join(r.ix.dir, r.gen) }
 
-// Add writes a batch into the new generation.
+// Add writes a batch of the rebuild's own articles into the new
+// generation. Articles written or deleted live since the rebuild began are
+// left out: the live write, mirrored here, is newer than the copy the
+// rebuild read.
 func (r *Rebuild) Add(ctx context.Context, arts []newsdex.Article) error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	fresh := arts[:0:0]
+	for _, a := range arts {
+		if _, ok := r.touched[a.ID]; !ok {
+			fresh = append(fresh, a)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	return addBatch(ctx, r.bi, r.gen, r.vec, fresh)
+}
+
+// mirrorAdd applies a live write to the new generation and marks its ids,
+// so the rebuild's older copies of them are not written after it.
+func (r *Rebuild) mirrorAdd(ctx context.Context, arts []newsdex.Article) error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	for _, a := range arts {
+		r.touched[a.ID] = struct{}{}
+	}
 	return addBatch(ctx, r.bi, r.gen, r.vec, arts)
 }
 
-// Delete removes ids from the new generation (writes that arrive while it is
-// being built go to both).
-func (r *Rebuild) Delete(ctx context.Context, ids ...string) error {
+// mirrorDelete applies a live delete to the new generation likewise.
+func (r *Rebuild) mirrorDelete(ctx context.Context, ids ...string) error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	for _, id := range ids {
+		r.touched[id] = struct{}{}
+	}
 	_, err := deleteBatch(ctx, r.bi, r.gen, r.vec, ids)
 	return err
 }
