@@ -23,7 +23,7 @@ const titleBoost = 2.0
 func textFields(field string) ([]string, string, error) {
 	switch field {
 	case "":
-		return []string{index.FieldTitle, index.FieldBody, index.FieldRoles}, index.TextAnalyzer, nil
+		return []string{index.FieldTitle, index.FieldBody}, index.TextAnalyzer, nil
 	case "title":
 		return []string{index.FieldTitle}, index.TextAnalyzer, nil
 	case "body":
@@ -91,6 +91,7 @@ func (e *Engine) boolean(b *uq.Bool) (query.Query, error) {
 			should = append(should, q)
 		}
 	}
+	should = append(should, e.roleQueries(b.Should)...)
 	for _, c := range b.MustNot {
 		q, err := e.node(c)
 		if err != nil {
@@ -132,6 +133,37 @@ func (e *Engine) boolean(b *uq.Bool) (query.Query, error) {
 		bq.AddMustNot(not...)
 	}
 	return bq, nil
+}
+
+// roleQueries matches the role phrases of articles' leaders ("Chinese
+// president" → the President of China on each article's date) against
+// every run of two or three plain words in an OR list, so that words that
+// name an office also find the articles about whoever held it. Only whole
+// role phrases match, so single words never reach the roles field.
+func (e *Engine) roleQueries(nodes []uq.Node) []query.Query {
+	var out []query.Query
+	var run []string
+	flush := func() {
+		for n := 2; n <= 3; n++ {
+			for i := 0; i+n <= len(run); i++ {
+				mq := bleve.NewMatchPhraseQuery(strings.Join(run[i:i+n], " "))
+				mq.SetField(index.FieldRoles)
+				mq.Analyzer = index.TextAnalyzer
+				out = append(out, mq)
+			}
+		}
+		run = run[:0]
+	}
+	for _, n := range nodes {
+		t, ok := n.(*uq.Term)
+		if !ok || t.Field != "" || t.Wildcard || t.Fuzzy > 0 {
+			flush()
+			continue
+		}
+		run = append(run, t.Text)
+	}
+	flush()
+	return out
 }
 
 // tokens analyses text with the analyzer of the query field.
@@ -227,6 +259,11 @@ func (e *Engine) phrase(p *uq.Phrase) (query.Query, error) {
 	fields, analyzer, err := textFields(p.Field)
 	if err != nil {
 		return nil, posErr(err, p.At)
+	}
+	if p.Field == "" {
+		// A quoted role ("British prime minister") also finds the
+		// articles about whoever held it on their date.
+		fields = append(fields, index.FieldRoles)
 	}
 	toks := e.tokens(analyzer, p.Text)
 	if len(toks) == 0 {

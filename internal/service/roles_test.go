@@ -28,6 +28,7 @@ func TestRoleQueries(t *testing.T) {
 		want []string
 	}{
 		{`"Chinese president"`, []string{"xi-2019"}},
+		{`Chinese president`, []string{"xi-2019"}},
 		{`"China's leader"`, []string{"xi-2019"}},
 		{`"British prime minister"`, []string{"johnson-2020", "may-2018"}},
 		{`"British prime minister" AND lockdown`, []string{"johnson-2020"}},
