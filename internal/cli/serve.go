@@ -193,8 +193,12 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		TrustedProxies:     cfg.trustedProxies,
 		Metrics:            reg,
 	}
+	// Rebuilds run inside a request; shutting down abandons them (the live
+	// generation stays) instead of waiting for them to finish.
+	rebuildCtx, stopRebuilds := context.WithCancel(context.Background())
+	defer stopRebuilds()
 	srv := &http.Server{
-		Handler:           api.New(eng, e.log, writeAPI(opts, svc, token)).Handler(),
+		Handler:           api.New(eng, e.log, writeAPI(rebuildCtx, opts, svc, token)).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -253,6 +257,7 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 	e.log.Info("shutting down: finishing in-flight requests (signal again to exit now)", "timeout", cfg.shutdownTimeout.String())
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
+	stopRebuilds()
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}

@@ -63,18 +63,25 @@ func seedSource(log *slog.Logger) pipeline.Source {
 // writeAPI adds the write side to opts: the service as Writer and
 // Rebuilder, and a fresh local token (recorded beside the index for the
 // CLI's hand-over) as an extra API key.
-func writeAPI(opts api.Options, svc *service.Service, token string) api.Options {
+func writeAPI(stop context.Context, opts api.Options, svc *service.Service, token string) api.Options {
 	opts.Writer = svc
-	opts.Rebuilder = rebuilder{svc}
+	opts.Rebuilder = rebuilder{svc: svc, stop: stop}
 	opts.APIKeys = append(opts.APIKeys, token)
 	opts.Stats = func(ctx context.Context) (any, error) { return svc.Index().Stat(ctx) }
 	return opts
 }
 
-// rebuilder adapts service.Rebuild to api.Rebuilder.
-type rebuilder struct{ svc *service.Service }
+// rebuilder adapts service.Rebuild to api.Rebuilder; a rebuild ends when
+// its request does or when stop is cancelled (the server shuts down).
+type rebuilder struct {
+	svc  *service.Service
+	stop context.Context
+}
 
 func (r rebuilder) Rebuild(ctx context.Context, src func(context.Context, func(newsdex.Article) error) error, progress func(int)) (any, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(r.stop, cancel)()
 	var s pipeline.Source
 	if src != nil {
 		s = src
