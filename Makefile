@@ -36,6 +36,10 @@ model:
 bench: build
 	./scripts/bench.sh
 
+# Every fuzz target for FUZZTIME (default 60s) each.
+fuzz:
+	./scripts/fuzz.sh
+
 eval: build
 	$(BIN) eval time
 
