@@ -23,6 +23,10 @@ type highlighter struct {
 	analyzer  analysis.Analyzer
 	terms     map[string]bool // analysed terms
 	wildcards []string        // lowercase patterns
+	// probes are lower-case prefixes of the terms (see probe); a passage
+	// that holds none of them cannot match and is not analysed. Nil
+	// means analyse every passage (wildcards).
+	probes []string
 }
 
 func (e *Engine) newHighlighter(n uq.Node) *highlighter {
@@ -39,7 +43,44 @@ func (e *Engine) newHighlighter(n uq.Node) *highlighter {
 			h.terms[string(tok.Term)] = true
 		}
 	}
+	if len(h.wildcards) == 0 {
+		for t := range h.terms {
+			h.probes = append(h.probes, probe(t))
+		}
+	}
 	return h
+}
+
+// probe returns the part of a stem that every word analysed to it starts
+// with, lower-cased: Porter stemming rewrites at most the last two
+// characters of a stem ("ability" → "abil", "nobility" → "nobl", "eyed" →
+// "ei") and never the first. TestProbeHoldsOnCorpus checks this on every
+// token of the news corpora.
+func probe(stem string) string {
+	n := len(stem)
+	for range 2 {
+		_, w := utf8.DecodeLastRuneInString(stem[:n])
+		if w == n {
+			break // keep the first character
+		}
+		n -= w
+	}
+	return stem[:n]
+}
+
+// mayMatch reports whether text can hold a match: whether it contains a
+// probe. It is a fraction of the cost of analysing text.
+func (h *highlighter) mayMatch(text string) bool {
+	if h.probes == nil {
+		return true
+	}
+	lower := strings.ToLower(text)
+	for _, p := range h.probes {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // span is a matched byte range of a passage.
@@ -91,6 +132,9 @@ func (h *highlighter) snippets(a *newsdex.Article, n, size int) []string {
 			continue
 		}
 		text := a.Body[p.Start:p.End]
+		if !h.mayMatch(text) {
+			continue
+		}
 		m := h.matches(text)
 		if len(m) == 0 {
 			continue
