@@ -11,6 +11,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/chunk"
@@ -157,5 +159,64 @@ func BenchmarkQueryBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDecodeSourceMatchesEncodingJSON: decodeSource (go-json) reads a
+// stored article exactly as encoding/json does.
+func TestDecodeSourceMatchesEncodingJSON(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var a newsdex.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		a.Passages = chunk.Split(a.Body, chunk.Options{})
+		a.Labels = map[string][]string{"topics": {"grain", "trade"}}
+		a.Authors = []string{"Ann \"Q\" Lee", "Bo \u00e9"}
+		src, err := json.Marshal(&a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want newsdex.Article
+		if err := json.Unmarshal(src, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeSource(&bsearch.DocumentMatch{ID: a.ID, Fields: map[string]any{index.FieldSource: string(src)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("decodeSource(%s) differs from encoding/json (-want +got):\n%s", a.ID, diff)
+		}
+	}
+}
+
+// BenchmarkDecodeSource measures decoding one stored article (the
+// Wikinews fixture with its passages), done for every hit of a page.
+func BenchmarkDecodeSource(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("..", "chunk", "testdata", "wikinews-youth-suicide.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := newsdex.Article{ID: "w", Title: "Youth suicide", Body: string(raw)}
+	a.Passages = chunk.Split(a.Body, chunk.Options{})
+	src, err := json.Marshal(&a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dm := &bsearch.DocumentMatch{ID: a.ID, Fields: map[string]any{index.FieldSource: string(src)}}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeSource(dm); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
