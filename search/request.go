@@ -215,5 +215,9 @@ func ParseDate(param, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, paramErr(param, "date %q is not YYYY-MM-DD", s)
 	}
+	// The index stores dates as nanoseconds since 1970 (years 1678–2261).
+	if t.Year() < 1700 || t.Year() > 2200 {
+		return time.Time{}, paramErr(param, "date %q is out of range 1700-01-01..2200-12-31", s)
+	}
 	return t, nil
 }
