@@ -68,7 +68,32 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		return nil, err
 	}
 	defer s.Close()
-	if len(req.Facets) > 0 {
+	// Count facets over field data (fielddata.go) when the index allows,
+	// else with pooled builders over Bleve's doc values.
+	var counter *slotCounter
+	collectFrom := reader
+	if is, ok := reader.(*scorch.IndexSnapshot); ok {
+		if v := e.fdata.view(is); v != nil {
+			if collectFrom, err = v.reader(ctx, reader); err != nil {
+				return nil, err
+			}
+			if len(req.Facets) > 0 {
+				specs := make(map[string]*facetSpec, len(req.Facets))
+				for name, fr := range req.Facets {
+					specs[name] = &facetSpec{field: fr.Field, size: fr.Size}
+				}
+				if counter, err = v.counter(ctx, specs); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	var searcher search.Searcher = s
+	switch {
+	case counter != nil:
+		defer e.fdata.release(counter)
+		searcher = &countingSearcher{Searcher: s, c: counter}
+	case len(req.Facets) > 0:
 		fb := search.NewFacetsBuilder(reader)
 		for name, fr := range req.Facets {
 			tf := e.facets.get(fr.Field, fr.Size)
@@ -77,8 +102,12 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		}
 		coll.SetFacetsBuilder(fb)
 	}
-	if err := coll.Collect(ctx, s, reader); err != nil {
+	if err := coll.Collect(ctx, searcher, collectFrom); err != nil {
 		return nil, err
+	}
+	facets := coll.FacetResults()
+	if counter != nil {
+		facets = counter.results()
 	}
 	hits := coll.Results()
 	for _, h := range hits {
@@ -100,7 +129,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		Total:    coll.Total(),
 		MaxScore: coll.MaxScore(),
 		Took:     time.Since(start),
-		Facets:   coll.FacetResults(),
+		Facets:   facets,
 	}, nil
 }
 
@@ -140,12 +169,12 @@ func loadFields(r bleveindex.IndexReader, hit *search.DocumentMatch, fields []st
 // map lookup that allocates nothing; only the counts are reset.
 type termsFacet struct {
 	field string
-	slot  map[string]int32 // value → index into terms and count; kept
-	terms []string         // kept between searches
+	slot  map[string]uint32 // value → index into terms and count; kept
+	terms []string          // kept between searches
 
 	size    int
-	count   []int   // per slot, this search
-	touched []int32 // slots counted in this search
+	count   []int    // per slot, this search
+	touched []uint32 // slots counted in this search
 	total   int
 	miss    int
 	saw     bool
@@ -165,7 +194,7 @@ func (p *facetPools) get(field string, size int) *termsFacet {
 	pool, _ := p.m.LoadOrStore(field, &sync.Pool{})
 	f, _ := pool.(*sync.Pool).Get().(*termsFacet)
 	if f == nil {
-		f = &termsFacet{field: field, slot: make(map[string]int32, 256)}
+		f = &termsFacet{field: field, slot: make(map[string]uint32, 256)}
 	}
 	f.size = size
 	return f
@@ -193,7 +222,7 @@ func (f *termsFacet) UpdateVisitor(term []byte) {
 	i, ok := f.slot[string(term)]
 	if !ok {
 		s := string(term)
-		i = int32(len(f.terms))
+		i = uint32(len(f.terms))
 		f.slot[s] = i
 		f.terms = append(f.terms, s)
 		f.count = append(f.count, 0)
@@ -240,8 +269,8 @@ func (f *termsFacet) Result() *search.FacetResult {
 
 // topSlots returns the n slots among slots with the largest counts,
 // largest first, ties broken by term.
-func topSlots(slots []int32, terms []string, count []int, n int) []int32 {
-	before := func(a, b int32) bool {
+func topSlots(slots []uint32, terms []string, count []int, n int) []uint32 {
+	before := func(a, b uint32) bool {
 		if count[a] != count[b] {
 			return count[a] > count[b]
 		}
@@ -267,14 +296,14 @@ func topSlots(slots []int32, terms []string, count []int, n int) []int32 {
 // slotHeap is a min-heap under before: its root is the weakest of the
 // current top n.
 type slotHeap struct {
-	s      []int32
-	before func(a, b int32) bool
+	s      []uint32
+	before func(a, b uint32) bool
 }
 
 func (h *slotHeap) Len() int           { return len(h.s) }
 func (h *slotHeap) Less(i, j int) bool { return h.before(h.s[j], h.s[i]) }
 func (h *slotHeap) Swap(i, j int)      { h.s[i], h.s[j] = h.s[j], h.s[i] }
-func (h *slotHeap) Push(x any)         { h.s = append(h.s, x.(int32)) }
+func (h *slotHeap) Push(x any)         { h.s = append(h.s, x.(uint32)) }
 func (h *slotHeap) Pop() any {
 	x := h.s[len(h.s)-1]
 	h.s = h.s[:len(h.s)-1]

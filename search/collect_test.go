@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -171,10 +172,13 @@ func TestRunSearchMatchesBleve(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, wh, _ := view(want)
-				_, gh, _ := view(got)
+				_, wh, wf := view(want)
+				_, gh, gf := view(got)
 				if diff := cmp.Diff(wh, gh); diff != "" {
 					t.Errorf("search-after page differs (-bleve +runSearch):\n%s", diff)
+				}
+				if diff := cmp.Diff(wf, gf); diff != "" {
+					t.Errorf("search-after facets differ (-bleve +runSearch):\n%s", diff)
 				}
 			}
 		})
@@ -193,9 +197,9 @@ func TestRunSearchCancelled(t *testing.T) {
 func TestTopSlots(t *testing.T) {
 	terms := []string{"d", "a", "c", "b", "e"}
 	count := []int{1, 3, 3, 5, 1}
-	all := []int32{0, 1, 2, 3, 4}
+	all := []uint32{0, 1, 2, 3, 4}
 	got := topSlots(all, terms, count, 3)
-	want := []int32{3, 1, 2} // b=5, then a=3 and c=3 by name
+	want := []uint32{3, 1, 2} // b=5, then a=3 and c=3 by name
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("topSlots mismatch (-want +got):\n%s", diff)
 	}
@@ -325,4 +329,73 @@ func BenchmarkRunSearchIndex(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestRunSearchFollowsWrites: facet field data follows new segments,
+// replaced and deleted articles and merges, also with searches and
+// writes running at once (run with -race).
+func TestRunSearchFollowsWrites(t *testing.T) {
+	e := collectFixture(t, 2)
+	ix := e.src.(*index.Index)
+	ctx := context.Background()
+	compare := func(t *testing.T, r Request) {
+		t.Helper()
+		want, err := e.src.Bleve().SearchInContext(ctx, bleveRequest(t, e, r, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wt, wh, wf := view(want)
+		gt, gh, gf := view(got)
+		if wt != gt || !cmp.Equal(wh, gh) || !cmp.Equal(wf, gf) {
+			t.Errorf("%q: runSearch differs from Bleve: facets (-bleve +runSearch):\n%s", r.Query, cmp.Diff(wf, gf))
+		}
+	}
+	base, err := ix.Get("a1-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for round := range 15 {
+		compare(t, Request{Query: ""})
+		compare(t, Request{Query: "putin gas"})
+		a := base
+		a.ID = fmt.Sprintf("new-%d", round)
+		a.People = append(a.People, newsdex.Entity{Name: fmt.Sprintf("New Person %d", round), Count: 1})
+		a.Outlet = fmt.Sprintf("Outlet %d", round%3)
+		if err := ix.Add(ctx, []newsdex.Article{a}); err != nil {
+			t.Fatal(err)
+		}
+		if round%4 == 3 {
+			if _, err := ix.Delete(ctx, fmt.Sprintf("new-%d", round-2), fmt.Sprintf("a2-%d", round%2)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if err := ix.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, Request{Query: ""})
+	compare(t, Request{Query: "putin OR gas OR new"})
 }

@@ -81,6 +81,7 @@ type Engine struct {
 	now      func() time.Time
 	sem      *semantic  // query embedder for semantic/hybrid (semantic.go); nil = none
 	facets   facetPools // idle facet builders (collect.go)
+	fdata    facetData  // facet field data per segment (fielddata.go)
 }
 
 // New returns an engine over ix.
