@@ -68,6 +68,84 @@ func probe(stem string) string {
 	return stem[:n]
 }
 
+// matchesNearProbes finds the matches of text by analysing only the
+// words around occurrences of the probes. No word break rule joins
+// across white space, so a run of non-space characters analyses to the
+// same tokens alone as inside the passage. It returns false when it
+// cannot be exact, and matches must analyse the whole text: a probe is
+// not ASCII, or text holds one of the two non-ASCII letters whose lower
+// case is ASCII (U+0130, U+212A), so that ASCII lower-casing could hide
+// an occurrence.
+func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
+	if h.probes == nil {
+		return nil, false
+	}
+	for _, p := range h.probes {
+		for i := 0; i < len(p); i++ {
+			if p[i] >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+	}
+	if strings.ContainsRune(text, '\u0130') || strings.ContainsRune(text, '\u212a') {
+		return nil, false
+	}
+	lower := asciiLower(text)
+	// Collect the space-delimited runs holding a probe, in order.
+	type run struct{ start, end int }
+	var runs []run
+	for _, p := range h.probes {
+		for from := 0; from < len(lower); {
+			i := strings.Index(lower[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			start, end := i, i+len(p)
+			for start > 0 && !isSpaceByte(text[start-1]) {
+				start--
+			}
+			for end < len(text) && !isSpaceByte(text[end]) {
+				end++
+			}
+			runs = append(runs, run{start, end})
+			from = end
+		}
+	}
+	if len(runs) == 0 {
+		return nil, true
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].start < runs[j].start })
+	var out []span
+	last := -1
+	for _, r := range runs {
+		if r.start < last {
+			continue // the same run, found by another probe
+		}
+		last = r.end
+		for _, tok := range h.analyzer.Analyze([]byte(text[r.start:r.end])) {
+			if h.terms[string(tok.Term)] {
+				out = append(out, span{r.start + tok.Start, r.start + tok.End})
+			}
+		}
+	}
+	return out, true
+}
+
+// asciiLower lower-cases the ASCII letters of s, keeping every byte
+// offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
 // mayMatch reports whether text can hold a match: whether it contains a
 // probe. It is a fraction of the cost of analysing text.
 func (h *highlighter) mayMatch(text string) bool {
@@ -88,6 +166,12 @@ type span struct{ start, end int }
 
 func (h *highlighter) matches(text string) []span {
 	if len(h.terms) == 0 && len(h.wildcards) == 0 {
+		return nil
+	}
+	if out, ok := h.matchesNearProbes(text); ok {
+		return out
+	}
+	if !h.mayMatch(text) {
 		return nil
 	}
 	var out []span
@@ -132,9 +216,6 @@ func (h *highlighter) snippets(a *newsdex.Article, n, size int) []string {
 			continue
 		}
 		text := a.Body[p.Start:p.End]
-		if !h.mayMatch(text) {
-			continue
-		}
 		m := h.matches(text)
 		if len(m) == 0 {
 			continue

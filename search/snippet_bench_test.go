@@ -220,3 +220,50 @@ func BenchmarkDecodeSource(b *testing.B) {
 		}
 	}
 }
+
+// TestMatchesNearProbes: analysing only the words around probes finds
+// exactly the matches that analysing the whole passage finds.
+func TestMatchesNearProbes(t *testing.T) {
+	e := &Engine{analyzer: textAnalyzer(t)}
+	raw, err := os.ReadFile(filepath.Join("..", "chunk", "testdata", "wikinews-youth-suicide.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{string(raw), "Kim's KIM kim-jong-un U.S. u.s. US talks—talking, \"Talked\" don't can’t café CAFÉ naïve \u212aim İstanbul eyed eyes",
+		"x\ty\nKim\r\nkim"}
+	n := 300
+	if testing.Short() {
+		n = 30
+	}
+	func() {
+		defer func() { _ = recover() }()
+		texts = append(texts, allSidesTexts(skipOnly{t}, "articles-2019.jsonl.gz", n)...)
+	}()
+	queries := []string{"xi jinping trade", "putin election interference", "climate change paris agreement",
+		`"supreme court" abortion`, "north korea summit kim", "impeachment inquiry whistleblower", "coronavirus vaccine",
+		"border wall funding shutdown", "tariffs china soybeans", "brexit theresa may", "iran nuclear deal sanctions",
+		"syria chemical weapons strike", "U.S. talks", "don't café eyed", "naïve kim", "suicide prevention youth"}
+	for _, q := range queries {
+		ast, err := uq.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := e.newHighlighter(ast)
+		full := *h
+		full.probes = nil
+		for _, text := range texts {
+			for _, p := range chunk.Split(text, chunk.Options{}) {
+				pt := text[p.Start:p.End]
+				if diff := cmp.Diff(full.matches(pt), h.matches(pt), cmp.AllowUnexported(span{})); diff != "" {
+					t.Fatalf("query %q, passage %.80q: matches differ (-full +near probes):\n%s", q, pt, diff)
+				}
+			}
+		}
+	}
+}
+
+// skipOnly turns Skip into a panic, so that a missing corpus only leaves
+// texts out.
+type skipOnly struct{ *testing.T }
+
+func (s skipOnly) Skipf(format string, args ...any) { panic("skip") }
