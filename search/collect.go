@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -25,27 +26,30 @@ import (
 // values up without allocating and selects the top N with a heap. The
 // results are the same. Requests it does not cover (range facets, an
 // alias over several indexes) go to Bleve.
-func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+	var none weak.Pointer[scorch.IndexSnapshot] // not cacheable
 	bi := e.src.Bleve()
 	for _, fr := range req.Facets {
 		if fr.NumericRanges != nil || fr.DateTimeRanges != nil || fr.TermPrefix != "" || fr.TermPattern != "" {
-			return bi.SearchInContext(ctx, req)
+			res, err := bi.SearchInContext(ctx, req)
+			return res, none, err
 		}
 	}
 	adv, err := bi.Advanced()
 	if err != nil {
-		return bi.SearchInContext(ctx, req)
+		res, err := bi.SearchInContext(ctx, req)
+		return res, none, err
 	}
 	start := time.Now()
 	reader, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("open index reader: %w", err)
+		return nil, none, fmt.Errorf("open index reader: %w", err)
 	}
 	// A generation closed after a rebuild has no snapshot left; Search
 	// retries on the new one. A reader taken before the close holds its
 	// snapshot's segments until it is closed.
 	if is, ok := reader.(*scorch.IndexSnapshot); ok && is == nil {
-		return nil, bleve.ErrorIndexClosed
+		return nil, none, bleve.ErrorIndexClosed
 	}
 	defer reader.Close()
 
@@ -65,7 +69,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	}
 	s, err := req.Query.Searcher(ctx, reader, m, search.SearcherOptions{Explain: req.Explain, Score: req.Score})
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	defer s.Close()
 	// Count facets over field data (fielddata.go) when the index allows,
@@ -75,7 +79,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	if is, ok := reader.(*scorch.IndexSnapshot); ok {
 		if v := e.fdata.view(is); v != nil {
 			if collectFrom, err = v.reader(ctx, reader); err != nil {
-				return nil, err
+				return nil, none, err
 			}
 			if len(req.Facets) > 0 {
 				specs := make(map[string]*facetSpec, len(req.Facets))
@@ -83,7 +87,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 					specs[name] = &facetSpec{field: fr.Field, size: fr.Size}
 				}
 				if counter, err = v.counter(ctx, specs); err != nil {
-					return nil, err
+					return nil, none, err
 				}
 			}
 		}
@@ -103,7 +107,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		coll.SetFacetsBuilder(fb)
 	}
 	if err := coll.Collect(ctx, searcher, collectFrom); err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	facets := coll.FacetResults()
 	if counter != nil {
@@ -113,14 +117,18 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	for _, h := range hits {
 		if h.ID == "" {
 			if h.ID, err = reader.ExternalID(h.IndexInternalID); err != nil {
-				return nil, fmt.Errorf("hit id: %w", err)
+				return nil, none, fmt.Errorf("hit id: %w", err)
 			}
 		}
 		if len(req.Fields) > 0 {
 			if err := loadFields(reader, h, req.Fields); err != nil {
-				return nil, err
+				return nil, none, err
 			}
 		}
+	}
+	snap := none
+	if is, ok := reader.(*scorch.IndexSnapshot); ok {
+		snap = weak.Make(is)
 	}
 	return &bleve.SearchResult{
 		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
@@ -130,7 +138,7 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		MaxScore: coll.MaxScore(),
 		Took:     time.Since(start),
 		Facets:   facets,
-	}, nil
+	}, snap, nil
 }
 
 // loadFields sets the stored text fields named in fields on hit, as

@@ -146,7 +146,7 @@ func TestRunSearchMatchesBleve(t *testing.T) {
 				t.Fatal(err)
 			}
 			breq = bleveRequest(t, e, tc.r, nil)
-			got, err := e.runSearch(ctx, breq)
+			got, _, err := e.runSearch(ctx, breq)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestRunSearchMatchesBleve(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := e.runSearch(ctx, bleveRequest(t, e, tc.r, after))
+				got, _, err := e.runSearch(ctx, bleveRequest(t, e, tc.r, after))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -189,7 +189,7 @@ func TestRunSearchCancelled(t *testing.T) {
 	e := collectFixture(t, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err == nil {
+	if _, _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err == nil {
 		t.Error("runSearch with a cancelled context succeeded")
 	}
 }
@@ -258,7 +258,7 @@ func TestRunSearchClosedIndex(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.runSearch(context.Background(), breq); !errors.Is(err, bleve.ErrorIndexClosed) {
+	if _, _, err := e.runSearch(context.Background(), breq); !errors.Is(err, bleve.ErrorIndexClosed) {
 		t.Errorf("runSearch on a closed index: %v, want ErrorIndexClosed", err)
 	}
 }
@@ -276,7 +276,10 @@ func BenchmarkRunSearch(b *testing.B) {
 		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
 			return e.src.Bleve().SearchInContext(ctx, q)
 		}},
-		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
+		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
+			res, _, err := e.runSearch(ctx, q)
+			return res, err
+		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -316,7 +319,10 @@ func BenchmarkRunSearchIndex(b *testing.B) {
 		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
 			return e.src.Bleve().SearchInContext(ctx, q)
 		}},
-		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) { return e.runSearch(ctx, q) }},
+		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
+			res, _, err := e.runSearch(ctx, q)
+			return res, err
+		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -344,7 +350,7 @@ func TestRunSearchFollowsWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+		got, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,7 +375,7 @@ func TestRunSearchFollowsWrites(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err != nil {
+			if _, _, err := e.runSearch(ctx, bleveRequest(t, e, Request{Query: "putin"}, nil)); err != nil {
 				t.Error(err)
 				return
 			}

@@ -79,9 +79,10 @@ type Engine struct {
 	src      store
 	analyzer analysis.Analyzer
 	now      func() time.Time
-	sem      *semantic  // query embedder for semantic/hybrid (semantic.go); nil = none
-	facets   facetPools // idle facet builders (collect.go)
-	fdata    facetData  // facet field data per segment (fielddata.go)
+	sem      *semantic    // query embedder for semantic/hybrid (semantic.go); nil = none
+	facets   facetPools   // idle facet builders (collect.go)
+	fdata    facetData    // facet field data per segment (fielddata.go)
+	cache    *resultCache // recent lexical results (cache.go); nil = off
 }
 
 // New returns an engine over ix.
@@ -90,7 +91,7 @@ func New(ix store, opts ...Option) (*Engine, error) {
 	if a == nil {
 		return nil, fmt.Errorf("search: analyzer %q not found", index.TextAnalyzer)
 	}
-	e := &Engine{src: ix, analyzer: a, now: time.Now}
+	e := &Engine{src: ix, analyzer: a, now: time.Now, cache: newResultCache(defaultCacheSize)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -154,10 +155,19 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	addFacets(breq, &r)
 
-	res, err := e.runSearch(ctx, breq)
+	var key string
+	if e.cache != nil {
+		key = cacheKey(&r)
+		if res := e.cache.get(e.liveSnapshot(), key); res != nil {
+			cp := *res
+			cp.TookMS = float64(time.Since(start).Microseconds()) / 1000
+			return &cp, nil
+		}
+	}
+	res, snap, err := e.runSearch(ctx, breq)
 	if errors.Is(err, bleve.ErrorIndexClosed) {
 		// A rebuilt generation replaced the one this search started on.
-		res, err = e.runSearch(ctx, breq)
+		res, snap, err = e.runSearch(ctx, breq)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -186,6 +196,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 		out.NextCursor = encodeCursor(cursorKey, sortValues(sortOrder, last))
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	e.cache.put(snap, key, out)
 	return out, nil
 }
 

@@ -87,6 +87,7 @@ func allSidesTexts(tb testing.TB, file string, n int) []string {
 // word starts with the probe of its stem, on tricky words, the Wikinews
 // fixture and (when ../shared is there) AllSides articles.
 func TestProbeHoldsOnCorpus(t *testing.T) {
+	t.Parallel()
 	a := textAnalyzer(t)
 	checkProbes(t, a, "eyed eye dyed ayes ability nobility possibility sensibility relational conditional agreed agreement "+
 		"sky skies ties dies lying flying hopping hoped owing sing sings is as us at ox "+
@@ -97,9 +98,9 @@ func TestProbeHoldsOnCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkProbes(t, a, string(b))
-	n := 1500
+	n := 400
 	if testing.Short() {
-		n = 150
+		n = 100
 	}
 	for _, text := range allSidesTexts(t, "articles-2018.jsonl.gz", n) {
 		checkProbes(t, a, text)
@@ -224,6 +225,7 @@ func BenchmarkDecodeSource(b *testing.B) {
 // TestMatchesNearProbes: analysing only the words around probes finds
 // exactly the matches that analysing the whole passage finds.
 func TestMatchesNearProbes(t *testing.T) {
+	t.Parallel()
 	e := &Engine{analyzer: textAnalyzer(t)}
 	raw, err := os.ReadFile(filepath.Join("..", "chunk", "testdata", "wikinews-youth-suicide.txt"))
 	if err != nil {
@@ -231,9 +233,9 @@ func TestMatchesNearProbes(t *testing.T) {
 	}
 	texts := []string{string(raw), "Kim's KIM kim-jong-un U.S. u.s. US talks—talking, \"Talked\" don't can’t café CAFÉ naïve \u212aim İstanbul eyed eyes",
 		"x\ty\nKim\r\nkim"}
-	n := 300
+	n := 60
 	if testing.Short() {
-		n = 30
+		n = 15
 	}
 	func() {
 		defer func() { _ = recover() }()
