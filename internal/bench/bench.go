@@ -181,7 +181,10 @@ type Result struct {
 	// Totals are the hit counts of the twelve queries as typed and ANDed.
 	Totals    []uint64 `json:"totals"`
 	TotalsAnd []uint64 `json:"totals_and"`
-	HTTP      *Load    `json:"http,omitempty"`
+	// HTTP is the server as deployed (`newsdex serve`, result cache on);
+	// HTTPNoCache the engine alone behind the same handler, cache off.
+	HTTP        *Load `json:"http,omitempty"`
+	HTTPNoCache *Load `json:"http_no_cache,omitempty"`
 }
 
 // IndexResult is one indexing run.

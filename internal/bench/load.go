@@ -55,7 +55,7 @@ func runLoad(ctx context.Context, base string, queries []string, conns int, d ti
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	urls := make([]string, len(queries))
 	for i, q := range queries {
-		urls[i] = base + "/v1/search?q=" + url.QueryEscape(q)
+		urls[i] = base + "/v1/search?mode=lexical&q=" + url.QueryEscape(q)
 	}
 	get := func(u string) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)

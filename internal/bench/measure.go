@@ -82,6 +82,9 @@ func addArticles(ctx context.Context, dir string, arts []newsdex.Article) error 
 	}
 	svc := service.New(ix, x, slog.New(slog.DiscardHandler))
 	_, err = svc.Ingest(ctx, source(arts, 1), nil)
+	if err == nil {
+		err = ix.WaitIdle(ctx)
+	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
@@ -121,14 +124,16 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 		ix.Close()
 		return res, err
 	}
-	eng, err := search.New(ix)
+	// The in-process figures measure the engine: the same twelve queries
+	// repeated would otherwise all be answered by the result cache.
+	eng, err := search.New(ix, search.WithoutResultCache())
 	if err != nil {
 		ix.Close()
 		return res, err
 	}
 	n, _ := ix.Count()
 	res.Searched = int(n)
-	logf(c.Log, "newsdex: querying %d articles in-process (%d × %d queries, twice) ...", n, c.Reps, len(Queries))
+	logf(c.Log, "newsdex: querying %d articles in-process, result cache off (%d × %d queries, twice) ...", n, c.Reps, len(Queries))
 	stop := startCPUProfile(c, "query")
 	res.Query, res.Totals, err = queryLatency(ctx, eng, Queries, c.Reps)
 	stop()
@@ -145,21 +150,48 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 		ix.Close()
 		return res, nil
 	}
-	logf(c.Log, "newsdex: HTTP load, %d connections for %s ...", c.Conns, c.HTTPDuration)
-	var ld Load
+	// First the engine alone behind the real handler, then the server as
+	// it runs, with its result cache.
+	logf(c.Log, "newsdex: HTTP load, result cache off, in-process server, %d connections for %s ...", c.Conns, c.HTTPDuration)
+	stop = startCPUProfile(c, "http")
+	ld, err := loadInProcess(ctx, c, eng, Queries)
+	stop()
+	ix.Close()
+	if err != nil {
+		return res, err
+	}
+	ld.Server += ", result cache off"
+	res.HTTPNoCache = &ld
+	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", ld.ReqPerSec, ld.Latency.P50, ld.Latency.P99, ld.Errors)
+	var served Load
+
+	logf(c.Log, "newsdex: HTTP load, server as deployed (result cache on), %d connections for %s ...", c.Conns, c.HTTPDuration)
 	if c.ServeBin != "" {
-		ix.Close()
-		ld, err = loadServe(ctx, c, dir, Queries, c.HTTPDuration)
+		served, err = loadServe(ctx, c, dir, Queries, c.HTTPDuration)
 	} else {
-		ld, err = loadInProcess(ctx, c, eng, Queries)
-		ix.Close()
+		served, err = loadFresh(ctx, c, dir, Queries)
 	}
 	if err != nil {
 		return res, err
 	}
-	res.HTTP = &ld
-	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", ld.ReqPerSec, ld.Latency.P50, ld.Latency.P99, ld.Errors)
+	res.HTTP = &served
+	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", served.ReqPerSec, served.Latency.P50, served.Latency.P99, served.Errors)
 	return res, nil
+}
+
+// loadFresh opens dir with a default engine (result cache on) and loads
+// it in-process.
+func loadFresh(ctx context.Context, c Config, dir string, queries []string) (Load, error) {
+	ix, err := index.OpenExisting(dir)
+	if err != nil {
+		return Load{}, err
+	}
+	defer ix.Close()
+	eng, err := search.New(ix)
+	if err != nil {
+		return Load{}, err
+	}
+	return loadInProcess(ctx, c, eng, queries)
 }
 
 // queryLatency runs queries reps times after one warm-up pass, each with
@@ -168,7 +200,7 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 func queryLatency(ctx context.Context, eng *search.Engine, queries []string, reps int) (Latency, []uint64, error) {
 	totals := make([]uint64, len(queries))
 	for i, q := range queries {
-		r, err := eng.Search(ctx, search.Request{Query: q})
+		r, err := eng.Search(ctx, search.Request{Query: q, Mode: search.ModeLexical})
 		if err != nil {
 			return Latency{}, nil, fmt.Errorf("bench: query %q: %w", q, err)
 		}
@@ -179,7 +211,7 @@ func queryLatency(ctx context.Context, eng *search.Engine, queries []string, rep
 	for range reps {
 		for _, q := range queries {
 			t := time.Now()
-			if _, err := eng.Search(ctx, search.Request{Query: q}); err != nil {
+			if _, err := eng.Search(ctx, search.Request{Query: q, Mode: search.ModeLexical}); err != nil {
 				return Latency{}, nil, fmt.Errorf("bench: query %q: %w", q, err)
 			}
 			lat = append(lat, time.Since(t))
