@@ -210,3 +210,21 @@ func TestEnglishMatchesBleveRandom(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeParallel analyses on every core at once, as Bleve's
+// analysis workers do during a batch.
+func BenchmarkAnalyzeParallel(b *testing.B) {
+	fast, _ := analyzers(b)
+	raw, err := os.ReadFile(filepath.Join("..", "chunk", "testdata", "wikinews-youth-suicide.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := bytes.ReplaceAll(raw, []byte("\u200d"), nil)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			fast.Analyze(bytes.Clone(text))
+		}
+	})
+}
