@@ -55,6 +55,10 @@ type Config struct {
 	// the peers get the same --limit.
 	Limit int
 
+	// BatchSize is the number of articles per index batch (0: the
+	// service's default, as `newsdex index` uses).
+	BatchSize int
+
 	// Embed also indexes with passage embeddings, when the model is there.
 	Embed bool
 	// ModelDir is where the embedding model lives ("" = embed.DefaultDir()).

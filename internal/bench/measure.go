@@ -38,6 +38,9 @@ func indexArticles(ctx context.Context, c Config, dir string, src pipeline.Sourc
 		return r, err
 	}
 	svc := service.New(ix, x, slog.New(slog.DiscardHandler))
+	if c.BatchSize > 0 {
+		svc.BatchSize = c.BatchSize
+	}
 	svc.Prepare = func(ctx context.Context, batch []newsdex.Article) error {
 		for i := range batch {
 			r.Passages += len(batch[i].Passages)

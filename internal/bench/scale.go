@@ -20,8 +20,9 @@ type ScalePoint struct {
 	Query Latency     `json:"query"`
 	// QueryAnd is the latency of the AND-joined queries.
 	QueryAnd Latency `json:"query_and"`
-	// HTTP is a short load run against `newsdex serve` on this index; its
-	// RSS figures are the serve process's.
+	// HTTP is a short load run against `newsdex serve` on this index (as
+	// deployed: repeated queries come from its result cache); its RSS
+	// figures are the serve process's.
 	HTTP *Load `json:"http,omitempty"`
 	// HeapMB is this process's live heap after querying in-process.
 	HeapMB float64 `json:"heap_mb"`
@@ -56,7 +57,7 @@ func measureScale(ctx context.Context, c Config, dir string, arts []newsdex.Arti
 		if err != nil {
 			return out, err
 		}
-		eng, err := search.New(ix)
+		eng, err := search.New(ix, search.WithoutResultCache())
 		if err == nil {
 			p.Query, _, err = queryLatency(ctx, eng, Queries, c.ScaleReps)
 		}

@@ -69,6 +69,7 @@ func (e *env) benchCmd() *cobra.Command {
 	f.IntVar(&c.PeerReps, "peer-reps", 20, "--reps passed to the peers")
 	f.StringVar(&c.Python, "python", "python3", "python interpreter for the peers")
 	f.IntVar(&c.Limit, "limit", 0, "index only the first N articles (0 = all; peers get the same limit)")
+	f.IntVar(&c.BatchSize, "batch", 0, "articles per index batch (0 = the default of `newsdex index`)")
 	f.BoolVar(&c.Embed, "embed", false, "also index with passage embeddings when the model is installed")
 	f.StringVar(&c.ModelDir, "model", "", "embedding model directory (default: the model cache)")
 	f.IntVar(&c.Reps, "reps", 50, "in-process repetitions of the query list")
