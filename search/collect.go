@@ -141,8 +141,10 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	}, snap, nil
 }
 
-// loadFields sets the stored text fields named in fields on hit, as
-// strings, the way Bleve does for text fields.
+// loadFields sets the stored text fields named in fields on hit. Unlike
+// Bleve, which gives them as strings, it keeps the bytes the snapshot
+// copied out for this document, saving two copies of every article
+// (decodeSource takes both).
 func loadFields(r bleveindex.IndexReader, hit *search.DocumentMatch, fields []string) error {
 	doc, err := r.Document(hit.ID)
 	if err != nil {
@@ -152,8 +154,7 @@ func loadFields(r bleveindex.IndexReader, hit *search.DocumentMatch, fields []st
 		return nil
 	}
 	doc.VisitFields(func(f bleveindex.Field) {
-		tf, ok := f.(bleveindex.TextField)
-		if !ok {
+		if _, ok := f.(bleveindex.TextField); !ok {
 			return
 		}
 		for _, name := range fields {
@@ -161,7 +162,7 @@ func loadFields(r bleveindex.IndexReader, hit *search.DocumentMatch, fields []st
 				if hit.Fields == nil {
 					hit.Fields = make(map[string]any, len(fields))
 				}
-				hit.Fields[name] = tf.Text()
+				hit.Fields[name] = f.Value()
 			}
 		}
 	})

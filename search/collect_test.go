@@ -104,6 +104,9 @@ func view(res *bleve.SearchResult) (uint64, []hitView, map[string]facetView) {
 	var hits []hitView
 	for _, h := range res.Hits {
 		src, _ := h.Fields[index.FieldSource].(string)
+		if b, ok := h.Fields[index.FieldSource].([]byte); ok {
+			src = string(b)
+		}
 		hits = append(hits, hitView{h.ID, h.Score, h.Sort, src})
 	}
 	facets := map[string]facetView{}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"html"
 	"path"
 	"sort"
@@ -26,7 +27,9 @@ type highlighter struct {
 	// probes are lower-case prefixes of the terms (see probe); a passage
 	// that holds none of them cannot match and is not analysed. Nil
 	// means analyse every passage (wildcards).
-	probes []string
+	probes     []string
+	probeBytes [][]byte // probes as bytes, made on first use
+	lower      []byte   // scratch: the passage being matched, lower-cased
 }
 
 func (e *Engine) newHighlighter(n uq.Node) *highlighter {
@@ -90,13 +93,21 @@ func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
 	if strings.ContainsRune(text, '\u0130') || strings.ContainsRune(text, '\u212a') {
 		return nil, false
 	}
-	lower := asciiLower(text)
+	h.lower = asciiLower(h.lower[:0], text)
+	lower := h.lower
 	// Collect the space-delimited runs holding a probe, in order.
 	type run struct{ start, end int }
 	var runs []run
-	for _, p := range h.probes {
+	for i, p := range h.probes {
+		if h.probeBytes == nil {
+			h.probeBytes = make([][]byte, len(h.probes))
+		}
+		if h.probeBytes[i] == nil {
+			h.probeBytes[i] = []byte(p)
+		}
+		pb := h.probeBytes[i]
 		for from := 0; from < len(lower); {
-			i := strings.Index(lower[from:], p)
+			i := bytes.Index(lower[from:], pb)
 			if i < 0 {
 				break
 			}
@@ -132,16 +143,16 @@ func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
 	return out, true
 }
 
-// asciiLower lower-cases the ASCII letters of s, keeping every byte
-// offset.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+// asciiLower appends s to dst with its ASCII letters lower-cased,
+// keeping every byte offset.
+func asciiLower(dst []byte, s string) []byte {
+	dst = append(dst, s...)
+	for i := len(dst) - len(s); i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return dst
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
