@@ -26,7 +26,7 @@ import (
 // the articles already in memory and the extractor loaded. prepare, if
 // set, runs on every batch (embedding).
 func indexArticles(ctx context.Context, c Config, dir string, src pipeline.Source, profile string,
-	prepare func(context.Context, []newsdex.Article) error) (IndexResult, error) {
+	preparer func(*index.Index) func(context.Context, []newsdex.Article) error) (IndexResult, error) {
 	var r IndexResult
 	_ = os.RemoveAll(dir)
 	x, err := extract.New()
@@ -40,6 +40,10 @@ func indexArticles(ctx context.Context, c Config, dir string, src pipeline.Sourc
 	svc := service.New(ix, x, slog.New(slog.DiscardHandler))
 	if c.BatchSize > 0 {
 		svc.BatchSize = c.BatchSize
+	}
+	var prepare func(context.Context, []newsdex.Article) error
+	if preparer != nil {
+		prepare = preparer(ix)
 	}
 	svc.Prepare = func(ctx context.Context, batch []newsdex.Article) error {
 		for i := range batch {
