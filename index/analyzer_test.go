@@ -91,6 +91,7 @@ func TestEnglishMatchesBleve(t *testing.T) {
 // the Wikinews fixture of package chunk and, when ../shared is there,
 // AllSides articles.
 func TestEnglishMatchesBleveOnCorpus(t *testing.T) {
+	t.Parallel()
 	fast, slow := analyzers(t)
 	b, err := os.ReadFile(filepath.Join("..", "chunk", "testdata", "wikinews-youth-suicide.txt"))
 	if err != nil {
@@ -109,9 +110,9 @@ func TestEnglishMatchesBleveOnCorpus(t *testing.T) {
 	}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 16<<20)
-	limit := 400
+	limit := 150
 	if testing.Short() {
-		limit = 100
+		limit = 40
 	}
 	fastPath := 0
 	for n := 0; n < limit && sc.Scan(); n++ {
