@@ -7,7 +7,7 @@ ADDR      ?= 127.0.0.1:8080
 .PHONY: run build test check deps deps-run model bench eval fuzz clean
 
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/newsdex
+	$(GO) build -o $(BIN) ./cmd/newsdex
 
 # Build, index the embedded seeds if there is no index yet, serve on $(ADDR).
 run: deps-run build
