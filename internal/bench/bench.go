@@ -13,7 +13,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -357,6 +356,3 @@ func sameQueries(a, b []string) bool {
 	}
 	return true
 }
-
-// errSkip marks an optional part of the run that could not be measured.
-var errSkip = errors.New("bench: skipped")
