@@ -12,33 +12,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/internal/corpora"
 )
 
-// corpus returns the path of a corpus under ../shared/corpora beside the
-// repository root, or skips tb when it is absent (as on a machine without
-// the shared data).
-func corpus(tb testing.TB, name string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "corpora", name)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("corpus %s not present (%v); it lives in ../shared beside the checkout", name, err)
-	}
-	return p
-}
+// corpus returns the path of a shared corpus, or skips tb when absent.
+func corpus(tb testing.TB, name string) string { return corpora.Path(tb, name) }
 
 // collect reads sources with Walk and returns the articles and skips.
 func collect(tb testing.TB, sources []string, opts Options) ([]newsdex.Article, []*RecordError) {

@@ -2,31 +2,15 @@ package eval_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/newsdex/newsdex/chunk"
 	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/internal/corpora"
 	"github.com/newsdex/newsdex/internal/eval"
 	"github.com/newsdex/newsdex/search"
 )
-
-// sharedDir finds ../shared beside the repository root.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
 
 func TestMetrics(t *testing.T) {
 	rel := map[string]bool{"a": true, "c": true}
@@ -47,10 +31,7 @@ func TestMetrics(t *testing.T) {
 // TestTIMELexical checks the lexical ranking against the SQLite FTS5 BM25
 // peer on TIME-1963: nDCG@10 0.677 and MAP 0.621.
 func TestTIMELexical(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "corpora", "time-magazine-1963")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("TIME-1963 corpus absent at %s: %v", dir, err)
-	}
+	dir := corpora.Path(t, "time-magazine-1963")
 	col, err := eval.LoadTIME(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/internal/corpora"
 	"github.com/newsdex/newsdex/internal/service"
 	"github.com/newsdex/newsdex/search"
 )
@@ -23,17 +24,11 @@ import (
 // corpusDir returns ../shared/corpora beside the repository root.
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "corpora")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
+	root := corpora.Root()
+	if root == "" {
+		tb.Fatal("no go.mod above the test directory")
 	}
+	return root
 }
 
 // slice reads the first n articles of one source.
