@@ -21,10 +21,10 @@ type workspace struct {
 	ctx    []float32 // rowsMax × 512: attention output, heads side by side
 	y      []float32 // rowsMax × 512: residual stream
 	ffn    []float32 // rowsMax × 1536
-	tmp    []float32 // rowsMax × 512
 	pool   []float32 // gemm.MR × 512: mean-pooled row, then zeros
 	outBuf []float32 // gemm.MR × 512
 	kT, v  gemm.Panels
+	gs     gemm.Scratch
 }
 
 func newWorkspace() *workspace {
@@ -37,7 +37,6 @@ func newWorkspace() *workspace {
 		ctx:    make([]float32, r*modelDim),
 		y:      make([]float32, r*modelDim),
 		ffn:    make([]float32, r*ffnDim),
-		tmp:    make([]float32, r*modelDim),
 		pool:   make([]float32, gemm.MR*modelDim),
 		outBuf: make([]float32, gemm.MR*outDim),
 	}
@@ -67,14 +66,7 @@ func (w *weights) forward(ws *workspace, ids []int32, out []float32) {
 	y := ws.y[:rows*modelDim]
 	w.attention(ws, L, n, x, y, false)
 	// Residual projected from 256 to 512: y = attention + (x·Wd + bd).
-	tmp := ws.tmp[:rows*modelDim]
-	gemm.Mul(n, x, embDim, L.resid, tmp, modelDim)
-	for r := 0; r < rows; r++ {
-		yr, tr := y[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
-		for j := range yr {
-			yr[j] += tr[j] + L.residBias[j]
-		}
-	}
+	gemm.MulMode(n, x, embDim, L.resid, y, modelDim, gemm.Add|gemm.Bias, &ws.gs)
 	w.feedForward(ws, L, n, y)
 
 	// Layer 1.
@@ -94,7 +86,7 @@ func (w *weights) forward(ws *workspace, ids []int32, out []float32) {
 	for j := 0; j < modelDim; j++ {
 		pool[j] /= fn
 	}
-	gemm.Mul(1, pool, modelDim, w.tanhW, ws.outBuf, outDim)
+	gemm.MulMode(1, pool, modelDim, w.tanhW, ws.outBuf, outDim, 0, &ws.gs)
 	var ss float32
 	for j := 0; j < outDim; j++ {
 		v := float32(math.Tanh(float64(ws.outBuf[j] + w.tanhB[j])))
@@ -156,13 +148,10 @@ func (w *weights) attention(ws *workspace, L *layer, n int, src, dst []float32, 
 
 	ld := 3 * d
 	qkv := ws.qkv[:rows*ld]
-	gemm.Mul(n, h, d, L.qkv, qkv, ld)
-	for r := 0; r < rows; r++ {
-		row := qkv[r*ld : (r+1)*ld]
-		for j, b := range L.qkvBias {
-			row[j] += b
-		}
-		for j := range row[:d] { // q is scaled before q·k, as in the graph
+	gemm.MulMode(n, h, d, L.qkv, qkv, ld, gemm.Bias, &ws.gs)
+	for r := 0; r < n; r++ {
+		row := qkv[r*ld : r*ld+d]
+		for j := range row { // q is scaled before q·k, as in the graph
 			row[j] *= L.qScale
 		}
 	}
@@ -174,29 +163,20 @@ func (w *weights) attention(ws *workspace, L *layer, n int, src, dst []float32, 
 	for hd := 0; hd < numHeads; hd++ {
 		qOff, kOff, vOff := hd*dh, d+hd*dh, 2*d+hd*dh
 		ws.kT.PackT(qkv[kOff:], dh, n, ld)
-		gemm.Mul(n, qkv[qOff:], ld, &ws.kT, scores, ldS)
+		gemm.MulMode(n, qkv[qOff:], ld, &ws.kT, scores, ldS, 0, &ws.gs)
 		for t := 0; t < n; t++ {
 			softmax(scores[t*ldS : t*ldS+n])
 		}
 		clear(scores[n*ldS:])
 		ws.v.Pack(qkv[vOff:], n, dh, ld)
-		gemm.Mul(n, scores, ldS, &ws.v, ctx[hd*dh:], d)
+		gemm.MulMode(n, scores, ldS, &ws.v, ctx[hd*dh:], d, 0, &ws.gs)
 	}
 
-	tmp := ws.tmp[:rows*modelDim]
-	gemm.Mul(n, ctx, d, L.out, tmp, modelDim)
-	for r := 0; r < rows; r++ {
-		dr, tr := dst[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
-		if addTo {
-			for j := range dr {
-				dr[j] += tr[j] + L.outBias[j]
-			}
-		} else {
-			for j := range dr {
-				dr[j] = tr[j] + L.outBias[j]
-			}
-		}
+	mode := gemm.Bias
+	if addTo {
+		mode |= gemm.Add
 	}
+	gemm.MulMode(n, ctx, d, L.out, dst, modelDim, mode, &ws.gs)
 }
 
 // feedForward adds FFN(LN(y)) to y.
@@ -205,21 +185,8 @@ func (w *weights) feedForward(ws *workspace, L *layer, n int, y []float32) {
 	h := ws.h[:rows*modelDim]
 	layerNorm(h, y, rows, modelDim, L.ffnLnScale, L.ffnLnBias, w.eps)
 	f := ws.ffn[:rows*ffnDim]
-	gemm.Mul(n, h, modelDim, L.ffn1, f, ffnDim)
-	for r := 0; r < rows; r++ {
-		row := f[r*ffnDim : (r+1)*ffnDim]
-		for j, b := range L.ffn1Bias {
-			row[j] = max(row[j]+b, 0)
-		}
-	}
-	tmp := ws.tmp[:rows*modelDim]
-	gemm.Mul(n, f, ffnDim, L.ffn2, tmp, modelDim)
-	for r := 0; r < rows; r++ {
-		yr, tr := y[r*modelDim:(r+1)*modelDim], tmp[r*modelDim:(r+1)*modelDim]
-		for j := range yr {
-			yr[j] += tr[j] + L.ffn2Bias[j]
-		}
-	}
+	gemm.MulMode(n, h, modelDim, L.ffn1, f, ffnDim, gemm.Bias|gemm.ReLU, &ws.gs)
+	gemm.MulMode(n, f, ffnDim, L.ffn2, y, modelDim, gemm.Add|gemm.Bias, &ws.gs)
 }
 
 // timingSignal returns the graph's position signal for positions

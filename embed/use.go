@@ -37,8 +37,11 @@ var _ Embedder = (*USE)(nil)
 
 // Load reads the model from dir (see DefaultDir). It returns an error
 // wrapping ErrNoModel if dir holds no model.
-func Load(dir string) (*USE, error) {
-	w, err := loadWeights(dir)
+func Load(dir string) (*USE, error) { return load(dir, true) }
+
+// load is Load, with the AMX split of the weights optional (split).
+func load(dir string, split bool) (*USE, error) {
+	w, err := loadWeights(dir, split)
 	if err != nil {
 		return nil, err
 	}

@@ -78,8 +78,20 @@ func maxAbsDiff(a, b []float32) float64 {
 	return d
 }
 
-func TestGolden(t *testing.T) {
-	m := mustModel(t)
+func TestGolden(t *testing.T) { checkGolden(t, mustModel(t)) }
+
+// TestGoldenFloat32 checks the float32 kernels too where Load would have
+// chosen AMX.
+func TestGoldenFloat32(t *testing.T) {
+	mustModel(t) // skips without weights
+	m, err := load(DefaultDir(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, m)
+}
+
+func checkGolden(t *testing.T, m *USE) {
 	g := readGolden(t)
 	if g.MaxTokens != MaxTokens || g.WindowOverlap != windowOverlap {
 		t.Fatalf("golden.json made with max_tokens %d, overlap %d; code has %d, %d", g.MaxTokens, g.WindowOverlap, MaxTokens, windowOverlap)

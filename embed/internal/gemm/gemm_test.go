@@ -79,11 +79,52 @@ func TestKernelGoMatchesAsm(t *testing.T) {
 	b := randMat(r, k*NR)
 	c1 := randMat(r, MR*NR)
 	c2 := append([]float32(nil), c1...)
-	kernel(k, a, k, b, c1, NR, true)
-	kernelGo(k, a, k, b, c2, NR, true)
+	kernel(k, a, k, b, c1, NR, nil, Add)
+	kernelGo(k, a, k, b, c2, NR, nil, Add)
 	for i := range c1 {
 		if d := math.Abs(float64(c1[i] - c2[i])); d > 1e-3 {
 			t.Fatalf("element %d: kernel %v, kernelGo %v", i, c1[i], c2[i])
+		}
+	}
+}
+
+// TestMulMode checks the bias, accumulate and clamp extras against the
+// plain product, with K both under and over one kc slice.
+func TestMulMode(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	modes := []Mode{0, Add, Bias, ReLU, Bias | ReLU, Add | Bias, Add | Bias | ReLU}
+	for _, sz := range []struct{ m, k, n int }{{5, 40, 48}, {13, 300, 80}, {24, 600, 32}} {
+		for _, mode := range modes {
+			lda, ldb, ldc := sz.k+1, sz.n+2, Cols(sz.n)+3
+			a := randMat(r, Rows(sz.m)*lda)
+			b := randMat(r, sz.k*ldb)
+			bias := randMat(r, sz.n)
+			c0 := randMat(r, Rows(sz.m)*ldc)
+			c := append([]float32(nil), c0...)
+			p := Pack(b, sz.k, sz.n, ldb)
+			p.SetBias(bias)
+			MulMode(sz.m, a, lda, p, c, ldc, mode, nil)
+			prod := naive(sz.m, sz.k, sz.n, a, lda, b, ldb)
+			for i := 0; i < sz.m; i++ {
+				for j := 0; j < Cols(sz.n); j++ {
+					var want float64
+					if j < sz.n {
+						want = prod[i*sz.n+j]
+						if mode&Bias != 0 {
+							want += float64(bias[j])
+						}
+					}
+					if mode&Add != 0 {
+						want += float64(c0[i*ldc+j])
+					}
+					if mode&ReLU != 0 {
+						want = max(want, 0)
+					}
+					if d := math.Abs(float64(c[i*ldc+j]) - want); d > 1e-5*float64(sz.k+1) {
+						t.Fatalf("mode %b m=%d k=%d n=%d: C[%d][%d] = %v, want %v", mode, sz.m, sz.k, sz.n, i, j, c[i*ldc+j], want)
+					}
+				}
+			}
 		}
 	}
 }
@@ -105,16 +146,17 @@ func check(t *testing.T, what string, m, n int, c []float32, ldc int, want []flo
 	}
 }
 
-func benchMul(b *testing.B, m, k, n int) {
+func benchMul(b *testing.B, m, k, n, pad int) {
 	r := rand.New(rand.NewPCG(5, 6))
-	a := randMat(r, Rows(m)*k)
+	lda, ldc := k+pad, n+pad
+	a := randMat(r, Rows(m)*lda)
 	w := randMat(r, k*n)
-	c := make([]float32, Rows(m)*n)
+	c := make([]float32, Rows(m)*ldc)
 	p := Pack(w, k, n, n)
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	for b.Loop() {
-		Mul(m, a, k, p, c, n)
+		Mul(m, a, lda, p, c, ldc)
 	}
 	flop := float64(2*m*k*n) * float64(b.N)
 	b.ReportMetric(flop/b.Elapsed().Seconds()/1e9, "GFLOP/s")
@@ -123,6 +165,8 @@ func benchMul(b *testing.B, m, k, n int) {
 	}
 }
 
-func BenchmarkMul128x512x1536(b *testing.B) { benchMul(b, 128, 512, 1536) }
-func BenchmarkMul128x1536x512(b *testing.B) { benchMul(b, 128, 1536, 512) }
-func BenchmarkMul12x512x1536(b *testing.B)  { benchMul(b, 12, 512, 1536) }
+func BenchmarkMul96x512x1536(b *testing.B)    { benchMul(b, 96, 512, 1536, 0) }
+func BenchmarkMul96x1536x512(b *testing.B)    { benchMul(b, 96, 1536, 512, 0) }
+func BenchmarkMul96x512x1536Pad(b *testing.B) { benchMul(b, 96, 512, 1536, 16) }
+func BenchmarkMul96x1536x512Pad(b *testing.B) { benchMul(b, 96, 1536, 512, 16) }
+func BenchmarkMul12x512x1536(b *testing.B)    { benchMul(b, 12, 512, 1536, 0) }

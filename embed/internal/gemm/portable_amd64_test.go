@@ -9,6 +9,7 @@ func TestMulPortable(t *testing.T) {
 	hasFMA, hasAVX512 = false, false
 	defer func() { hasFMA, hasAVX512 = fma, avx512 }()
 	TestMul(t)
+	TestMulMode(t)
 }
 
 // TestMulAVX2 runs TestMul with only the AVX2 kernel, as on a CPU without
@@ -21,4 +22,5 @@ func TestMulAVX2(t *testing.T) {
 	hasAVX512 = false
 	defer func() { hasAVX512 = avx512 }()
 	TestMul(t)
+	TestMulMode(t)
 }

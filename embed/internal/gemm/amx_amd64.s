@@ -1,0 +1,199 @@
+#include "textflag.h"
+
+// The AMX instructions are not known to the Go assembler, so they are
+// spelled out as bytes, each with its Intel-syntax form; the register
+// choices below are fixed by those encodings.
+
+// LDTILECFG [rax]
+#define LDTILECFG_AX BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0x00
+// TILERELEASE
+#define TILERELEASE BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0
+// TILEZERO tmm0, TILEZERO tmm1
+#define TILEZERO_T0 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0
+#define TILEZERO_T1 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8
+// TILELOADD tmm2, [rsi+r9*1]; TILELOADD tmm3, [rsi+r9*1+1024]
+#define LOAD_T2_SI BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x14; BYTE $0x0e
+#define LOAD_T3_SI BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x9c; BYTE $0x0e; BYTE $0x00; BYTE $0x04; BYTE $0x00; BYTE $0x00
+// TILELOADD tmm4, [rbx+r9*1]; TILELOADD tmm5, [rbx+r9*1+1024]
+#define LOAD_T4_BX BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x0b
+#define LOAD_T5_BX BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0xac; BYTE $0x0b; BYTE $0x00; BYTE $0x04; BYTE $0x00; BYTE $0x00
+// TILELOADD tmm6, [rdx+r9*1]; TILELOADD tmm7, [rdx+r9*1+1024]
+#define LOAD_T6_DX BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x0a
+#define LOAD_T7_DX BYTE $0xc4; BYTE $0xa2; BYTE $0x7b; BYTE $0x4b; BYTE $0xbc; BYTE $0x0a; BYTE $0x00; BYTE $0x04; BYTE $0x00; BYTE $0x00
+// TDPBF16PS tmm0, tmm2, tmm4 / tmm0, tmm2, tmm5 / tmm0, tmm3, tmm4
+#define DP_0_2_4 BYTE $0xc4; BYTE $0xe2; BYTE $0x5a; BYTE $0x5c; BYTE $0xc2
+#define DP_0_2_5 BYTE $0xc4; BYTE $0xe2; BYTE $0x52; BYTE $0x5c; BYTE $0xc2
+#define DP_0_3_4 BYTE $0xc4; BYTE $0xe2; BYTE $0x5a; BYTE $0x5c; BYTE $0xc3
+// TDPBF16PS tmm1, tmm2, tmm6 / tmm1, tmm2, tmm7 / tmm1, tmm3, tmm6
+#define DP_1_2_6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xca
+#define DP_1_2_7 BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xca
+#define DP_1_3_6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xcb
+// TILESTORED [r10+rcx*1], tmm0; TILESTORED [r10+rcx*1+64], tmm1
+#define STORE_T0 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x0a
+#define STORE_T1 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40
+
+// func amxKernel(kb int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
+//
+// C[0:rows, 0:32] = (Ahi+Alo)·(Bhi+Blo) without the Alo·Blo term, then
+// mode's extras. a is A split by splitRow: for each 16 rows, kb pairs of
+// 16×32 tiles (Ahi, Alo), rows past rows zero. b points at two column
+// blocks bstride bytes apart, each kb pairs of 16×32 tiles (Bhi, Blo) with
+// pairs of K rows interleaved as TDPBF16PS wants. All tiles are 1 KiB
+// contiguous. Tiles: tmm0/tmm1 accumulate columns 0-15/16-31, tmm2/tmm3
+// hold Ahi/Alo, tmm4/tmm5 Bhi/Blo of the first block, tmm6/tmm7 of the
+// second. Each 16-row result goes through tmp (16×32 floats) so that the
+// bias, C and clamp are applied with AVX-512 and only the rows asked for
+// are written.
+TEXT ·amxKernel(SB), NOSPLIT, $0-88
+	MOVQ cfg+72(FP), AX
+	LDTILECFG_AX
+
+	// Bias in Z24/Z25 (zero without one), zero in Z26 for the clamp.
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	MOVQ   mode+64(FP), AX
+	TESTQ  $2, AX
+	JZ     nobias
+	MOVQ   bias+56(FP), AX
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+
+nobias:
+	MOVQ a+8(FP), SI
+	MOVQ rows+32(FP), R13
+	MOVQ c+40(FP), R11
+	MOVQ $64, R9
+
+rowblock:
+	TILEZERO_T0
+	TILEZERO_T1
+	MOVQ b+16(FP), BX
+	MOVQ BX, DX
+	ADDQ bstride+24(FP), DX
+	MOVQ kb+0(FP), CX
+
+kloop:
+	LOAD_T2_SI
+	LOAD_T3_SI
+	LOAD_T4_BX
+	LOAD_T5_BX
+	DP_0_2_5
+	DP_0_3_4
+	DP_0_2_4
+	LOAD_T6_DX
+	LOAD_T7_DX
+	DP_1_2_7
+	DP_1_3_6
+	DP_1_2_6
+	ADDQ $2048, SI
+	ADDQ $2048, BX
+	ADDQ $2048, DX
+	DECQ CX
+	JNZ  kloop
+
+	MOVQ tmp+80(FP), R10
+	MOVQ $128, CX
+	STORE_T0
+	STORE_T1
+
+	// Epilogue for min(16, rows left) rows.
+	MOVQ  $16, CX
+	CMPQ  R13, CX
+	CMOVQLT R13, CX
+	MOVQ  mode+64(FP), AX
+	MOVQ  ldc+48(FP), DI
+	SHLQ  $2, DI
+
+erow:
+	VMOVUPS (R10), Z0
+	VMOVUPS 64(R10), Z1
+	VADDPS  Z24, Z0, Z0
+	VADDPS  Z25, Z1, Z1
+	TESTQ   $1, AX
+	JZ      eclamp
+	VADDPS  (R11), Z0, Z0
+	VADDPS  64(R11), Z1, Z1
+
+eclamp:
+	TESTQ   $4, AX
+	JZ      estore
+	VMAXPS  Z26, Z0, Z0
+	VMAXPS  Z26, Z1, Z1
+
+estore:
+	VMOVUPS Z0, (R11)
+	VMOVUPS Z1, 64(R11)
+	ADDQ    $128, R10
+	ADDQ    DI, R11
+	DECQ    CX
+	JNZ     erow
+
+	// SI has reached the next 16 rows of A.
+	SUBQ $16, R13
+	JGT  rowblock
+
+	TILERELEASE
+	VZEROUPPER
+	RET
+
+// func splitRow(n int, src *float32, dst *uint16)
+//
+// Splits n floats (a multiple of 32) into bfloat16 hi = rne(x) and
+// lo = rne(x - hi), the integer way (VCVTNEPS2BF16 is not known to the
+// Go assembler); x is finite. Each 32 floats make one tile row: hi at dst,
+// lo 1 KiB later, and the next 32 go 2 KiB further.
+TEXT ·splitRow(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ dst+16(FP), DI
+	MOVL $1, AX
+	VPBROADCASTD AX, Z28
+	MOVL $0x7fff, AX
+	VPBROADCASTD AX, Z29
+	MOVL $0xffff0000, AX
+	VPBROADCASTD AX, Z30
+	SHRQ $5, CX
+	JZ   splitdone
+
+splitloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z4
+	// hi = (x + 0x7fff + (x>>16 & 1)) & 0xffff0000
+	VPSRLD  $16, Z0, Z1
+	VPSRLD  $16, Z4, Z5
+	VPANDD  Z28, Z1, Z1
+	VPANDD  Z28, Z5, Z5
+	VPADDD  Z29, Z1, Z1
+	VPADDD  Z29, Z5, Z5
+	VPADDD  Z0, Z1, Z1
+	VPADDD  Z4, Z5, Z5
+	VPANDD  Z30, Z1, Z1
+	VPANDD  Z30, Z5, Z5
+	// lo the same way from x - hi, which is exact.
+	VSUBPS  Z1, Z0, Z2
+	VSUBPS  Z5, Z4, Z6
+	VPSRLD  $16, Z2, Z3
+	VPSRLD  $16, Z6, Z7
+	VPANDD  Z28, Z3, Z3
+	VPANDD  Z28, Z7, Z7
+	VPADDD  Z29, Z3, Z3
+	VPADDD  Z29, Z7, Z7
+	VPADDD  Z2, Z3, Z3
+	VPADDD  Z6, Z7, Z7
+	VPSRLD  $16, Z1, Z1
+	VPSRLD  $16, Z5, Z5
+	VPSRLD  $16, Z3, Z3
+	VPSRLD  $16, Z7, Z7
+	VPMOVDW Z1, (DI)
+	VPMOVDW Z5, 32(DI)
+	VPMOVDW Z3, 1024(DI)
+	VPMOVDW Z7, 1056(DI)
+	ADDQ    $128, SI
+	ADDQ    $2048, DI
+	DECQ    CX
+	JNZ     splitloop
+
+splitdone:
+	VZEROUPPER
+	RET
