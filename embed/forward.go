@@ -206,8 +206,8 @@ func timingSignal(invTime []float32) []float32 {
 	return ts
 }
 
-// softmax replaces s by exp(s - max) / sum.
-func softmax(s []float32) {
+// softmaxGo replaces s by exp(s - max) / sum: the portable softmax.
+func softmaxGo(s []float32) {
 	m := s[0]
 	for _, v := range s[1:] {
 		m = max(m, v)

@@ -2,6 +2,7 @@ package embed
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -23,5 +24,27 @@ func TestExpNeg(t *testing.T) {
 	}
 	if got := expNeg(0); got != 1 {
 		t.Errorf("expNeg(0) = %v, want 1", got)
+	}
+}
+
+// TestSoftmax checks softmax (AVX-512 where the CPU has it) against the
+// portable code for lengths around the vector width.
+func TestSoftmax(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n <= 70; n++ {
+		s := make([]float32, n+3)
+		for i := range s {
+			s[i] = float32(r.NormFloat64() * 8)
+		}
+		s[n/2] = -200 // an element that underflows
+		want := append([]float32(nil), s...)
+		softmax(s[:n])
+		softmaxGo(want[:n])
+		for i := range s {
+			d := math.Abs(float64(s[i] - want[i]))
+			if (i < n && d > 1e-6*float64(want[i])+1e-30) || (i >= n && s[i] != want[i]) {
+				t.Fatalf("n=%d: softmax[%d] = %v, portable %v", n, i, s[i], want[i])
+			}
+		}
 	}
 }

@@ -26,13 +26,17 @@ var amxReady = sync.OnceValue(func() bool {
 // into hi and lo bfloat16 matrices and two column blocks of split B.
 //
 //go:noescape
-func amxKernel(kb int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
+func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
 
 // splitRow splits one row of n floats (a multiple of 32) of A into
 // bfloat16 hi and lo parts, writing one row of each tile at dst.
 //
 //go:noescape
 func splitRow(n int, src *float32, dst *uint16)
+
+// amxChunk is the number of 32-row slices of K the AMX kernel takes at a
+// time: 4 make 16 KiB of B.
+var amxChunk = 4
 
 // amxAvailable reports whether the AMX path can run.
 func amxAvailable() bool { return useAMX && amxReady() }
@@ -79,8 +83,16 @@ func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode M
 			clear(row[512 : 512+32])
 		}
 	}
-	if len(s.tmp) < 16*2*NR {
-		s.tmp = make([]float32, 16*2*NR)
+	if n := (mr + 15) / 16 * 16 * 2 * NR; len(s.tmp) < n {
+		s.tmp = make([]float32, n)
+	}
+	// Chunks of K whose slice of B fits L1 beside the partial sums.
+	ch := 1
+	for _, c := range []int{amxChunk, 2} {
+		if kb%c == 0 {
+			ch = c
+			break
+		}
 	}
 	cfg := tileConfig()
 	blk := bfBlock(k)
@@ -89,7 +101,7 @@ func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode M
 		if mode&Bias != 0 {
 			bias = &p.bias[j]
 		}
-		amxKernel(kb, &at[0], &p.bf[j/NR*blk], 2*blk, mr, &c[j], ldc, bias, int(mode), &cfg[0], &s.tmp[0])
+		amxKernel(kb, ch, &at[0], &p.bf[j/NR*blk], 2*blk, mr, &c[j], ldc, bias, int(mode), &cfg[0], &s.tmp[0])
 	}
 	return true
 }

@@ -28,11 +28,14 @@
 #define DP_1_2_6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xca
 #define DP_1_2_7 BYTE $0xc4; BYTE $0xe2; BYTE $0x42; BYTE $0x5c; BYTE $0xca
 #define DP_1_3_6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4a; BYTE $0x5c; BYTE $0xcb
+// TILELOADD tmm0, [r10+rcx*1]; TILELOADD tmm1, [r10+rcx*1+64]
+#define LOADC_T0 BYTE $0xc4; BYTE $0xc2; BYTE $0x7b; BYTE $0x4b; BYTE $0x04; BYTE $0x0a
+#define LOADC_T1 BYTE $0xc4; BYTE $0xc2; BYTE $0x7b; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40
 // TILESTORED [r10+rcx*1], tmm0; TILESTORED [r10+rcx*1+64], tmm1
 #define STORE_T0 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x0a
 #define STORE_T1 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40
 
-// func amxKernel(kb int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
+// func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
 //
 // C[0:rows, 0:32] = (Ahi+Alo)·(Bhi+Blo) without the Alo·Blo term, then
 // mode's extras. a is A split by splitRow: for each 16 rows, kb pairs of
@@ -41,37 +44,44 @@
 // pairs of K rows interleaved as TDPBF16PS wants. All tiles are 1 KiB
 // contiguous. Tiles: tmm0/tmm1 accumulate columns 0-15/16-31, tmm2/tmm3
 // hold Ahi/Alo, tmm4/tmm5 Bhi/Blo of the first block, tmm6/tmm7 of the
-// second. Each 16-row result goes through tmp (16×32 floats) so that the
-// bias, C and clamp are applied with AVX-512 and only the rows asked for
-// are written.
-TEXT ·amxKernel(SB), NOSPLIT, $0-88
-	MOVQ cfg+72(FP), AX
+// second.
+//
+// K is walked in chunks of ch tile pairs (ch divides kb), each chunk over
+// all the rows, so that the chunk of B (ch·4 KiB) stays in L1 while the
+// rows of A stream past; the partial sums wait in tmp (rows rounded up to
+// 16, × 32 floats). At the end the bias, C and clamp are applied from tmp
+// with AVX-512 and only the rows asked for are written.
+TEXT ·amxKernel(SB), NOSPLIT, $0-96
+	MOVQ cfg+80(FP), AX
 	LDTILECFG_AX
-
-	// Bias in Z24/Z25 (zero without one), zero in Z26 for the clamp.
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	MOVQ   mode+64(FP), AX
-	TESTQ  $2, AX
-	JZ     nobias
-	MOVQ   bias+56(FP), AX
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-
-nobias:
-	MOVQ a+8(FP), SI
-	MOVQ rows+32(FP), R13
-	MOVQ c+40(FP), R11
 	MOVQ $64, R9
+	XORQ R12, R12              // chunk offset in bytes
+
+chunk:
+	MOVQ a+16(FP), SI
+	ADDQ R12, SI
+	MOVQ tmp+88(FP), R10
+	MOVQ rows+40(FP), R13
 
 rowblock:
+	TESTQ R12, R12
+	JNZ   loadc
 	TILEZERO_T0
 	TILEZERO_T1
-	MOVQ b+16(FP), BX
+	JMP   kstart
+
+loadc:
+	MOVQ $128, CX
+	LOADC_T0
+	LOADC_T1
+
+kstart:
+	MOVQ b+24(FP), BX
+	ADDQ R12, BX
 	MOVQ BX, DX
-	ADDQ bstride+24(FP), DX
-	MOVQ kb+0(FP), CX
+	ADDQ bstride+32(FP), DX
+	MOVQ SI, DI
+	MOVQ ch+8(FP), CX
 
 kloop:
 	LOAD_T2_SI
@@ -92,18 +102,46 @@ kloop:
 	DECQ CX
 	JNZ  kloop
 
-	MOVQ tmp+80(FP), R10
 	MOVQ $128, CX
 	STORE_T0
 	STORE_T1
 
-	// Epilogue for min(16, rows left) rows.
-	MOVQ  $16, CX
-	CMPQ  R13, CX
-	CMOVQLT R13, CX
-	MOVQ  mode+64(FP), AX
-	MOVQ  ldc+48(FP), DI
-	SHLQ  $2, DI
+	// Next 16 rows: kb tile pairs further on in A, 2 KiB in tmp.
+	MOVQ kb+0(FP), AX
+	SHLQ $11, AX
+	LEAQ (DI)(AX*1), SI
+	ADDQ $2048, R10
+	SUBQ $16, R13
+	JGT  rowblock
+
+	// Next chunk of K.
+	MOVQ ch+8(FP), AX
+	SHLQ $11, AX
+	ADDQ AX, R12
+	MOVQ kb+0(FP), AX
+	SHLQ $11, AX
+	CMPQ R12, AX
+	JLT  chunk
+
+	TILERELEASE
+
+	// Bias in Z24/Z25 (zero without one), zero in Z26 for the clamp.
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	MOVQ   mode+72(FP), AX
+	TESTQ  $2, AX
+	JZ     nobias
+	MOVQ   bias+64(FP), BX
+	VMOVUPS (BX), Z24
+	VMOVUPS 64(BX), Z25
+
+nobias:
+	MOVQ tmp+88(FP), R10
+	MOVQ c+48(FP), R11
+	MOVQ rows+40(FP), CX
+	MOVQ ldc+56(FP), DI
+	SHLQ $2, DI
 
 erow:
 	VMOVUPS (R10), Z0
@@ -129,11 +167,6 @@ estore:
 	DECQ    CX
 	JNZ     erow
 
-	// SI has reached the next 16 rows of A.
-	SUBQ $16, R13
-	JGT  rowblock
-
-	TILERELEASE
 	VZEROUPPER
 	RET
 
