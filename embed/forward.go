@@ -112,9 +112,9 @@ func sum32(s []float32) float32 {
 	return (a0 + a1) + (a2 + a3)
 }
 
-// layerNorm writes LN(src) row by row for rows rows of width d (a multiple
-// of 4).
-func layerNorm(dst, src []float32, rows, d int, scale, bias []float32, eps float32) {
+// layerNormGo writes LN(src) row by row for rows rows of width d (a
+// multiple of 4): the portable layer norm.
+func layerNormGo(dst, src []float32, rows, d int, scale, bias []float32, eps float32) {
 	fd := float32(d)
 	for r := 0; r < rows; r++ {
 		s := src[r*d : (r+1)*d]

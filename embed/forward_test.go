@@ -48,3 +48,31 @@ func TestSoftmax(t *testing.T) {
 		}
 	}
 }
+
+// TestLayerNorm checks layerNorm (AVX-512 where the CPU has it) against
+// the portable code.
+func TestLayerNorm(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, d := range []int{16, 256, 512} {
+		rows := 5
+		src := make([]float32, rows*d)
+		scale := make([]float32, d)
+		bias := make([]float32, d)
+		for i := range src {
+			src[i] = float32(r.NormFloat64()*3 + 1)
+		}
+		for i := range scale {
+			scale[i] = float32(r.NormFloat64())
+			bias[i] = float32(r.NormFloat64())
+		}
+		got := make([]float32, rows*d)
+		want := make([]float32, rows*d)
+		layerNorm(got, src, rows, d, scale, bias, 1e-6)
+		layerNormGo(want, src, rows, d, scale, bias, 1e-6)
+		for i := range got {
+			if diff := math.Abs(float64(got[i] - want[i])); diff > 2e-6*(1+math.Abs(float64(want[i]))) {
+				t.Fatalf("d=%d: layerNorm[%d] = %v, portable %v", d, i, got[i], want[i])
+			}
+		}
+	}
+}

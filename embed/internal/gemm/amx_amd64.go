@@ -36,7 +36,7 @@ func splitRow(n int, src *float32, dst *uint16)
 
 // amxChunk is the number of 32-row slices of K the AMX kernel takes at a
 // time: 4 make 16 KiB of B.
-var amxChunk = 4
+const amxChunk = 4
 
 // amxAvailable reports whether the AMX path can run.
 func amxAvailable() bool { return useAMX && amxReady() }

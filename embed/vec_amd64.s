@@ -147,3 +147,85 @@ scaletail:
 done:
 	VZEROUPPER
 	RET
+
+
+// func layerNormAVX512(dst, src, scale, bias *float32, d int, eps float32)
+//
+// One row of layerNorm with AVX-512: d is a multiple of 16. Sums run in
+// 16 lanes; 1/√(var+ε) is taken in float64 as in the portable code.
+TEXT ·layerNormAVX512(SB), NOSPLIT, $0-44
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ scale+16(FP), R8
+	MOVQ bias+24(FP), R9
+	MOVQ d+32(FP), CX
+	SHRQ $4, CX
+
+	// Mean.
+	VPXORD Z0, Z0, Z0
+	MOVQ   SI, AX
+	MOVQ   CX, BX
+
+sumloop:
+	VADDPS (AX), Z0, Z0
+	ADDQ   $64, AX
+	DECQ   BX
+	JNZ    sumloop
+	VEXTRACTF32X8 $1, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VPERMILPS     $0x4e, X0, X1
+	VADDPS        X1, X0, X0
+	VPERMILPS     $0xb1, X0, X1
+	VADDPS        X1, X0, X0
+	MOVQ          d+32(FP), AX
+	VCVTSI2SSQ    AX, X2, X2     // d
+	VDIVSS        X2, X0, X0     // mean
+	VBROADCASTSS  X0, Z3
+
+	// Variance.
+	VPXORD Z0, Z0, Z0
+	MOVQ   SI, AX
+	MOVQ   CX, BX
+
+sqloop:
+	VSUBPS      (AX), Z3, Z1
+	VFMADD231PS Z1, Z1, Z0
+	ADDQ        $64, AX
+	DECQ        BX
+	JNZ         sqloop
+	VEXTRACTF32X8 $1, Z0, Y1
+	VADDPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPS        X1, X0, X0
+	VPERMILPS     $0x4e, X0, X1
+	VADDPS        X1, X0, X0
+	VPERMILPS     $0xb1, X0, X1
+	VADDPS        X1, X0, X0
+	VDIVSS        X2, X0, X0     // var
+	VADDSS        eps+40(FP), X0, X0
+	VCVTSS2SD     X0, X0, X0
+	VSQRTSD       X0, X0, X0
+	MOVQ          $0x3ff0000000000000, AX
+	MOVQ          AX, X1
+	VDIVSD        X0, X1, X0     // 1/√(var+ε)
+	VCVTSD2SS     X0, X0, X0
+	VBROADCASTSS  X0, Z4
+
+	// dst = scale·rs·(x - mean) + bias
+	XORQ AX, AX
+
+outloop:
+	VMULPS      (R8)(AX*1), Z4, Z5
+	VMOVUPS     (SI)(AX*1), Z1
+	VSUBPS      Z3, Z1, Z1
+	VMOVUPS     (R9)(AX*1), Z6
+	VFMADD231PS Z1, Z5, Z6
+	VMOVUPS     Z6, (DI)(AX*1)
+	ADDQ        $64, AX
+	DECQ        CX
+	JNZ         outloop
+
+	VZEROUPPER
+	RET
