@@ -26,7 +26,7 @@ var amxReady = sync.OnceValue(func() bool {
 // into hi and lo bfloat16 matrices and two column blocks of split B.
 //
 //go:noescape
-func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
+func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32, pf *uint16, pfn int)
 
 // splitRow splits one row of n floats (a multiple of 32) of A into
 // bfloat16 hi and lo parts, writing one row of each tile at dst.
@@ -101,7 +101,12 @@ func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode M
 		if mode&Bias != 0 {
 			bias = &p.bias[j]
 		}
-		amxKernel(kb, ch, &at[0], &p.bf[j/NR*blk], 2*blk, mr, &c[j], ldc, bias, int(mode), &cfg[0], &s.tmp[0])
+		// The next pair of column blocks, to prefetch.
+		next, pfn := p.bf[0:], 0
+		if j+2*NR < n {
+			next, pfn = p.bf[(j/NR+2)*blk:], 4*blk
+		}
+		amxKernel(kb, ch, &at[0], &p.bf[j/NR*blk], 2*blk, mr, &c[j], ldc, bias, int(mode), &cfg[0], &s.tmp[0], &next[0], pfn)
 	}
 	return true
 }

@@ -35,7 +35,7 @@
 #define STORE_T0 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x0a
 #define STORE_T1 BYTE $0xc4; BYTE $0xc2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x0a; BYTE $0x40
 
-// func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32)
+// func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float32, ldc int, bias *float32, mode int, cfg *byte, tmp *float32, pf *uint16, pfn int)
 //
 // C[0:rows, 0:32] = (Ahi+Alo)·(Bhi+Blo) without the Alo·Blo term, then
 // mode's extras. a is A split by splitRow: for each 16 rows, kb pairs of
@@ -51,10 +51,17 @@
 // rows of A stream past; the partial sums wait in tmp (rows rounded up to
 // 16, × 32 floats). At the end the bias, C and clamp are applied from tmp
 // with AVX-512 and only the rows asked for are written.
-TEXT ·amxKernel(SB), NOSPLIT, $0-96
+//
+// Meanwhile the pfn bytes at pf (the next call's B) are prefetched into
+// L2, 768 bytes per step, so that they do not come from memory at the
+// pace of the kernel.
+TEXT ·amxKernel(SB), NOSPLIT, $0-112
 	MOVQ cfg+80(FP), AX
 	LDTILECFG_AX
 	MOVQ $64, R9
+	MOVQ pf+96(FP), R8
+	MOVQ R8, R11
+	ADDQ pfn+104(FP), R11
 	XORQ R12, R12              // chunk offset in bytes
 
 chunk:
@@ -96,6 +103,23 @@ kloop:
 	DP_1_2_7
 	DP_1_3_6
 	DP_1_2_6
+	CMPQ R8, R11
+	JAE  nopf
+	PREFETCHT1 0(R8)
+	PREFETCHT1 64(R8)
+	PREFETCHT1 128(R8)
+	PREFETCHT1 192(R8)
+	PREFETCHT1 256(R8)
+	PREFETCHT1 320(R8)
+	PREFETCHT1 384(R8)
+	PREFETCHT1 448(R8)
+	PREFETCHT1 512(R8)
+	PREFETCHT1 576(R8)
+	PREFETCHT1 640(R8)
+	PREFETCHT1 704(R8)
+	ADDQ $768, R8
+
+nopf:
 	ADDQ $2048, SI
 	ADDQ $2048, BX
 	ADDQ $2048, DX
