@@ -87,3 +87,21 @@ func BenchmarkTokenize(b *testing.B) {
 		m.Tokenize(p)
 	}
 }
+
+// BenchmarkForwardWindow runs the forward pass of one 95-token window (half
+// of a 100-word passage) on one goroutine: the kernels without the
+// scheduling around them.
+func BenchmarkForwardWindow(b *testing.B) {
+	m := mustModel(b)
+	ids := m.Tokenize(passages100(b)[0])[:95]
+	ws := newWorkspace()
+	out := make([]float32, outDim)
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		m.w.forward(ws, ids, out)
+	}
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "windows/cpu-s")
+	}
+}

@@ -39,7 +39,7 @@ func splitRow(n int, src *float32, dst *uint16)
 const amxChunk = 4
 
 // amxAvailable reports whether the AMX path can run.
-func amxAvailable() bool { return useAMX && amxReady() }
+func amxAvailable() bool { return useAMX && hasAVX512 && amxReady() }
 
 // tileConfig is the LDTILECFG block: palette 1, eight tiles of 16 rows of
 // 64 bytes.

@@ -2,6 +2,8 @@
 // C = A × B where B is a weight matrix packed once into column panels, so
 // that the inner kernel streams it from cache. On amd64 with AVX-512 or
 // AVX2 and FMA the inner kernel is Go assembly; elsewhere it is plain Go.
+// Panels split with SplitBF16 are multiplied with AMX tiles instead where
+// the CPU has AMX-BF16, in three bfloat16 products per float32 product.
 // No cgo.
 package gemm
 
