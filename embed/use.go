@@ -146,21 +146,39 @@ func (m *USE) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	return out, nil
 }
 
-// run does the jobs' forward passes on up to GOMAXPROCS goroutines.
+// run does the jobs' forward passes on up to GOMAXPROCS goroutines, in
+// batches of consecutive jobs (see maxBatchRows).
 func (m *USE) run(ctx context.Context, jobs []job) error {
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	var batches [][2]int // [start, end) in jobs
+	for i := 0; i < len(jobs); {
+		j, rows := i+1, len(jobs[i].ids)
+		for j < len(jobs) && j-i < maxBatch && rows+len(jobs[j].ids) <= maxBatchRows {
+			rows += len(jobs[j].ids)
+			j++
+		}
+		batches = append(batches, [2]int{i, j})
+		i = j
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(batches))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			ws := m.spaces.Get().(*workspace)
 			defer m.spaces.Put(ws)
+			seqs := make([][]int32, 0, maxBatch)
+			outs := make([][]float32, 0, maxBatch)
 			for ctx.Err() == nil {
-				j := int(next.Add(1)) - 1
-				if j >= len(jobs) {
+				b := int(next.Add(1)) - 1
+				if b >= len(batches) {
 					return
 				}
-				m.w.forward(ws, jobs[j].ids, jobs[j].out)
+				seqs, outs = seqs[:0], outs[:0]
+				for _, j := range jobs[batches[b][0]:batches[b][1]] {
+					seqs = append(seqs, j.ids)
+					outs = append(outs, j.out)
+				}
+				m.w.forwardBatch(ws, seqs, outs)
 			}
 		})
 	}

@@ -286,3 +286,22 @@ func TestTokenizeReference(t *testing.T) {
 		t.Errorf("%d of %d texts tokenised differently from the reference", bad, len(tf.Cases))
 	}
 }
+
+// TestBatchMatchesSingle checks that sequences embedded together in one
+// forward pass get exactly the vectors they get alone.
+func TestBatchMatchesSingle(t *testing.T) {
+	m := mustModel(t)
+	ids := m.Tokenize(passages100(t)[0])
+	seqs := [][]int32{ids[:95], ids[10:50], ids[3:60]}
+	outs := make([][]float32, len(seqs))
+	for i := range outs {
+		outs[i] = make([]float32, outDim)
+	}
+	ws := newWorkspace()
+	m.w.forwardBatch(ws, seqs, outs)
+	for i, s := range seqs {
+		if got := m.embedIDs(s); !slices.Equal(got, outs[i]) {
+			t.Errorf("sequence %d: batched vector differs from the single one by %g", i, maxAbsDiff(got, outs[i]))
+		}
+	}
+}

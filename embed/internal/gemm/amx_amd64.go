@@ -34,6 +34,10 @@ func amxKernel(kb, ch int, a *uint16, b *uint16, bstride int, rows int, c *float
 //go:noescape
 func splitRow(n int, src *float32, dst *uint16)
 
+// amxRows is the most rows one AMX kernel call takes, so that its partial
+// sums (amxRows × 32 floats, 12 KiB) stay in L1 beside a chunk of B.
+const amxRows = 96
+
 // amxChunk is the number of 32-row slices of K the AMX kernel takes at a
 // time: 4 make 16 KiB of B.
 const amxChunk = 4
@@ -83,7 +87,7 @@ func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode M
 			clear(row[512 : 512+32])
 		}
 	}
-	if n := (mr + 15) / 16 * 16 * 2 * NR; len(s.tmp) < n {
+	if n := amxRows * 2 * NR; len(s.tmp) < n {
 		s.tmp = make([]float32, n)
 	}
 	// Chunks of K whose slice of B fits L1 beside the partial sums.
@@ -101,12 +105,16 @@ func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode M
 		if mode&Bias != 0 {
 			bias = &p.bias[j]
 		}
-		// The next pair of column blocks, to prefetch.
+		// The next pair of column blocks, to prefetch while the first
+		// rows are done.
 		next, pfn := p.bf[0:], 0
 		if j+2*NR < n {
 			next, pfn = p.bf[(j/NR+2)*blk:], 4*blk
 		}
-		amxKernel(kb, ch, &at[0], &p.bf[j/NR*blk], 2*blk, mr, &c[j], ldc, bias, int(mode), &cfg[0], &s.tmp[0], &next[0], pfn)
+		for i := 0; i < mr; i += amxRows {
+			amxKernel(kb, ch, &at[i/16*kb*1024], &p.bf[j/NR*blk], 2*blk, min(amxRows, mr-i), &c[i*ldc+j], ldc, bias, int(mode), &cfg[0], &s.tmp[0], &next[0], pfn)
+			pfn = 0
+		}
 	}
 	return true
 }

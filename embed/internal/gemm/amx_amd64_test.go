@@ -14,7 +14,7 @@ func TestMulAMX(t *testing.T) {
 		t.Skip("no AMX-BF16")
 	}
 	r := rand.New(rand.NewPCG(9, 10))
-	for _, sz := range []struct{ m, k, n int }{{1, 32, 32}, {12, 64, 64}, {95, 512, 96}, {40, 1536, 32}, {17, 256, 512}} {
+	for _, sz := range []struct{ m, k, n int }{{1, 32, 32}, {12, 64, 64}, {95, 512, 96}, {40, 1536, 32}, {17, 256, 512}, {200, 256, 64}} {
 		for _, mode := range []Mode{0, Add, Bias | ReLU, Add | Bias} {
 			lda, ldb, ldc := sz.k+5, sz.n, sz.n+3
 			a := randMat(r, Rows(sz.m)*lda)
