@@ -1,9 +1,11 @@
 #include "textflag.h"
 
 // AVX-512 kernels: C[0:12, 0:16·P] = A[0:12, 0:k] × [B0 .. B(P-1)] for P
-// packed panels bstride floats apart, then (flags) + bias, + C, max(·, 0).
-// Rows r of A and C are addressed as
-// base + {0,1,2,3,4}·ld from three bases (rows 0, 5, 10).
+// (1 or 2) packed panels bstride floats apart, then, as mode says, + bias
+// (Bias), + C (Add) and max(·, 0) (ReLU), all in registers. Rows r of A
+// and C are addressed as base + {0,1,2,3,4}·ld from three bases (rows 0,
+// 5, 10). The 24 accumulators of kernel12x32 take two loads of B and 12
+// broadcasts of A per 24 FMAs.
 
 // func kernel12x32(k int, a *float32, lda int, b *float32, bstride int, c *float32, ldc int, bias *float32, mode int)
 TEXT ·kernel12x32(SB), NOSPLIT, $0-72
