@@ -2,7 +2,6 @@ package gemm
 
 import (
 	"sync"
-	"syscall"
 
 	"golang.org/x/sys/cpu"
 )
@@ -11,15 +10,10 @@ import (
 var useAMX = true
 
 // amxReady reports whether this process may use AMX-BF16: the CPU has it
-// and Linux granted the tile data state, which it hands out per process
-// on request (arch_prctl ARCH_REQ_XCOMP_PERM). Asked once, on first use.
+// and the OS granted the tile state (see requestAMX). Asked once, on first
+// use.
 var amxReady = sync.OnceValue(func() bool {
-	if !hasAVX512 || !cpu.X86.HasAMXTile || !cpu.X86.HasAMXBF16 {
-		return false
-	}
-	const archReqXcompPerm, xfeatureXtiledata = 0x1023, 18
-	_, _, errno := syscall.RawSyscall(syscall.SYS_ARCH_PRCTL, archReqXcompPerm, xfeatureXtiledata, 0)
-	return errno == 0
+	return hasAVX512 && cpu.X86.HasAMXTile && cpu.X86.HasAMXBF16 && requestAMX()
 })
 
 // amxKernel is the AMX kernel in amx_amd64.s: C[0:rows, 0:32] from A split
