@@ -83,6 +83,7 @@ type Engine struct {
 	facets   facetPools   // idle facet builders (collect.go)
 	fdata    facetData    // facet field data per segment (fielddata.go)
 	cache    *resultCache // recent lexical results (cache.go); nil = off
+	roles    roleVocab    // words of the roles field (roles.go)
 }
 
 // New returns an engine over ix.
