@@ -278,7 +278,7 @@ func (f *termsFacet) Result() *search.FacetResult {
 
 // topSlots returns the n slots among slots with the largest counts,
 // largest first, ties broken by term.
-func topSlots(slots []uint32, terms []string, count []int, n int) []uint32 {
+func topSlots[C int | uint32](slots []uint32, terms []string, count []C, n int) []uint32 {
 	before := func(a, b uint32) bool {
 		if count[a] != count[b] {
 			return count[a] > count[b]

@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -204,7 +206,7 @@ type slotFacet struct {
 	dict  *slotDict
 	data  []*fieldSlots // per segment of the snapshot; nil: no values
 
-	count   []int
+	count   []uint32
 	touched []uint32
 	total   int
 	missing int
@@ -311,7 +313,7 @@ func (v *snapshotData) counter(ctx context.Context, facets map[string]*facetSpec
 			f.data = append(f.data, fs)
 		}
 		if n := f.dict.len(); len(f.count) < n {
-			f.count = append(f.count, make([]int, n-len(f.count))...)
+			f.count = append(f.count, make([]uint32, n-len(f.count))...)
 		}
 	}
 	return c, nil
@@ -360,44 +362,73 @@ func (c *slotCounter) add(doc uint64) { c.docs = append(c.docs, doc) }
 
 // count counts the facets of the hits noted.
 func (c *slotCounter) count() {
+	// Searchers return hits in document order; counts do not depend on it.
+	if !slices.IsSorted(c.docs) {
+		slices.Sort(c.docs)
+	}
 	for _, f := range c.facets {
 		f.countDocs(c.v, c.docs)
 	}
 }
 
-// countDocs counts f over docs.
+// countDocs counts f over docs, in document order.
 func (f *slotFacet) countDocs(v *snapshotData, docs []uint64) {
-	// Searchers return hits in document order, so the segment only moves
-	// forward from the last one.
-	seg := 0
+	if n := f.dict.len(); len(f.count) < n {
+		// Cannot happen: counter sized the counts after building the
+		// field data this search reads. Stay safe anyway.
+		f.count = append(f.count, make([]uint32, n-len(f.count))...)
+	}
 	count := f.count
-	for _, doc := range docs {
-		var local uint64
-		seg, local = v.segmentOf(doc, seg)
-		fs := f.data[seg]
-		if fs == nil || local+1 >= uint64(len(fs.start)) {
-			f.missing++
+	// Counting a value is then one increment, and the values seen are
+	// listed afterwards by scanning the counts, unless the dictionary is
+	// large against the hits: then they are listed as they come.
+	scan := len(count) <= 16*len(docs)+8192
+	lo := 0
+	for seg := range v.segs {
+		hi := lo + sort.Search(len(docs)-lo, func(i int) bool { return docs[lo+i] >= v.offsets[seg+1] })
+		fs, base := f.data[seg], v.offsets[seg]
+		if fs == nil {
+			f.missing += hi - lo
+			lo = hi
 			continue
 		}
-		vals := fs.slots[fs.start[local]:fs.start[local+1]]
-		if len(vals) == 0 {
-			f.missing++
-			continue
+		start, slots := fs.start, fs.slots
+		for _, doc := range docs[lo:hi] {
+			local := doc - base
+			if local+1 >= uint64(len(start)) {
+				f.missing++
+				continue
+			}
+			vals := slots[start[local]:start[local+1]]
+			if len(vals) == 0 {
+				f.missing++
+				continue
+			}
+			f.total += len(vals)
+			if scan {
+				for _, s := range vals {
+					count[s]++
+				}
+				continue
+			}
+			for _, s := range vals {
+				if count[s] == 0 {
+					f.touched = append(f.touched, s)
+				}
+				count[s]++
+			}
 		}
-		f.total += len(vals)
-		for _, s := range vals {
-			if int(s) >= len(count) {
-				// Another search added values to the dictionary after
-				// this one sized its counts.
-				count = append(count, make([]int, int(s)+1-len(count))...)
+		lo = hi
+	}
+	// Hits past the last segment (none in practice) have no values.
+	f.missing += len(docs) - lo
+	if scan {
+		for s, n := range count {
+			if n != 0 {
+				f.touched = append(f.touched, uint32(s))
 			}
-			if count[s] == 0 {
-				f.touched = append(f.touched, s)
-			}
-			count[s]++
 		}
 	}
-	f.count = count
 }
 
 // results returns Bleve facet results, as Bleve's term facet builder
@@ -411,8 +442,8 @@ func (c *slotCounter) results() search.FacetResults {
 		tf := &search.TermFacets{}
 		inTop := 0
 		for _, s := range top {
-			tf.Add(&search.TermFacet{Term: terms[s], Count: f.count[s]})
-			inTop += f.count[s]
+			tf.Add(&search.TermFacet{Term: terms[s], Count: int(f.count[s])})
+			inTop += int(f.count[s])
 		}
 		out[f.name] = &search.FacetResult{Field: f.field, Total: f.total, Missing: f.missing, Other: f.total - inTop, Terms: tf}
 	}
