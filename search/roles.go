@@ -130,12 +130,8 @@ func (s *weighedNone) Weight() float64 { return s.weight }
 func (s *weighedNone) Count() uint64 { return s.count }
 
 // rolePhrase returns the phrase query q (on the roles field, analysed
-// with analyzer) as a rolePhrase.
-func (e *Engine) rolePhrase(q query.Query, analyzer, text string) query.Query {
-	boost := 1.0
-	if b, ok := q.(query.BoostableQuery); ok {
-		boost = b.Boost()
-	}
+// with analyzer, with boost) as a rolePhrase.
+func (e *Engine) rolePhrase(q query.Query, analyzer, text string, boost float64) query.Query {
 	return &rolePhrase{Query: q, terms: e.phraseTerms(analyzer, text), boost: boost, vocab: &e.roles}
 }
 

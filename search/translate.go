@@ -150,7 +150,8 @@ func (e *Engine) roleQueries(nodes []uq.Node) []query.Query {
 				mq := bleve.NewMatchPhraseQuery(text)
 				mq.SetField(index.FieldRoles)
 				mq.Analyzer = index.TextAnalyzer
-				out = append(out, e.rolePhrase(mq, index.TextAnalyzer, text))
+				q := e.newExactPhrase(mq, index.FieldRoles, index.TextAnalyzer, text, 1)
+				out = append(out, e.rolePhrase(q, index.TextAnalyzer, text, 1))
 			}
 		}
 		run = run[:0]
@@ -284,10 +285,10 @@ func (e *Engine) phrase(p *uq.Phrase) (query.Query, error) {
 			mq.SetField(f)
 			mq.Analyzer = analyzer
 			mq.SetBoost(boost)
-			q = mq
+			q = e.newExactPhrase(mq, f, analyzer, p.Text, boost)
 		}
 		if f == index.FieldRoles {
-			q = e.rolePhrase(q, analyzer, p.Text)
+			q = e.rolePhrase(q, analyzer, p.Text, boost)
 		}
 		qs = append(qs, q)
 	}
