@@ -18,8 +18,9 @@ import (
 // like `"supreme court" abortion`. exactPhrase finds the same documents
 // with the same scores: the same conjunction of term searchers, filtered
 // by a check that reads the positions where they are. What differs is
-// only the term locations a hit carries (all those of its words rather
-// than those of the phrase), which nothing in newsdex reads.
+// only the term locations a hit carries (none rather than those of the
+// phrase), which nothing in newsdex reads: the API has no highlighting
+// by Bleve, and proximityQuery reads the locations of its own terms.
 
 // exactPhrase is a match phrase query without slop or fuzziness.
 type exactPhrase struct {
@@ -94,6 +95,11 @@ func (q *exactPhrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	return searcher.NewFilteringSearcher(ctx, conj, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
 		var ok bool
 		ok, pos = hasPhrase(d, q.field, q.terms, pos[:0])
+		if ok {
+			// Nothing reads the locations of a phrase hit; dropping them
+			// spares the disjunctions above copying them into theirs.
+			d.FieldTermLocations = d.FieldTermLocations[:0]
+		}
 		return ok
 	}), nil
 }
