@@ -23,9 +23,9 @@ import (
 // Role phrases ("Chinese president") are matched against every run of two
 // or three words of an OR query (roleQueries), which made a phrase
 // searcher per run: per segment a dictionary lookup and postings for each
-// word, and a conjunction over them, about half the time of a multi-word
-// query. The roles field holds few distinct words (the offices of
-// leaders), so almost every run has a word that cannot occur there.
+// word, and a conjunction over them. The roles field holds few distinct
+// words (the offices of leaders), so almost every run has a word that
+// cannot occur there.
 // rolePhrase checks the words against the field's dictionary first and
 // answers such a run with a searcher that matches nothing.
 //
