@@ -101,6 +101,7 @@ func TestPhrasesKeepScores(t *testing.T) {
 		`"korea summit"~2`, "the president of china", "president of russia deal", "trade -war", "summit AND korea",
 		`"president of china"`, `"the trade and talks"`, `"prime minister"`, `"minister prime"`, `"north korean leader" deal`,
 		`"supreme leader of north korea"`, `"news"`, `title:"trade news"`, `"talks of war"`, `"war war"`,
+		"chinese president trade talks summit korea deal war", "north korean leader kim summit president trump trade",
 	}
 	for _, q := range queries {
 		for _, r := range []Request{{Query: q}, {Query: q, Sort: SortDate}, {Query: q, Collapse: new(bool)}} {
