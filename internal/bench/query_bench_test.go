@@ -19,6 +19,15 @@ var benchIndex struct {
 	err  error
 }
 
+// TestMain removes the index the query benchmarks built, if they did.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchIndex.dir != "" {
+		_ = os.RemoveAll(filepath.Dir(benchIndex.dir))
+	}
+	os.Exit(code)
+}
+
 // queryIndex returns an index of AllSides and Reuters for the query
 // benchmarks. NEWSDEX_BENCH_INDEX names one built earlier (the lexical
 // folder of `newsdex bench --work DIR --keep`), which saves the minutes
@@ -49,6 +58,8 @@ func queryIndex(b *testing.B) string {
 			return
 		}
 		benchIndex.dir = filepath.Join(tmp, "lexical")
+		// Built in one go, untimed; `newsdex bench` indexes AllSides and
+		// then adds Reuters, so its segments differ a little.
 		benchIndex.err = addArticles(ctx, benchIndex.dir, append(arts, extra...))
 	})
 	if benchIndex.err != nil {
