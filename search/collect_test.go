@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/facet"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/newsdex/newsdex"
@@ -407,4 +408,72 @@ func TestRunSearchFollowsWrites(t *testing.T) {
 	}
 	compare(t, Request{Query: ""})
 	compare(t, Request{Query: "putin OR gas OR new"})
+}
+
+// TestRunSearchMatchesBleveSemantic: runSearch also gives what Bleve
+// gives for the requests of the semantic and hybrid modes (semantic.go):
+// ids within a query sorted by id, a hit set with facets and no hits.
+func TestRunSearchMatchesBleveSemantic(t *testing.T) {
+	e := collectFixture(t, 3)
+	ctx := context.Background()
+	q := func(text string) query.Query {
+		ast, err := uq.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := e.translate(ast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	r := Request{}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"a1-0", "a2-1", "a12-2", "a3-0", "zz"}
+	reqs := map[string]func() *bleve.SearchRequest{
+		"members": func() *bleve.SearchRequest {
+			breq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(idsQuery(ids), q("putin xi pipeline")), len(ids), 0, false)
+			breq.SortBy([]string{"_id"})
+			return breq
+		},
+		"set facets": func() *bleve.SearchRequest {
+			breq := bleve.NewSearchRequestOptions(withFilters(bleve.NewDisjunctionQuery(q("gas trade"), idsQuery(ids)), &r), 0, 0, false)
+			addFacets(breq, &r)
+			return breq
+		},
+		"lexical top": func() *bleve.SearchRequest {
+			breq := bleve.NewSearchRequestOptions(withFilters(q("putin gas"), &r), 50, 0, false)
+			breq.SortByCustom(sortFor(SortRelevance))
+			addFacets(breq, &r)
+			return breq
+		},
+	}
+	for name, mk := range reqs {
+		t.Run(name, func(t *testing.T) {
+			want, err := e.src.Bleve().SearchInContext(ctx, mk())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.bleveSearch(ctx, mk())
+			if err != nil {
+				t.Fatal(err)
+			}
+			wt, wh, wf := view(want)
+			gt, gh, gf := view(got)
+			if wt == 0 {
+				t.Error("Bleve finds nothing: the case tests nothing")
+			}
+			if wt != gt {
+				t.Errorf("total = %d, Bleve %d", gt, wt)
+			}
+			if diff := cmp.Diff(wh, gh); diff != "" {
+				t.Errorf("hits differ (-bleve +bleveSearch):\n%s", diff)
+			}
+			if diff := cmp.Diff(wf, gf); diff != "" {
+				t.Errorf("facets differ (-bleve +bleveSearch):\n%s", diff)
+			}
+		})
+	}
 }

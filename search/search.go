@@ -83,6 +83,7 @@ type Engine struct {
 	facets   facetPools   // idle facet builders (collect.go)
 	fdata    facetData    // facet field data per segment (fielddata.go)
 	cache    *resultCache // recent lexical results (cache.go); nil = off
+	roles    roleVocab    // words of the roles field (roles.go)
 }
 
 // New returns an engine over ix.
@@ -355,7 +356,7 @@ func (e *Engine) countDuplicates(ctx context.Context, hits []Hit) {
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 0, 0, false)
 	req.AddFacet("dups", bleve.NewFacetRequest(index.FieldDupOf, len(hits)))
-	res, err := e.src.Bleve().SearchInContext(ctx, req)
+	res, _, err := e.runSearch(ctx, req)
 	if err != nil || res.Total == 0 || res.Facets["dups"] == nil || res.Facets["dups"].Terms == nil {
 		return
 	}

@@ -355,12 +355,14 @@ func sortRanked(rs []ranked) {
 	})
 }
 
-// search runs breq, retrying once if a rebuild closed the generation it
-// started on (as the lexical path does).
+// bleveSearch runs breq through runSearch (field-data facets, cached
+// ids: several times faster than Bleve's SearchInContext on many hits),
+// retrying once if a rebuild closed the generation it started on (as the
+// lexical path does).
 func (e *Engine) bleveSearch(ctx context.Context, breq *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	res, err := e.src.Bleve().SearchInContext(ctx, breq)
+	res, _, err := e.runSearch(ctx, breq)
 	if errors.Is(err, bleve.ErrorIndexClosed) {
-		res, err = e.src.Bleve().SearchInContext(ctx, breq)
+		res, _, err = e.runSearch(ctx, breq)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

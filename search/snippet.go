@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -30,7 +31,15 @@ type highlighter struct {
 	probes     []string
 	probeBytes [][]byte // probes as bytes, made on first use
 	lower      []byte   // scratch: the passage being matched, lower-cased
+	runs       []run    // scratch: the runs of a passage holding a probe
+	// runMatches caches the matches of each run analysed, relative to
+	// the run: the same words recur across the passages and hits of one
+	// search, and analysing them was most of the cost of snippets.
+	runMatches map[string][]span
 }
+
+// run is a space-delimited byte range of a passage.
+type run struct{ start, end int }
 
 func (e *Engine) newHighlighter(n uq.Node) *highlighter {
 	h := &highlighter{analyzer: e.analyzer, terms: map[string]bool{}}
@@ -96,8 +105,8 @@ func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
 	h.lower = asciiLower(h.lower[:0], text)
 	lower := h.lower
 	// Collect the space-delimited runs holding a probe, in order.
-	type run struct{ start, end int }
-	var runs []run
+	runs := h.runs[:0]
+	defer func() { h.runs = runs[:0] }()
 	for i, p := range h.probes {
 		if h.probeBytes == nil {
 			h.probeBytes = make([][]byte, len(h.probes))
@@ -126,7 +135,7 @@ func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
 	if len(runs) == 0 {
 		return nil, true
 	}
-	sort.Slice(runs, func(i, j int) bool { return runs[i].start < runs[j].start })
+	slices.SortFunc(runs, func(a, b run) int { return a.start - b.start })
 	var out []span
 	last := -1
 	for _, r := range runs {
@@ -134,13 +143,30 @@ func (h *highlighter) matchesNearProbes(text string) ([]span, bool) {
 			continue // the same run, found by another probe
 		}
 		last = r.end
-		for _, tok := range h.analyzer.Analyze([]byte(text[r.start:r.end])) {
-			if h.terms[string(tok.Term)] {
-				out = append(out, span{r.start + tok.Start, r.start + tok.End})
-			}
+		for _, m := range h.runMatch(text[r.start:r.end]) {
+			out = append(out, span{r.start + m.start, r.start + m.end})
 		}
 	}
 	return out, true
+}
+
+// runMatch returns the matches of the run word, relative to it.
+func (h *highlighter) runMatch(word string) []span {
+	if m, ok := h.runMatches[word]; ok {
+		return m
+	}
+	var m []span
+	for _, tok := range h.analyzer.Analyze([]byte(word)) {
+		if h.terms[string(tok.Term)] {
+			m = append(m, span{tok.Start, tok.End})
+		}
+	}
+	if h.runMatches == nil {
+		h.runMatches = map[string][]span{}
+	}
+	// A copy: word points into the article, which the cache outlives.
+	h.runMatches[strings.Clone(word)] = m
+	return m
 }
 
 // asciiLower appends s to dst with its ASCII letters lower-cased,

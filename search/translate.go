@@ -146,10 +146,12 @@ func (e *Engine) roleQueries(nodes []uq.Node) []query.Query {
 	flush := func() {
 		for n := 2; n <= 3; n++ {
 			for i := 0; i+n <= len(run); i++ {
-				mq := bleve.NewMatchPhraseQuery(strings.Join(run[i:i+n], " "))
+				text := strings.Join(run[i:i+n], " ")
+				mq := bleve.NewMatchPhraseQuery(text)
 				mq.SetField(index.FieldRoles)
 				mq.Analyzer = index.TextAnalyzer
-				out = append(out, mq)
+				q := e.newExactPhrase(mq, index.FieldRoles, index.TextAnalyzer, text, 1)
+				out = append(out, e.rolePhrase(q, index.TextAnalyzer, text, 1))
 			}
 		}
 		run = run[:0]
@@ -275,15 +277,20 @@ func (e *Engine) phrase(p *uq.Phrase) (query.Query, error) {
 		if f == index.FieldTitle {
 			boost = titleBoost
 		}
+		var q query.Query
 		if p.Slop > 0 && len(toks) > 1 {
-			qs = append(qs, &proximityQuery{Terms: toks, Field: f, Slop: p.Slop, Boost: boost})
-			continue
+			q = &proximityQuery{Terms: toks, Field: f, Slop: p.Slop, Boost: boost}
+		} else {
+			mq := bleve.NewMatchPhraseQuery(p.Text)
+			mq.SetField(f)
+			mq.Analyzer = analyzer
+			mq.SetBoost(boost)
+			q = e.newExactPhrase(mq, f, analyzer, p.Text, boost)
 		}
-		mq := bleve.NewMatchPhraseQuery(p.Text)
-		mq.SetField(f)
-		mq.Analyzer = analyzer
-		mq.SetBoost(boost)
-		qs = append(qs, mq)
+		if f == index.FieldRoles {
+			q = e.rolePhrase(q, analyzer, p.Text, boost)
+		}
+		qs = append(qs, q)
 	}
 	return disjoin(qs), nil
 }
