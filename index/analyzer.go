@@ -42,15 +42,14 @@ func newEnglish(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, err
 	if err != nil {
 		return nil, err
 	}
-	return &english{slow: slow, stop: stop, stems: newStemCache()}, nil
+	return &english{slow: slow, stems: newStemCache(stop)}, nil
 }
 
 // english is the analyzer registered as EnglishAnalyzer. It is safe for
 // concurrent use (Bleve analyses a batch on several goroutines).
 type english struct {
 	slow  analysis.Analyzer
-	stop  analysis.TokenMap
-	stems *stemCache
+	stems *stemCache // also knows the stop words
 }
 
 // Character classes of the UAX #29 word-break rules, for the characters
@@ -138,10 +137,11 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 		if s.numeric {
 			t.Type = analysis.Numeric
 		}
-		if _, stop := a.stop[string(term)]; stop {
+		st := a.stems.stem(term)
+		if st == stopMark {
 			continue
 		}
-		if st := a.stems.stem(term); len(st) <= len(term) {
+		if len(st) <= len(term) {
 			t.Term = term[:copy(term, st)]
 		} else {
 			t.Term = []byte(st)
@@ -263,7 +263,8 @@ func toLower(term []byte) []byte {
 
 // stemCache remembers Porter stems of lower-case words. Vocabulary grows
 // slowly with a corpus, so after warming nearly every word is a hit; the
-// cache stops growing at maxStems entries.
+// cache stops growing at maxStems entries. It holds the stop words too,
+// mapped to stopMark, so that a token costs one lookup, not two.
 type stemCache struct {
 	seed   maphash.Seed
 	shards [stemShards]stemShard
@@ -279,16 +280,25 @@ type stemShard struct {
 	m  map[string]string
 }
 
-func newStemCache() *stemCache {
+// stopMark is what stemCache.stem returns for a stop word. No token holds
+// a NUL byte, so no stem is this.
+const stopMark = "\x00"
+
+func newStemCache(stop analysis.TokenMap) *stemCache {
 	c := &stemCache{seed: maphash.MakeSeed()}
 	for i := range c.shards {
 		c.shards[i].m = make(map[string]string)
+	}
+	for w := range stop {
+		if w != "" {
+			c.shards[maphash.String(c.seed, w)%stemShards].m[w] = stopMark
+		}
 	}
 	return c
 }
 
 // stem returns the Porter stem of the lower-case word w, as Bleve's
-// stemmer_porter filter computes it.
+// stemmer_porter filter computes it, or stopMark if w is a stop word.
 func (c *stemCache) stem(w []byte) string {
 	sh := &c.shards[maphash.Bytes(c.seed, w)%stemShards]
 	sh.mu.RLock()

@@ -31,7 +31,8 @@ type Service struct {
 	// Prepare runs on each enriched batch before it is written (embedding
 	// passages, finding wire copies); nil means nothing to do.
 	Prepare func(ctx context.Context, batch []newsdex.Article) error
-	// BatchSize is the number of articles per index batch (default 500).
+	// BatchSize is the number of articles per index batch of Ingest and
+	// Rebuild (default pipeline.DefaultBatchSize).
 	BatchSize int
 
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
@@ -59,7 +60,7 @@ func (s *Service) prepare(dups *Dups) func(context.Context, []newsdex.Article) e
 
 // New returns a service writing to ix, extracting entities with x.
 func New(ix *index.Index, x extractor, log *slog.Logger) *Service {
-	return &Service{ix: ix, x: x, log: log, BatchSize: 500}
+	return &Service{ix: ix, x: x, log: log, BatchSize: pipeline.DefaultBatchSize}
 }
 
 // Index returns the index the service writes to.
