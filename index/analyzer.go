@@ -130,8 +130,13 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 	// never longer than the word, so they are written over it in place).
 	lower := make([]byte, len(input))
 	copy(lower, input)
-	hot := a.hot.Get().(*hotStems)
-	defer a.hot.Put(hot)
+	// Short texts (titles, names) skip the hot cache: taking a table from
+	// the pool costs more than it saves on a few words.
+	var hot *hotStems
+	if len(spans) >= minHotTokens {
+		hot = a.hot.Get().(*hotStems)
+		defer a.hot.Put(hot)
+	}
 	for i, s := range spans {
 		term := lower[s.start:s.end]
 		term = stripPossessive(term)
@@ -144,7 +149,7 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 		}
 		h := maphash.Bytes(a.stems.seed, term)
 		var e *hotEntry
-		if len(term) <= hotLen {
+		if hot != nil && len(term) <= hotLen {
 			e = &hot[h%hotSize]
 			if int(e.wn) == len(term) && string(e.word[:e.wn]) == string(term) {
 				if e.sn == hotStop {
@@ -357,9 +362,10 @@ func (c *stemCache) stemHashed(w []byte, h uint64) string {
 type hotStems [hotSize]hotEntry
 
 const (
-	hotSize = 1 << 15
-	hotLen  = 15   // longest word (and stem) an entry holds
-	hotStop = 0xff // hotEntry.sn of a stop word
+	minHotTokens = 64
+	hotSize      = 1 << 15
+	hotLen       = 15   // longest word (and stem) an entry holds
+	hotStop      = 0xff // hotEntry.sn of a stop word
 )
 
 // hotEntry is one word (wn bytes; 0 = empty) and its stem (sn bytes, or
