@@ -32,7 +32,9 @@ type Service struct {
 	// passages, finding wire copies); nil means nothing to do.
 	Prepare func(ctx context.Context, batch []newsdex.Article) error
 	// BatchSize is the number of articles per index batch of Ingest and
-	// Rebuild (default pipeline.DefaultBatchSize).
+	// Rebuild. The default, 500, suits a server, whose rebuilds must be
+	// abandoned part-way when their client goes; bulk loads from the
+	// command line use pipeline.DefaultBatchSize.
 	BatchSize int
 
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
@@ -60,7 +62,7 @@ func (s *Service) prepare(dups *Dups) func(context.Context, []newsdex.Article) e
 
 // New returns a service writing to ix, extracting entities with x.
 func New(ix *index.Index, x extractor, log *slog.Logger) *Service {
-	return &Service{ix: ix, x: x, log: log, BatchSize: pipeline.DefaultBatchSize}
+	return &Service{ix: ix, x: x, log: log, BatchSize: 500}
 }
 
 // Index returns the index the service writes to.
