@@ -230,7 +230,7 @@ func newBleve(path string) (bleve.Index, error) {
 //
 // Bleve's merge planner keeps up to MaxSegmentsPerTier segments of a size
 // tier and merges SegmentsPerMergeTask at a time; its defaults are 10 and
-// 10. A bulk load writes 2,000-article segments (see pipeline.Options),
+// 10. A bulk load writes 2,000-article segments (pipeline.DefaultBatchSize),
 // which under the defaults were never merged: AllSides ended as 9 segments,
 // where the former 500-article batches ended merged into 3. With 4 and 4
 // AllSides ends as 3 segments again, at 2.6 ms of CPU per article instead

@@ -74,6 +74,7 @@ func BenchmarkIngestAllSides(b *testing.B) {
 			b.Fatal(err)
 		}
 		svc := service.New(ix, x, slog.New(slog.DiscardHandler))
+		svc.BatchSize = pipeline.DefaultBatchSize // as `newsdex index`
 		if err := svc.EnableDups(ctx); err != nil {
 			b.Fatal(err)
 		}
