@@ -42,15 +42,17 @@ func newEnglish(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, err
 	if err != nil {
 		return nil, err
 	}
-	return &english{slow: slow, stop: stop, stems: newStemCache()}, nil
+	e := &english{slow: slow, stems: newStemCache(stop)}
+	e.hot.New = func() any { return new(hotStems) }
+	return e, nil
 }
 
 // english is the analyzer registered as EnglishAnalyzer. It is safe for
 // concurrent use (Bleve analyses a batch on several goroutines).
 type english struct {
 	slow  analysis.Analyzer
-	stop  analysis.TokenMap
-	stems *stemCache
+	stems *stemCache // also knows the stop words
+	hot   sync.Pool  // of *hotStems in front of stems
 }
 
 // Character classes of the UAX #29 word-break rules, for the characters
@@ -128,6 +130,13 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 	// never longer than the word, so they are written over it in place).
 	lower := make([]byte, len(input))
 	copy(lower, input)
+	// Short texts (titles, names) skip the hot cache: taking a table from
+	// the pool costs more than it saves on a few words.
+	var hot *hotStems
+	if len(spans) >= minHotTokens {
+		hot = a.hot.Get().(*hotStems)
+		defer a.hot.Put(hot)
+	}
 	for i, s := range spans {
 		term := lower[s.start:s.end]
 		term = stripPossessive(term)
@@ -138,10 +147,32 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 		if s.numeric {
 			t.Type = analysis.Numeric
 		}
-		if _, stop := a.stop[string(term)]; stop {
+		h := maphash.Bytes(a.stems.seed, term)
+		var e *hotEntry
+		if hot != nil && len(term) <= hotLen {
+			e = &hot[h%hotSize]
+			if int(e.wn) == len(term) && string(e.word[:e.wn]) == string(term) {
+				if e.sn == hotStop {
+					continue
+				}
+				t.Term = term[:copy(term, e.stem[:e.sn])]
+				out = append(out, t)
+				continue
+			}
+		}
+		st := a.stems.stemHashed(term, h)
+		if e != nil && len(st) <= hotLen {
+			e.wn = uint8(copy(e.word[:], term))
+			if st == stopMark {
+				e.sn = hotStop
+			} else {
+				e.sn = uint8(copy(e.stem[:], st))
+			}
+		}
+		if st == stopMark {
 			continue
 		}
-		if st := a.stems.stem(term); len(st) <= len(term) {
+		if len(st) <= len(term) {
 			t.Term = term[:copy(term, st)]
 		} else {
 			t.Term = []byte(st)
@@ -263,7 +294,8 @@ func toLower(term []byte) []byte {
 
 // stemCache remembers Porter stems of lower-case words. Vocabulary grows
 // slowly with a corpus, so after warming nearly every word is a hit; the
-// cache stops growing at maxStems entries.
+// cache stops growing at maxStems entries. It holds the stop words too,
+// mapped to stopMark, so that a token costs one lookup, not two.
 type stemCache struct {
 	seed   maphash.Seed
 	shards [stemShards]stemShard
@@ -279,18 +311,32 @@ type stemShard struct {
 	m  map[string]string
 }
 
-func newStemCache() *stemCache {
+// stopMark is what stemCache.stem returns for a stop word. No token holds
+// a NUL byte, so no stem is this.
+const stopMark = "\x00"
+
+func newStemCache(stop analysis.TokenMap) *stemCache {
 	c := &stemCache{seed: maphash.MakeSeed()}
 	for i := range c.shards {
 		c.shards[i].m = make(map[string]string)
+	}
+	for w := range stop {
+		if w != "" {
+			c.shards[maphash.String(c.seed, w)%stemShards].m[w] = stopMark
+		}
 	}
 	return c
 }
 
 // stem returns the Porter stem of the lower-case word w, as Bleve's
-// stemmer_porter filter computes it.
+// stemmer_porter filter computes it, or stopMark if w is a stop word.
 func (c *stemCache) stem(w []byte) string {
-	sh := &c.shards[maphash.Bytes(c.seed, w)%stemShards]
+	return c.stemHashed(w, maphash.Bytes(c.seed, w))
+}
+
+// stemHashed is stem for a word whose hash under c.seed is h.
+func (c *stemCache) stemHashed(w []byte, h uint64) string {
+	sh := &c.shards[h%stemShards]
 	sh.mu.RLock()
 	s, ok := sh.m[string(w)]
 	sh.mu.RUnlock()
@@ -304,6 +350,30 @@ func (c *stemCache) stem(w []byte) string {
 	}
 	sh.mu.Unlock()
 	return s
+}
+
+// hotStems is a small direct-mapped cache of short words and their stems,
+// held by one goroutine at a time (english.hot pools them). Looking a word
+// up in the shared stemCache, whose map holds the whole vocabulary, missed
+// the CPU caches most of the time and was a twelfth of the CPU of a bulk
+// load; this table of 1 MB keeps the frequent words close, with the bytes
+// inline and no lock, and about halved the time of stem lookups on
+// AllSides. A collision simply replaces the entry.
+type hotStems [hotSize]hotEntry
+
+const (
+	minHotTokens = 64
+	hotSize      = 1 << 15
+	hotLen       = 15   // longest word (and stem) an entry holds
+	hotStop      = 0xff // hotEntry.sn of a stop word
+)
+
+// hotEntry is one word (wn bytes; 0 = empty) and its stem (sn bytes, or
+// hotStop).
+type hotEntry struct {
+	word   [hotLen]byte
+	stem   [hotLen]byte
+	wn, sn uint8
 }
 
 // porterStem stems w the way Bleve's porter filter does.

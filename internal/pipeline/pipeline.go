@@ -26,9 +26,18 @@ type writer interface {
 	Add(ctx context.Context, arts []newsdex.Article) error
 }
 
+// DefaultBatchSize is the number of articles per index batch unless
+// Options say otherwise. Each batch becomes one Bleve segment, and small
+// segments are merged again and again as the index grows: with 2,000
+// rather than 500 articles a batch (and the merge plan of package index),
+// indexing AllSides spends about a fifth less CPU, most of it saved in
+// merges, at about 1.5 GB more peak memory under TuneGCForBulk.
+const DefaultBatchSize = 2000
+
 // Options tunes a run.
 type Options struct {
-	// BatchSize is the number of articles per index batch (default 500).
+	// BatchSize is the number of articles per index batch (default
+	// DefaultBatchSize).
 	BatchSize int
 	// Workers is the number of extract/chunk goroutines (default GOMAXPROCS).
 	Workers int
@@ -65,7 +74,7 @@ type Source func(ctx context.Context, emit func(newsdex.Article) error) error
 func Run(ctx context.Context, src Source, x extractor, w writer, opts Options) (Summary, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 500
+		opts.BatchSize = DefaultBatchSize
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)

@@ -31,7 +31,10 @@ type Service struct {
 	// Prepare runs on each enriched batch before it is written (embedding
 	// passages, finding wire copies); nil means nothing to do.
 	Prepare func(ctx context.Context, batch []newsdex.Article) error
-	// BatchSize is the number of articles per index batch (default 500).
+	// BatchSize is the number of articles per index batch of Ingest and
+	// Rebuild. The default, 500, suits a server, whose rebuilds must be
+	// abandoned part-way when their client goes; bulk loads from the
+	// command line use pipeline.DefaultBatchSize.
 	BatchSize int
 
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
