@@ -37,10 +37,13 @@ func indexArticles(ctx context.Context, c Config, dir string, src pipeline.Sourc
 	if err != nil {
 		return r, err
 	}
+	// The same settings as `newsdex index`: its batch size and bulk GC.
 	svc := service.New(ix, x, slog.New(slog.DiscardHandler))
+	svc.BatchSize = pipeline.DefaultBatchSize
 	if c.BatchSize > 0 {
 		svc.BatchSize = c.BatchSize
 	}
+	defer pipeline.TuneGCForBulk()()
 	var prepare func(context.Context, []newsdex.Article) error
 	if preparer != nil {
 		prepare = preparer(ix)
