@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -44,7 +45,11 @@ func (s *Server) handleReindex(c *gin.Context) {
 
 	var skipped atomic.Int64
 	var src func(context.Context, func(newsdex.Article) error) error
-	if !fromStored {
+	if fromStored {
+		// net/http watches for the client going away (and cancels the
+		// request's context) only once the body has been read to its end.
+		_, _ = io.Copy(io.Discard, io.LimitReader(c.Request.Body, MaxArticleBytes))
+	} else {
 		body := c.Request.Body
 		src = func(ctx context.Context, emit func(newsdex.Article) error) error {
 			sc := bufio.NewScanner(body)

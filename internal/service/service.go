@@ -205,6 +205,12 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 		rb.Abort()
 		return res, err
 	}
+	// A caller that went away during the last batch (a killed reindex
+	// client) must not find its rebuild switched in after all.
+	if err := ctx.Err(); err != nil {
+		rb.Abort()
+		return res, fmt.Errorf("rebuild %s: %w (the live generation %s is untouched)", s.ix.Dir(), err, from)
+	}
 	if _, err := rb.Commit(); err != nil {
 		return res, err
 	}
