@@ -19,8 +19,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-bin="${BIN:-bin/newsdex}"
-if [[ ! -x "$bin" ]]; then
+# Always rebuild (it is quick when nothing changed): a stale binary would
+# measure old code.
+bin="${BIN:-}"
+if [[ -z "$bin" ]]; then
+	bin=bin/newsdex
 	go build -trimpath -o "$bin" ./cmd/newsdex
 fi
 
