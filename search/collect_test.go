@@ -23,27 +23,38 @@ import (
 	uq "github.com/newsdex/newsdex/query"
 )
 
-// collectFixture indexes testdata/articles.jsonl, each article copied
-// copies times under new ids (so that facets have many values and
-// pages), and returns an engine over it.
-func collectFixture(tb testing.TB, copies int) *Engine {
+// fixtureArticles reads testdata/articles.jsonl (entities already set)
+// and splits each body into passages, as the pipeline would.
+func fixtureArticles(tb testing.TB) []newsdex.Article {
 	tb.Helper()
 	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	var base []newsdex.Article
+	var arts []newsdex.Article
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		var a newsdex.Article
 		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			tb.Fatal(err)
+			tb.Fatalf("testdata/articles.jsonl: %v", err)
 		}
 		a.Passages = chunk.Split(a.Body, chunk.Options{})
-		base = append(base, a)
+		arts = append(arts, a)
 	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("read testdata/articles.jsonl: %v", err)
+	}
+	return arts
+}
+
+// collectFixture indexes testdata/articles.jsonl, each article copied
+// copies times under new ids (so that facets have many values and
+// pages), and returns an engine over it.
+func collectFixture(tb testing.TB, copies int) *Engine {
+	tb.Helper()
+	base := fixtureArticles(tb)
 	ix, err := index.Open(filepath.Join(tb.TempDir(), "ix"))
 	if err != nil {
 		tb.Fatal(err)

@@ -1,11 +1,8 @@
 package search_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,8 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/newsdex/newsdex"
-	"github.com/newsdex/newsdex/chunk"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
 )
@@ -24,22 +19,7 @@ import (
 // into a temporary index.
 func mustFixtureEngine(tb testing.TB) *search.Engine {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var arts []newsdex.Article
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var a newsdex.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			tb.Fatal(err)
-		}
-		a.Passages = chunk.Split(a.Body, chunk.Options{})
-		arts = append(arts, a)
-	}
+	arts := search.FixtureArticles(tb)
 	ix, err := index.Open(filepath.Join(tb.TempDir(), "ix"))
 	if err != nil {
 		tb.Fatal(err)

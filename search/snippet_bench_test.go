@@ -166,19 +166,7 @@ func BenchmarkQueryBuild(b *testing.B) {
 // TestDecodeSourceMatchesEncodingJSON: decodeSource (go-json) reads a
 // stored article exactly as encoding/json does.
 func TestDecodeSourceMatchesEncodingJSON(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var a newsdex.Article
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		a.Passages = chunk.Split(a.Body, chunk.Options{})
+	for _, a := range fixtureArticles(t) {
 		a.Labels = map[string][]string{"topics": {"grain", "trade"}}
 		a.Authors = []string{"Ann \"Q\" Lee", "Bo \u00e9"}
 		src, err := json.Marshal(&a)
