@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newsdex/newsdex/internal/corpora"
 )
 
 var (
@@ -71,25 +73,7 @@ func measure(t *testing.T, docs []Doc) {
 // repository root, or skips tb when it is absent.
 func corpus(tb testing.TB, name string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "corpora", name)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("corpus %s not present (%v); it lives in ../shared beside the checkout", name, err)
-	}
-	return p
+	return corpora.Path(tb, name)
 }
 
 // readAllSides reads the full-text AllSides articles (2017–2020) in file

@@ -15,31 +15,14 @@ import (
 	"time"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/internal/corpora"
 )
 
 // corpusDir returns ../shared/corpora/name relative to the repository root
 // (found by walking up to go.mod), or skips the test when it is absent.
 func corpusDir(tb testing.TB, name string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpora", name)
-	if _, err := os.Stat(c); err != nil {
-		tb.Skipf("corpus %s not present (%v); it lives in ../shared/corpora beside the checkout", name, err)
-	}
-	return c
+	return corpora.Path(tb, name)
 }
 
 // reutersRecord is one Reuters-21578 record with its <PEOPLE> tags.

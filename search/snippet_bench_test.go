@@ -17,6 +17,7 @@ import (
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/chunk"
 	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/internal/corpora"
 	uq "github.com/newsdex/newsdex/query"
 )
 
@@ -45,22 +46,9 @@ func checkProbes(t *testing.T, a analysis.Analyzer, text string) {
 // AllSides file, or skips.
 func allSidesTexts(tb testing.TB, file string, n int) []string {
 	tb.Helper()
-	dir, err := filepath.Abs(".")
+	f, err := os.Open(filepath.Join(corpora.Path(tb, "allsides-abp"), file))
 	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	f, err := os.Open(filepath.Join(dir, "..", "shared", "corpora", "allsides-abp", file))
-	if err != nil {
-		tb.Skipf("AllSides corpus not available: %v", err)
+		tb.Fatalf("open AllSides file: %v", err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
