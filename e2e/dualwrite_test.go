@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -24,15 +23,7 @@ func TestReindexWithConcurrentWrites(t *testing.T) {
 	s := startServe(t, dir)
 	gen0 := current(t, dir)
 
-	cmd := exec.Command(bin, "reindex", "--index", dir)
-	cmd.Env = cliEnv()
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	out, done := startReindex(t, dir)
 	if !waitFor(10*time.Second, func() bool { return len(genDirs(t, dir)) > 1 }) {
 		t.Fatal("no new generation appeared")
 	}

@@ -171,6 +171,24 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// startReindex starts `newsdex reindex --index dir` in the background and
+// returns its output and a channel that receives its exit. A reindex still
+// running when the test ends is killed.
+func startReindex(t *testing.T, dir string) (*lockedBuffer, <-chan error) {
+	t.Helper()
+	cmd := exec.Command(bin, "reindex", "--index", dir)
+	cmd.Env = cliEnv()
+	out := new(lockedBuffer)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start reindex of %s: %v", dir, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return out, done
+}
+
 // server is a running `newsdex serve`.
 type server struct {
 	t      testing.TB

@@ -156,15 +156,7 @@ func TestKillServeDuringReindex(t *testing.T) {
 	buildIndex(t, dir, genArticles("k", reindexArticles, 42, 3))
 	s := startServe(t, dir)
 	gen0 := current(t, dir)
-	cmd := exec.Command(bin, "reindex", "--index", dir)
-	cmd.Env = cliEnv()
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	out, done := startReindex(t, dir)
 	waitForSegment(t, dir, gen0)
 	s.kill()
 	killed := time.Now()
@@ -175,7 +167,6 @@ func TestKillServeDuringReindex(t *testing.T) {
 			t.Errorf("reindex succeeded although its server was killed:\n%s", out.String())
 		}
 	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
 		t.Fatalf("reindex still running 10 s after its server was killed")
 	}
 	if g := current(t, dir); g != gen0 {

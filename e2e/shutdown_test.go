@@ -191,15 +191,7 @@ func TestShutdownDuringReindex(t *testing.T) {
 	buildIndex(t, dir, genArticles("sr", reindexArticles, 43, 3))
 	s := startServe(t, dir, "--shutdown-timeout", "300ms")
 	gen0 := current(t, dir)
-	cmd := exec.Command(bin, "reindex", "--index", dir)
-	cmd.Env = cliEnv()
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	out, done := startReindex(t, dir)
 	waitForSegment(t, dir, gen0)
 	sigAt := time.Now()
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)

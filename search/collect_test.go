@@ -278,16 +278,16 @@ func TestRunSearchClosedIndex(t *testing.T) {
 	}
 }
 
-// BenchmarkRunSearch compares Bleve's SearchInContext with runSearch on an
-// OR query with every facet over 3,600 small articles.
-func BenchmarkRunSearch(b *testing.B) {
-	e := collectFixture(b, 300)
-	ctx := context.Background()
-	r := Request{Query: "putin xi trade gas pipeline"}
-	for _, bc := range []struct {
-		name string
-		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
-	}{
+// searchRunner runs a Bleve request one way or the other.
+type searchRunner struct {
+	name string
+	run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
+}
+
+// searchRunners returns Bleve's SearchInContext and runSearch over e, for
+// benchmarks that compare them.
+func searchRunners(ctx context.Context, e *Engine) []searchRunner {
+	return []searchRunner{
 		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
 			return e.src.Bleve().SearchInContext(ctx, q)
 		}},
@@ -295,7 +295,16 @@ func BenchmarkRunSearch(b *testing.B) {
 			res, _, err := e.runSearch(ctx, q)
 			return res, err
 		}},
-	} {
+	}
+}
+
+// BenchmarkRunSearch compares Bleve's SearchInContext with runSearch on an
+// OR query with every facet over 3,600 small articles.
+func BenchmarkRunSearch(b *testing.B) {
+	e := collectFixture(b, 300)
+	ctx := context.Background()
+	r := Request{Query: "putin xi trade gas pipeline"}
+	for _, bc := range searchRunners(ctx, e) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -327,18 +336,7 @@ func BenchmarkRunSearchIndex(b *testing.B) {
 	ctx := context.Background()
 	queries := []string{"xi jinping trade", "putin election interference", "climate change paris agreement",
 		`"supreme court" abortion`, "north korea summit kim", "impeachment inquiry whistleblower"}
-	for _, bc := range []struct {
-		name string
-		run  func(*bleve.SearchRequest) (*bleve.SearchResult, error)
-	}{
-		{"bleve", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
-			return e.src.Bleve().SearchInContext(ctx, q)
-		}},
-		{"newsdex", func(q *bleve.SearchRequest) (*bleve.SearchResult, error) {
-			res, _, err := e.runSearch(ctx, q)
-			return res, err
-		}},
-	} {
+	for _, bc := range searchRunners(ctx, e) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
