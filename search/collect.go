@@ -67,11 +67,6 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	} else {
 		coll = collector.NewTopNCollector(req.Size, req.From, req.Sort)
 	}
-	s, err := req.Query.Searcher(ctx, reader, m, search.SearcherOptions{Explain: req.Explain, Score: req.Score})
-	if err != nil {
-		return nil, none, err
-	}
-	defer s.Close()
 	// Count facets over field data (fielddata.go) when the index allows,
 	// else with pooled builders over Bleve's doc values.
 	var counter *slotCounter
@@ -94,6 +89,14 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 			}
 		}
 	}
+	if plan, ok := planBulk(req); ok && view != nil && !e.noBulk {
+		return e.runBulk(ctx, req, reader, m, view, collectFrom, plan, counter, start)
+	}
+	s, err := req.Query.Searcher(ctx, reader, m, search.SearcherOptions{Explain: req.Explain, Score: req.Score})
+	if err != nil {
+		return nil, none, err
+	}
+	defer s.Close()
 	var searcher search.Searcher = s
 	switch {
 	case counter != nil:

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -137,25 +138,40 @@ func view(res *bleve.SearchResult) (uint64, []hitView, map[string]facetView) {
 func TestRunSearchMatchesBleve(t *testing.T) {
 	e := collectFixture(t, 6)
 	ctx := context.Background()
+	no := false
 	tests := []struct {
 		name string
 		r    Request
+		bulk bool // answered by the bulk path (bulk.go)
 	}{
-		{"word", Request{Query: "pipeline"}},
-		{"or", Request{Query: "putin xi trade gas"}},
-		{"and", Request{Query: "putin AND xi"}},
-		{"phrase", Request{Query: `"power of siberia"`}},
-		{"all", Request{Query: ""}},
-		{"small facets", Request{Query: "", FacetSize: 2, Size: 3}},
-		{"page 2", Request{Query: "", Page: 2, Size: 5}},
-		{"date sort", Request{Query: "putin", Sort: SortDate}},
-		{"filter", Request{Query: "", Filters: map[string][]string{FilterPerson: {"vladimir putin"}}}},
-		{"weeks", Request{Query: "gas", Interval: "week"}},
-		{"no hits", Request{Query: "zzzzunknown"}},
+		{"word", Request{Query: "pipeline"}, true},
+		{"or", Request{Query: "putin xi trade gas"}, true},
+		{"or page 3", Request{Query: "putin xi trade gas", Page: 3, Size: 4}, true},
+		{"or past the end", Request{Query: "pipeline", Page: 40, Size: 10}, true},
+		{"or one hit", Request{Query: "putin gas", Size: 1}, true},
+		{"or filtered", Request{Query: "gas trade", Filters: map[string][]string{FilterPerson: {"vladimir putin", "xi jinping"}, FilterPlace: {"china"}}}, true},
+		{"or not collapsed", Request{Query: "gas trade", Collapse: &no}, true},
+		{"or roles", Request{Query: "chinese president trade"}, true},
+		{"or fielded", Request{Query: "title:putin gas"}, true},
+		{"or phrase", Request{Query: `"power of siberia" gas`}, true},
+		{"or wildcard", Request{Query: "pipe* gas~1"}, true},
+		{"or dated", Request{Query: "gas trade", From: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)}, false},
+		{"and", Request{Query: "putin AND xi"}, false},
+		{"phrase", Request{Query: `"power of siberia"`}, true},
+		{"all", Request{Query: ""}, false},
+		{"small facets", Request{Query: "", FacetSize: 2, Size: 3}, false},
+		{"page 2", Request{Query: "", Page: 2, Size: 5}, false},
+		{"date sort", Request{Query: "putin", Sort: SortDate}, false},
+		{"filter", Request{Query: "", Filters: map[string][]string{FilterPerson: {"vladimir putin"}}}, false},
+		{"weeks", Request{Query: "gas", Interval: "week"}, true},
+		{"no hits", Request{Query: "zzzzunknown"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			breq := bleveRequest(t, e, tc.r, nil)
+			if _, bulk := planBulk(breq); bulk != tc.bulk {
+				t.Errorf("bulk path = %v, want %v", bulk, tc.bulk)
+			}
 			want, err := e.src.Bleve().SearchInContext(ctx, breq)
 			if err != nil {
 				t.Fatal(err)

@@ -84,6 +84,8 @@ type Engine struct {
 	fdata    facetData    // facet field data per segment (fielddata.go)
 	cache    *resultCache // recent lexical results (cache.go); nil = off
 	roles    roleVocab    // words of the roles field (roles.go)
+	bulk     bulkPool     // accumulators of bulk searches (bulk.go)
+	noBulk   bool         // answer every search through Bleve's collector (tests)
 }
 
 // New returns an engine over ix.
@@ -287,6 +289,7 @@ func sortValues(order search.SortOrder, dm *search.DocumentMatch) []string {
 // withFilters ANDs the request's filters and date range onto q.
 func withFilters(q query.Query, r *Request) query.Query {
 	var must []query.Query
+	dated := false
 	for _, name := range FilterNames {
 		vals := r.Filters[name]
 		if len(vals) == 0 {
@@ -317,6 +320,7 @@ func withFilters(q query.Query, r *Request) query.Query {
 		dq := bleve.NewDateRangeInclusiveQuery(start, end, &t, &f)
 		dq.SetField(index.FieldPublished)
 		must = append(must, dq)
+		dated = true
 	}
 	collapse := r.Collapse == nil || *r.Collapse
 	if len(must) == 0 && !collapse {
@@ -335,11 +339,9 @@ func withFilters(q query.Query, r *Request) query.Query {
 	}
 	if collapse {
 		// Wire copies fold into their group's first article.
-		dup := bleve.NewTermQuery("t")
-		dup.SetField(index.FieldIsDup)
-		bq.AddMustNot(dup)
+		bq.AddMustNot(dupQuery())
 	}
-	return bq
+	return &filteredQuery{boolean: bq, scored: q, filters: must, dates: dated, collapse: collapse}
 }
 
 // countDuplicates sets Duplicates on each hit that leads a wire-copy group,

@@ -1,0 +1,467 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/newsdex/newsdex/index"
+)
+
+// Bulk ("term-at-a-time") evaluation of OR queries.
+//
+// A query of plain words is a disjunction of a few clauses (each word over
+// title and body, and role phrases), ANDed with the filters and with "not
+// a wire copy". Bleve evaluates it a document at a time through five
+// layers of searchers and its top-N collector, about a microsecond per
+// hit: two thirds of an uncached search over AllSides + Reuters. The bulk
+// path drains each clause's own Bleve searcher into per-document
+// accumulators instead, then ranks, filters and counts in one pass over
+// the matched documents.
+//
+// Scores are bit-identical to Bleve's: the clauses' searchers are Bleve's
+// own, ordered and normalised as Bleve's disjunction searcher orders and
+// normalises them (by Count, query norm over their weights), and each
+// document's clause scores are summed in that order and multiplied by the
+// same coordination factor. The filters and the exclusion carry zero
+// weight, so Bleve's boolean and conjunction layers leave the score
+// as it is. TestBulkMatchesBleve checks this on every shape it covers.
+
+// filteredQuery is a query ANDed with zero-boost filters and, if collapse
+// is set, with "not a wire copy" (see withFilters). It searches as the
+// Bleve boolean query it was built as; runSearch reads its parts.
+type filteredQuery struct {
+	boolean  *query.BooleanQuery
+	scored   query.Query
+	filters  []query.Query // each must match; they do not score
+	dates    bool          // one of the filters is a date range
+	collapse bool
+}
+
+// Searcher implements query.Query.
+func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping,
+	opts search.SearcherOptions) (search.Searcher, error) {
+	return q.boolean.Searcher(ctx, r, m, opts)
+}
+
+// bulkPlan is a request the bulk path answers.
+type bulkPlan struct {
+	or       *query.DisjunctionQuery
+	filters  []query.Query
+	collapse bool
+}
+
+// planBulk returns the bulk plan of req, or false when Bleve must answer
+// it: another query shape, a sort other than relevance, a cursor, a date
+// range (a range matches too many documents to drain; Bleve skips
+// through it), or anything that needs more than scores.
+func planBulk(req *bleve.SearchRequest) (bulkPlan, bool) {
+	var p bulkPlan
+	if req.Explain || req.Score != "" || req.SearchAfter != nil || req.SearchBefore != nil ||
+		req.IncludeLocations || req.Highlight != nil || req.From < 0 || req.Size < 0 {
+		return p, false
+	}
+	if req.Size > 0 && !relevanceOrder(req.Sort) {
+		return p, false
+	}
+	q := req.Query
+	if fq, ok := q.(*filteredQuery); ok {
+		if fq.dates {
+			return p, false
+		}
+		q, p.filters, p.collapse = fq.scored, fq.filters, fq.collapse
+	}
+	or, ok := q.(*query.DisjunctionQuery)
+	if !ok || or.Min != 0 || len(or.Disjuncts) == 0 || len(or.Disjuncts) > searcher.DisjunctionHeapTakeover {
+		return p, false
+	}
+	p.or = or
+	return p, true
+}
+
+// relevanceOrder reports whether o is the engine's relevance order: score
+// descending, ties by id.
+func relevanceOrder(o search.SortOrder) bool {
+	if len(o) != 2 {
+		return false
+	}
+	s, ok := o[0].(*search.SortScore)
+	if !ok || !s.Desc {
+		return false
+	}
+	id, ok := o[1].(*search.SortDocID)
+	return ok && !id.Desc
+}
+
+// maskExcluded marks a document that the exclusion matched.
+const maskExcluded = math.MaxUint8
+
+// bulkAcc holds the per-document state of one bulk search, indexed by
+// global document number. Only the entries a search touched are reset.
+type bulkAcc struct {
+	score  []float64 // sum of clause scores
+	hits   []uint8   // number of clauses matched
+	seen   []uint64  // bitset: hits > 0
+	mask   []uint8   // filters matched so far, or maskExcluded
+	masked []uint64  // documents with mask != 0
+}
+
+func (a *bulkAcc) grow(n int) {
+	if len(a.score) >= n {
+		return
+	}
+	a.score = make([]float64, n)
+	a.hits = make([]uint8, n)
+	a.mask = make([]uint8, n)
+	a.seen = make([]uint64, (n+63)/64)
+}
+
+func (a *bulkAcc) reset() {
+	for w, bitsW := range a.seen {
+		for bitsW != 0 {
+			d := w*64 + bits.TrailingZeros64(bitsW)
+			bitsW &= bitsW - 1
+			a.score[d], a.hits[d] = 0, 0
+		}
+		a.seen[w] = 0
+	}
+	for _, d := range a.masked {
+		a.mask[d] = 0
+	}
+	a.masked = a.masked[:0]
+}
+
+// bulkPool keeps accumulators between searches. The zero value is ready.
+type bulkPool struct{ p sync.Pool }
+
+func (b *bulkPool) get(n int) *bulkAcc {
+	a, _ := b.p.Get().(*bulkAcc)
+	if a == nil {
+		a = &bulkAcc{}
+	}
+	a.grow(n)
+	return a
+}
+
+func (b *bulkPool) put(a *bulkAcc) {
+	a.reset()
+	b.p.Put(a)
+}
+
+// bulkCheckEvery is how many matches pass between context checks.
+const bulkCheckEvery = 4096
+
+// drain calls fn with the document number and score of every match of s.
+func drain(ctx context.Context, sctx *search.SearchContext, s search.Searcher, fn func(doc uint64, score float64)) error {
+	n := 0
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		fn(dm.IndexInternalID.Value(), dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+		if n++; n%bulkCheckEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// bulkResult is what a bulk search found.
+type bulkResult struct {
+	total    uint64
+	maxScore float64
+	hits     search.DocumentMatchCollection
+}
+
+// bulkSearch answers plan p over the snapshot reader r (whose field data
+// view is v), like Bleve's collector with the relevance order would:
+// total, best score, the hits from..from+size, and the matched documents
+// passed to counter for the facets when it is not nil.
+func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
+	v *snapshotData, ids bleveindex.IndexReader, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
+	var clauses []search.Searcher
+	var others []search.Searcher
+	defer func() {
+		for _, s := range clauses {
+			_ = s.Close()
+		}
+		for _, s := range others {
+			_ = s.Close()
+		}
+	}()
+	for _, d := range p.or.Disjuncts {
+		s, err := d.Searcher(ctx, r, m, opts)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil {
+			clauses = append(clauses, s)
+		}
+	}
+	res := &bulkResult{}
+	if len(clauses) == 0 {
+		return res, nil
+	}
+	// Bleve's disjunction searcher orders its clauses by Count and sums
+	// weights and scores in that order.
+	sort.Sort(searcher.OrderedSearcherList(clauses))
+	var weights float64
+	for _, s := range clauses {
+		weights += s.Weight()
+	}
+	norm := 1.0 / math.Sqrt(weights)
+	for _, s := range clauses {
+		s.SetQueryNorm(norm)
+	}
+
+	n := int(v.offsets[len(v.offsets)-1])
+	acc := e.bulk.get(n)
+	defer e.bulk.put(acc)
+	poolSize := 1
+	for _, s := range clauses {
+		poolSize = max(poolSize, s.DocumentMatchPoolSize())
+	}
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(poolSize+1, 0)}
+	var outside bool // a document number past the snapshot: cannot happen
+	for _, s := range clauses {
+		err := drain(ctx, sctx, s, func(doc uint64, score float64) {
+			if doc >= uint64(n) {
+				outside = true
+				return
+			}
+			acc.score[doc] += score
+			acc.hits[doc]++
+			acc.seen[doc/64] |= 1 << (doc % 64)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if outside {
+		return nil, fmt.Errorf("bulk search: document number past the snapshot's %d documents", n)
+	}
+
+	// Filters: a document passes when every filter matched it, counted
+	// in mask; the exclusion sets mask to maskExcluded.
+	filterOpts := opts
+	for k, f := range p.filters {
+		s, err := f.Searcher(ctx, r, m, filterOpts)
+		if err != nil {
+			return nil, err
+		}
+		others = append(others, s)
+		want := uint8(k)
+		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
+			if doc < uint64(n) && acc.mask[doc] == want {
+				if want == 0 {
+					acc.masked = append(acc.masked, doc)
+				}
+				acc.mask[doc] = want + 1
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if p.collapse {
+		s, err := dupQuery().Searcher(ctx, r, m, filterOpts)
+		if err != nil {
+			return nil, err
+		}
+		others = append(others, s)
+		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
+			if doc < uint64(n) {
+				if acc.mask[doc] == 0 {
+					acc.masked = append(acc.masked, doc)
+				}
+				acc.mask[doc] = maskExcluded
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	pass := uint8(len(p.filters))
+
+	top := &topDocs{k: from + size, v: v}
+	clauseCount := float64(len(clauses))
+	for w, word := range acc.seen {
+		for word != 0 {
+			doc := uint64(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			if acc.mask[doc] != pass {
+				continue
+			}
+			score := acc.score[doc] * (float64(acc.hits[doc]) / clauseCount)
+			res.total++
+			if score > res.maxScore {
+				res.maxScore = score
+			}
+			if counter != nil {
+				counter.add(doc)
+			}
+			top.offer(doc, score)
+		}
+	}
+	res.hits = top.results(from, ids)
+	return res, nil
+}
+
+// dupQuery matches the wire copies that collapsing hides.
+func dupQuery() query.Query {
+	dup := bleve.NewTermQuery("t")
+	dup.SetField(index.FieldIsDup)
+	return dup
+}
+
+// topDocs keeps the k best documents by score, ties by id, as Bleve's
+// collector orders them under the relevance order.
+type topDocs struct {
+	k     int
+	v     *snapshotData
+	items []scoredDoc // a heap, worst first
+	hint  int
+}
+
+type scoredDoc struct {
+	doc   uint64
+	score float64
+	id    string
+}
+
+func (t *topDocs) id(doc uint64) string {
+	seg, local := t.v.segmentOf(doc, t.hint)
+	t.hint = seg
+	if seg < len(t.v.data) {
+		if ids := t.v.data[seg].ids; local < uint64(len(ids)) {
+			return ids[local]
+		}
+	}
+	return ""
+}
+
+// worse reports whether a ranks after b.
+func worse(a, b *scoredDoc) bool {
+	return a.score < b.score || a.score == b.score && a.id > b.id
+}
+
+func (t *topDocs) Len() int           { return len(t.items) }
+func (t *topDocs) Less(i, j int) bool { return worse(&t.items[i], &t.items[j]) }
+func (t *topDocs) Swap(i, j int)      { t.items[i], t.items[j] = t.items[j], t.items[i] }
+func (t *topDocs) Push(x any)         { t.items = append(t.items, x.(scoredDoc)) }
+func (t *topDocs) Pop() any {
+	x := t.items[len(t.items)-1]
+	t.items = t.items[:len(t.items)-1]
+	return x
+}
+
+func (t *topDocs) offer(doc uint64, score float64) {
+	if t.k <= 0 {
+		return
+	}
+	if len(t.items) < t.k {
+		heap.Push(t, scoredDoc{doc: doc, score: score, id: t.id(doc)})
+		return
+	}
+	worst := &t.items[0]
+	if score < worst.score {
+		return
+	}
+	c := scoredDoc{doc: doc, score: score}
+	if score == worst.score {
+		c.id = t.id(doc)
+		if !worse(worst, &c) {
+			return
+		}
+	} else {
+		c.id = t.id(doc)
+	}
+	t.items[0] = c
+	heap.Fix(t, 0)
+}
+
+// results returns the kept documents best first, without the first from.
+// Documents whose id the field data lacks get it from ids.
+func (t *topDocs) results(from int, ids bleveindex.IndexReader) search.DocumentMatchCollection {
+	sorted := make([]scoredDoc, len(t.items))
+	for i := len(sorted) - 1; i >= 0; i-- {
+		sorted[i] = heap.Pop(t).(scoredDoc)
+	}
+	if from >= len(sorted) {
+		return search.DocumentMatchCollection{}
+	}
+	out := make(search.DocumentMatchCollection, 0, len(sorted)-from)
+	for _, s := range sorted[from:] {
+		dm := &search.DocumentMatch{
+			ID:              s.id,
+			IndexInternalID: bleveindex.NewIndexInternalID(nil, s.doc),
+			Score:           s.score,
+		}
+		if dm.ID == "" && ids != nil {
+			dm.ID, _ = ids.ExternalID(dm.IndexInternalID)
+		}
+		// The sort values Bleve's collector gives under the relevance order.
+		dm.Sort = []string{"_score", dm.ID}
+		dm.DecodedSort = []string{"_score", dm.ID}
+		out = append(out, dm)
+	}
+	return out
+}
+
+// runBulk is runSearch's bulk path: plan over the snapshot reader r, with
+// ids answering id lookups and counter, if not nil, counting the facets.
+func (e *Engine) runBulk(ctx context.Context, req *bleve.SearchRequest, r bleveindex.IndexReader, m mapping.IndexMapping,
+	v *snapshotData, ids bleveindex.IndexReader, plan bulkPlan, counter *slotCounter, start time.Time,
+) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+	var none weak.Pointer[scorch.IndexSnapshot]
+	if counter != nil {
+		defer e.fdata.release(counter)
+	}
+	opts := search.SearcherOptions{Explain: req.Explain, Score: req.Score}
+	br, err := e.bulkSearch(ctx, r, m, opts, v, ids, plan, req.From, req.Size, counter)
+	if err != nil {
+		return nil, none, err
+	}
+	var facets search.FacetResults
+	if counter != nil {
+		facets = counter.results()
+	}
+	if len(req.Fields) > 0 {
+		for _, h := range br.hits {
+			if err := v.loadFields(h, req.Fields); err != nil {
+				return nil, none, err
+			}
+		}
+	}
+	snap := none
+	if is, ok := r.(*scorch.IndexSnapshot); ok {
+		snap = weak.Make(is)
+	}
+	return &bleve.SearchResult{
+		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
+		Request:  req,
+		Hits:     br.hits,
+		Total:    br.total,
+		MaxScore: br.maxScore,
+		Took:     time.Since(start),
+		Facets:   facets,
+	}, snap, nil
+}
