@@ -86,7 +86,7 @@ func planBulk(req *bleve.SearchRequest) (bulkPlan, bool) {
 		q, p.filters, p.collapse = fq.scored, fq.filters, fq.collapse
 	}
 	or, ok := q.(*query.DisjunctionQuery)
-	if !ok || or.Min != 0 || len(or.Disjuncts) == 0 || len(or.Disjuncts) > searcher.DisjunctionHeapTakeover {
+	if !ok || !bulkable(or) {
 		return p, false
 	}
 	p.or = or
@@ -191,59 +191,120 @@ type bulkResult struct {
 	hits     search.DocumentMatchCollection
 }
 
-// bulkSearch answers plan p over the snapshot reader r (whose field data
-// view is v), like Bleve's collector with the relevance order would:
-// total, best score, the hits from..from+size, and the matched documents
-// passed to counter for the facets when it is not nil.
-func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
-	v *snapshotData, ids bleveindex.IndexReader, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
-	var clauses []search.Searcher
-	var others []search.Searcher
-	defer func() {
-		for _, s := range clauses {
-			_ = s.Close()
-		}
-		for _, s := range others {
-			_ = s.Close()
-		}
-	}()
-	for _, d := range p.or.Disjuncts {
-		s, err := d.Searcher(ctx, r, m, opts)
-		if err != nil {
-			return nil, err
-		}
-		if s != nil {
-			clauses = append(clauses, s)
-		}
-	}
-	res := &bulkResult{}
-	if len(clauses) == 0 {
-		return res, nil
-	}
-	// Bleve's disjunction searcher orders its clauses by Count and sums
-	// weights and scores in that order.
-	sort.Sort(searcher.OrderedSearcherList(clauses))
-	var weights float64
-	for _, s := range clauses {
-		weights += s.Weight()
-	}
-	norm := 1.0 / math.Sqrt(weights)
-	for _, s := range clauses {
-		s.SetQueryNorm(norm)
-	}
+// clause is one operand of a bulk disjunction: a Bleve searcher, or a
+// nested disjunction evaluated in bulk itself.
+type clause interface {
+	Count() uint64
+	Weight() float64
+	SetQueryNorm(float64)
+	// each calls fn with every match and its score, in document order.
+	each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error
+	Close() error
+}
 
-	n := int(v.offsets[len(v.offsets)-1])
-	acc := e.bulk.get(n)
-	defer e.bulk.put(acc)
-	poolSize := 1
-	for _, s := range clauses {
-		poolSize = max(poolSize, s.DocumentMatchPoolSize())
+// leafClause is a clause Bleve's own searcher answers.
+type leafClause struct{ search.Searcher }
+
+func (c leafClause) each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error {
+	return drain(ctx, sctx, c.Searcher, fn)
+}
+
+// orClause is a disjunction evaluated in bulk: like Bleve's disjunction
+// searcher, it orders its parts by Count, sums their weights and scores
+// in that order and scales the sum by the share of parts that matched.
+type orClause struct {
+	e     *Engine
+	docs  int // documents in the snapshot
+	parts []clause
+}
+
+// newOrClause builds the clauses of q's disjuncts: nested disjunctions in
+// bulk, everything else through Bleve.
+func (e *Engine) newOrClause(ctx context.Context, q *query.DisjunctionQuery, r bleveindex.IndexReader, m mapping.IndexMapping,
+	opts search.SearcherOptions, docs int) (*orClause, error) {
+	c := &orClause{e: e, docs: docs}
+	for _, d := range q.Disjuncts {
+		var part clause
+		if or, ok := d.(*query.DisjunctionQuery); ok && bulkable(or) {
+			oc, err := e.newOrClause(ctx, or, r, m, opts, docs)
+			if err != nil {
+				c.Close()
+				return nil, err
+			}
+			part = oc
+		} else {
+			s, err := d.Searcher(ctx, r, m, opts)
+			if err != nil {
+				c.Close()
+				return nil, err
+			}
+			if s == nil {
+				continue
+			}
+			part = leafClause{s}
+		}
+		c.parts = append(c.parts, part)
 	}
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(poolSize+1, 0)}
+	sort.Sort(byCount(c.parts))
+	return c, nil
+}
+
+// bulkable reports whether the bulk path evaluates or with the same
+// arithmetic as Bleve: its slice searcher, not the heap one it uses for
+// more than DisjunctionHeapTakeover clauses.
+func bulkable(or *query.DisjunctionQuery) bool {
+	return or.Min == 0 && len(or.Disjuncts) > 0 && len(or.Disjuncts) <= searcher.DisjunctionHeapTakeover
+}
+
+// byCount sorts clauses as searcher.OrderedSearcherList sorts searchers.
+type byCount []clause
+
+func (b byCount) Len() int           { return len(b) }
+func (b byCount) Less(i, j int) bool { return b[i].Count() < b[j].Count() }
+func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
+func (c *orClause) Count() uint64 {
+	var n uint64
+	for _, p := range c.parts {
+		n += p.Count()
+	}
+	return n
+}
+
+func (c *orClause) Weight() float64 {
+	var w float64
+	for _, p := range c.parts {
+		w += p.Weight()
+	}
+	return w
+}
+
+func (c *orClause) SetQueryNorm(norm float64) {
+	for _, p := range c.parts {
+		p.SetQueryNorm(norm)
+	}
+}
+
+func (c *orClause) Close() error {
+	var first error
+	for _, p := range c.parts {
+		if err := p.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error {
+	if len(c.parts) == 0 {
+		return nil
+	}
+	acc := c.e.bulk.get(c.docs)
+	defer c.e.bulk.put(acc)
 	var outside bool // a document number past the snapshot: cannot happen
-	for _, s := range clauses {
-		err := drain(ctx, sctx, s, func(doc uint64, score float64) {
-			if doc >= uint64(n) {
+	for _, p := range c.parts {
+		err := p.each(ctx, sctx, func(doc uint64, score float64) {
+			if doc >= uint64(c.docs) {
 				outside = true
 				return
 			}
@@ -252,29 +313,80 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 			acc.seen[doc/64] |= 1 << (doc % 64)
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if outside {
-		return nil, fmt.Errorf("bulk search: document number past the snapshot's %d documents", n)
+		return fmt.Errorf("bulk search: document number past the snapshot's %d documents", c.docs)
 	}
+	parts := float64(len(c.parts))
+	for w, word := range acc.seen {
+		for word != 0 {
+			doc := uint64(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			fn(doc, acc.score[doc]*(float64(acc.hits[doc])/parts))
+		}
+	}
+	return nil
+}
+
+// bulkSearch answers plan p over the snapshot reader r (whose field data
+// view is v), like Bleve's collector with the relevance order would:
+// total, best score, the hits from..from+size, and the matched documents
+// passed to counter for the facets when it is not nil.
+func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
+	v *snapshotData, ids bleveindex.IndexReader, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
+	n := int(v.offsets[len(v.offsets)-1])
+	or, err := e.newOrClause(ctx, p.or, r, m, opts, n)
+	if err != nil {
+		return nil, err
+	}
+	defer or.Close()
+	res := &bulkResult{}
+	if len(or.parts) == 0 {
+		return res, nil
+	}
+	// The query norm of the top-level disjunction (filters weigh nothing).
+	or.SetQueryNorm(1.0 / math.Sqrt(or.Weight()))
+
+	poolSize := 1
+	var leaves func(c clause)
+	leaves = func(c clause) {
+		switch c := c.(type) {
+		case leafClause:
+			poolSize = max(poolSize, c.DocumentMatchPoolSize())
+		case *orClause:
+			for _, p := range c.parts {
+				leaves(p)
+			}
+		}
+	}
+	leaves(or)
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(poolSize+1, 0)}
 
 	// Filters: a document passes when every filter matched it, counted
 	// in mask; the exclusion sets mask to maskExcluded.
-	filterOpts := opts
+	masks := e.bulk.get(n)
+	defer e.bulk.put(masks)
+	var others []search.Searcher
+	defer func() {
+		for _, s := range others {
+			_ = s.Close()
+		}
+	}()
 	for k, f := range p.filters {
-		s, err := f.Searcher(ctx, r, m, filterOpts)
+		s, err := f.Searcher(ctx, r, m, opts)
 		if err != nil {
 			return nil, err
 		}
 		others = append(others, s)
 		want := uint8(k)
 		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
-			if doc < uint64(n) && acc.mask[doc] == want {
+			if doc < uint64(n) && masks.mask[doc] == want {
 				if want == 0 {
-					acc.masked = append(acc.masked, doc)
+					masks.masked = append(masks.masked, doc)
 				}
-				acc.mask[doc] = want + 1
+				masks.mask[doc] = want + 1
 			}
 		})
 		if err != nil {
@@ -282,17 +394,17 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 		}
 	}
 	if p.collapse {
-		s, err := dupQuery().Searcher(ctx, r, m, filterOpts)
+		s, err := dupQuery().Searcher(ctx, r, m, opts)
 		if err != nil {
 			return nil, err
 		}
 		others = append(others, s)
 		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
 			if doc < uint64(n) {
-				if acc.mask[doc] == 0 {
-					acc.masked = append(acc.masked, doc)
+				if masks.mask[doc] == 0 {
+					masks.masked = append(masks.masked, doc)
 				}
-				acc.mask[doc] = maskExcluded
+				masks.mask[doc] = maskExcluded
 			}
 		})
 		if err != nil {
@@ -302,24 +414,21 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 	pass := uint8(len(p.filters))
 
 	top := &topDocs{k: from + size, v: v}
-	clauseCount := float64(len(clauses))
-	for w, word := range acc.seen {
-		for word != 0 {
-			doc := uint64(w*64 + bits.TrailingZeros64(word))
-			word &= word - 1
-			if acc.mask[doc] != pass {
-				continue
-			}
-			score := acc.score[doc] * (float64(acc.hits[doc]) / clauseCount)
-			res.total++
-			if score > res.maxScore {
-				res.maxScore = score
-			}
-			if counter != nil {
-				counter.add(doc)
-			}
-			top.offer(doc, score)
+	err = or.each(ctx, sctx, func(doc uint64, score float64) {
+		if masks.mask[doc] != pass {
+			return
 		}
+		res.total++
+		if score > res.maxScore {
+			res.maxScore = score
+		}
+		if counter != nil {
+			counter.add(doc)
+		}
+		top.offer(doc, score)
+	})
+	if err != nil {
+		return nil, err
 	}
 	res.hits = top.results(from, ids)
 	return res, nil

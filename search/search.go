@@ -300,6 +300,9 @@ func withFilters(q query.Query, r *Request) query.Query {
 		for _, v := range vals {
 			tq := bleve.NewTermQuery(index.FilterValue(v))
 			tq.SetField(field)
+			// Bleve's disjunction ignores its own boost, so the zero
+			// boost below must reach every value.
+			tq.SetBoost(0)
 			any = append(any, tq)
 		}
 		if len(any) == 1 {
