@@ -213,8 +213,14 @@ func (ix *Index) Count() (uint64, error) {
 // CPU from searches and changing the size on disk. Benchmarks call it to
 // measure indexing to the steady state and queries without merges.
 func (ix *Index) WaitIdle(ctx context.Context) error {
+	return waitIdle(ctx, ix.live(), ix.dir)
+}
+
+// waitIdle waits until bi's merger and persister have caught up with its
+// last write.
+func waitIdle(ctx context.Context, bi bleve.Index, dir string) error {
 	for {
-		st, _ := ix.live().StatsMap()["index"].(map[string]any)
+		st, _ := bi.StatsMap()["index"].(map[string]any)
 		num := func(k string) uint64 { n, _ := st[k].(uint64); return n }
 		// CurRootEpoch stays 0 until the first write after opening; the
 		// merger and persister record the epoch they caught up with.
@@ -224,7 +230,7 @@ func (ix *Index) WaitIdle(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("index: wait for merges in %s: %w", ix.dir, ctx.Err())
+			return fmt.Errorf("index: wait for merges in %s: %w", dir, ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

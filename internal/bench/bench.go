@@ -89,6 +89,9 @@ type Config struct {
 	// indexing and query phases (index.cpu.pprof, query.cpu.pprof, ...).
 	ProfileDir string
 
+	// NoFloor skips the Bleve floor runs (index.Floor).
+	NoFloor bool
+
 	// QueryIndex, if set, names an index directory built by an earlier run
 	// (--work DIR --keep leaves DIR/lexical): the run skips the peers and
 	// indexing and measures queries on it, for profiling query changes.
@@ -188,6 +191,18 @@ type Result struct {
 	// HTTPNoCache the engine alone behind the same handler, cache off.
 	HTTP        *Load `json:"http,omitempty"`
 	HTTPNoCache *Load `json:"http_no_cache,omitempty"`
+	// Floor is Bleve alone on the same articles (index.Floor): title and
+	// body only, no positions, nothing stored, with one and with two
+	// writers. newsdex's own rate cannot exceed it.
+	Floor []FloorResult `json:"bleve_floor,omitempty"`
+}
+
+// FloorResult is one index.Floor run.
+type FloorResult struct {
+	Writers    int     `json:"writers"`
+	Seconds    float64 `json:"seconds"`
+	DocsPerSec float64 `json:"docs_per_s"`
+	CPUSeconds float64 `json:"cpu_s"`
 }
 
 // IndexResult is one indexing run.

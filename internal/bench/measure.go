@@ -113,6 +113,16 @@ func measureNewsdex(ctx context.Context, c Config, dir string, arts, extra []new
 	}
 	res.Index = ir
 	logf(c.Log, "newsdex: %.0f articles/s, %.1f MB", ir.DocsPerSec, ir.SizeMB)
+	if !c.NoFloor {
+		for _, writers := range []int{1, 2} {
+			fr, err := measureFloor(ctx, c, filepath.Join(filepath.Dir(dir), fmt.Sprintf("floor-%d", writers)), arts, writers)
+			if err != nil {
+				return res, err
+			}
+			logf(c.Log, "bleve floor, %d writer(s): %.0f articles/s", writers, fr.DocsPerSec)
+			res.Floor = append(res.Floor, fr)
+		}
+	}
 	if len(extra) > 0 {
 		logf(c.Log, "newsdex: adding %d more articles for the query runs (untimed) ...", len(extra))
 		if err := addArticles(ctx, dir, extra); err != nil {
@@ -327,4 +337,28 @@ func writeAllocProfile(c Config, name string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		logf(c.Log, "profile: %v", err)
 	}
+}
+
+// measureFloor times index.Floor on arts with the given number of
+// writers, in the same batches and GC settings as newsdex's indexing, and
+// removes what it built.
+func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Article, writers int) (FloorResult, error) {
+	fr := FloorResult{Writers: writers}
+	_ = os.RemoveAll(dir)
+	defer os.RemoveAll(dir)
+	batch := pipeline.DefaultBatchSize
+	if c.BatchSize > 0 {
+		batch = c.BatchSize
+	}
+	defer pipeline.TuneGCForBulk()()
+	logf(c.Log, "bleve floor: %d articles, title and body only, %d writer(s) ...", len(arts), writers)
+	cpu0 := cpuTime()
+	d, err := index.Floor(ctx, dir, arts, writers, batch)
+	fr.CPUSeconds = (cpuTime() - cpu0).Seconds()
+	if err != nil {
+		return fr, err
+	}
+	fr.Seconds = d.Seconds()
+	fr.DocsPerSec = float64(len(arts)) / fr.Seconds
+	return fr, nil
 }

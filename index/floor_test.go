@@ -1,0 +1,48 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/newsdex/newsdex"
+)
+
+func TestFloor(t *testing.T) {
+	var arts []newsdex.Article
+	for i := range 50 {
+		arts = append(arts, newsdex.Article{ID: fmt.Sprintf("a%d", i), Title: "Pipelines", Body: fmt.Sprintf("Gas pipeline number %d opened.", i)})
+	}
+	for _, tc := range []struct{ shards, batch int }{{1, 7}, {2, 7}, {3, 100}} {
+		t.Run(fmt.Sprintf("%d shards", tc.shards), func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := Floor(context.Background(), dir, arts, tc.shards, tc.batch); err != nil {
+				t.Fatal(err)
+			}
+			var docs, hits uint64
+			for s := range tc.shards {
+				bi, err := bleve.Open(filepath.Join(dir, fmt.Sprintf("shard-%d", s)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, _ := bi.DocCount()
+				docs += n
+				res, err := bi.Search(bleve.NewSearchRequest(bleve.NewMatchQuery("pipelines")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				hits += res.Total
+				bi.Close()
+			}
+			if docs != 50 || hits != 50 {
+				t.Errorf("shards hold %d articles and %d match \"pipelines\", want 50 and 50", docs, hits)
+			}
+		})
+	}
+	if _, err := Floor(context.Background(), t.TempDir(), arts, 0, 10); err == nil {
+		t.Error("Floor with 0 shards succeeded")
+	}
+}
