@@ -244,7 +244,7 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 	ix.mu.RLock()
 	bi, gen, rb, gv := ix.bi, ix.gen, ix.rebuild, ix.vec
 	ix.mu.RUnlock()
-	if err := addBatch(ctx, bi, gen, gv, arts); err != nil {
+	if err := addBatch(ctx, bi, gen, gv, arts, nil); err != nil {
 		return err
 	}
 	ix.lastWrite.Store(time.Now())
@@ -256,9 +256,12 @@ func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
 }
 
 // addBatch writes arts to one generation: the Bleve documents (with their
-// vectors) in one batch, then the generation's vector store, under the
-// generation's write lock so that both see writes in the same order.
-func addBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, arts []newsdex.Article) error {
+// vectors) in one batch, then the generation's vector store. Batches of
+// different articles may be written at once (see genVectors); the writes
+// of one article reach Bleve and the store in the same order. reserved, if
+// not nil, is called once the batch holds its place in that order (from
+// then on a later write of the same ids waits for it).
+func addBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, arts []newsdex.Article, reserved func()) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -286,19 +289,53 @@ func addBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, a
 			dims = vd.Vectors.Dims
 		}
 	}
+	// Batches of different articles go to Bleve at once: Bleve builds a
+	// batch's segment on the caller's goroutine, so this lets the
+	// pipeline's writers use more than one core. A batch that sets the
+	// model goes alone.
 	gv.mu.Lock()
-	defer gv.mu.Unlock()
+	var alone bool
+	for {
+		alone = model != "" && model != gv.modelName()
+		gv.waitTurn(arts, alone)
+		// The batches waited for may have set the model.
+		if alone == (model != "" && model != gv.modelName()) {
+			break
+		}
+	}
 	if err := gv.checkModel(model, dims); err != nil {
+		gv.mu.Unlock()
 		return err
 	}
-	if model != "" && model != gv.modelName() {
+	if alone {
 		b.SetInternal([]byte(keyVectorModel), []byte(model))
 	}
-	b.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq+1))
-	if err := bi.Batch(b); err != nil {
+	gv.seq++
+	b.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq))
+	gv.start(arts, alone)
+	gv.mu.Unlock()
+	if reserved != nil {
+		reserved()
+	}
+
+	err = bi.Batch(b)
+
+	gv.mu.Lock()
+	defer gv.mu.Unlock()
+	defer gv.finish(arts)
+	if err != nil {
+		gv.overlapped = true // Bleve kept the previous seq
+	}
+	if gv.writing == 1 && gv.overlapped {
+		// The last batch in flight: Bleve's seq is the seq of whichever
+		// batch it took last, so write the newest.
+		if serr := bi.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq)); serr == nil {
+			gv.overlapped = false
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("index: write batch of %d articles to %s: %w", len(arts), gen, err)
 	}
-	gv.seq++
 	if model != "" {
 		gv.model.Store(&model)
 	}
@@ -339,11 +376,15 @@ func deleteBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors
 	}
 	gv.mu.Lock()
 	defer gv.mu.Unlock()
+	// Deletes go alone: no batch of articles is in flight while the lock
+	// is held after this.
+	gv.waitIdle()
 	b.SetInternal([]byte(keyWriteSeq), seqBytes(gv.seq+1))
 	if err := bi.Batch(b); err != nil {
 		return 0, fmt.Errorf("index: delete %d articles from %s: %w", len(ids), gen, err)
 	}
 	gv.seq++
+	gv.overlapped = false // Bleve holds the newest seq again
 	gv.store.Delete(ids...)
 	return n, nil
 }

@@ -347,8 +347,18 @@ func (r *Rebuild) Dir() string { return filepath.Join(r.ix.dir, r.gen) }
 // left out: the live write, mirrored here, is newer than the copy the
 // rebuild read.
 func (r *Rebuild) Add(ctx context.Context, arts []newsdex.Article) error {
+	// The lock keeps a live write from slipping between the check of
+	// touched and the batch taking its place; the batch itself then runs
+	// beside the other writers' (see addBatch).
 	r.wmu.Lock()
-	defer r.wmu.Unlock()
+	locked := true
+	unlock := func() {
+		if locked {
+			locked = false
+			r.wmu.Unlock()
+		}
+	}
+	defer unlock()
 	fresh := arts[:0:0]
 	for _, a := range arts {
 		if _, ok := r.touched[a.ID]; !ok {
@@ -358,7 +368,7 @@ func (r *Rebuild) Add(ctx context.Context, arts []newsdex.Article) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	return addBatch(ctx, r.bi, r.gen, r.vec, fresh)
+	return addBatch(ctx, r.bi, r.gen, r.vec, fresh, unlock)
 }
 
 // mirrorAdd applies a live write to the new generation and marks its ids,
@@ -369,7 +379,7 @@ func (r *Rebuild) mirrorAdd(ctx context.Context, arts []newsdex.Article) error {
 	for _, a := range arts {
 		r.touched[a.ID] = struct{}{}
 	}
-	return addBatch(ctx, r.bi, r.gen, r.vec, arts)
+	return addBatch(ctx, r.bi, r.gen, r.vec, arts, nil)
 }
 
 // mirrorDelete applies a live delete to the new generation likewise.

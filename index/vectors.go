@@ -172,17 +172,82 @@ func vectorDoc(a *newsdex.Article) (vector.Doc, []byte, error) {
 
 // genVectors is the vector side of one open generation.
 type genVectors struct {
-	mu    sync.Mutex // serialises writes: the Bleve batch, the store and seq
+	mu    sync.Mutex // guards the fields below and orders writes
 	store *vector.Store
 	model atomic.Pointer[string]
 	seq   uint64 // write sequence, mirrored in Bleve's internal storage
 	saved uint64 // sequence of the snapshot on disk (0: none)
+
+	// Batches of different articles are written to Bleve at once (see
+	// addBatch); these track them. A batch waits while another in flight
+	// holds one of its ids, so that Bleve and the store see the writes of
+	// an id in the same order.
+	idle      *sync.Cond     // broadcast when a batch finishes
+	writing   int            // batches in flight
+	inflight  map[string]int // ids of the batches in flight
+	exclusive bool           // the batch in flight must be alone (it sets the model)
+	// overlapped is set when batches in flight may have reached Bleve out
+	// of their seq order (or one failed), so that Bleve's copy of seq may
+	// be stale; the last batch to finish writes seq again.
+	overlapped bool
 }
 
 func newGenVectors() *genVectors {
-	gv := &genVectors{store: vector.New()}
+	gv := &genVectors{store: vector.New(), inflight: map[string]int{}}
+	gv.idle = sync.NewCond(&gv.mu)
 	gv.model.Store(new(string))
 	return gv
+}
+
+// waitTurn blocks, with gv.mu held, until a batch of arts may start: no
+// batch in flight holds one of their ids, none must be alone, and if this
+// one must be alone, none is in flight.
+func (gv *genVectors) waitTurn(arts []newsdex.Article, alone bool) {
+	for {
+		busy := gv.exclusive || alone && gv.writing > 0
+		for i := 0; i < len(arts) && !busy; i++ {
+			busy = gv.inflight[arts[i].ID] > 0
+		}
+		if !busy {
+			return
+		}
+		gv.idle.Wait()
+	}
+}
+
+// waitIdle blocks, with gv.mu held, until no batch is in flight.
+func (gv *genVectors) waitIdle() {
+	for gv.writing > 0 {
+		gv.idle.Wait()
+	}
+}
+
+// start records a batch of arts going to Bleve, with gv.mu held.
+func (gv *genVectors) start(arts []newsdex.Article, alone bool) {
+	if gv.writing > 0 {
+		gv.overlapped = true
+	}
+	gv.writing++
+	gv.exclusive = alone
+	for i := range arts {
+		gv.inflight[arts[i].ID]++
+	}
+}
+
+// finish records that a batch started with start is done, with gv.mu
+// held, and wakes the batches waiting for their turn.
+func (gv *genVectors) finish(arts []newsdex.Article) {
+	gv.writing--
+	gv.exclusive = false
+	for i := range arts {
+		id := arts[i].ID
+		if gv.inflight[id] <= 1 {
+			delete(gv.inflight, id)
+		} else {
+			gv.inflight[id]--
+		}
+	}
+	gv.idle.Broadcast()
 }
 
 func (gv *genVectors) modelName() string { return *gv.model.Load() }
@@ -332,6 +397,8 @@ func scanVectors(ctx context.Context, bi bleve.Index, st *vector.Store) error {
 func (gv *genVectors) saveSnapshot(dir string) error {
 	gv.mu.Lock()
 	defer gv.mu.Unlock()
+	// A batch in flight has its seq but not yet its vectors.
+	gv.waitIdle()
 	if n, _ := gv.store.Len(); n == 0 || gv.seq == gv.saved {
 		return nil
 	}
