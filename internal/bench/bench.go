@@ -191,6 +191,9 @@ type Result struct {
 	// HTTPNoCache the engine alone behind the same handler, cache off.
 	HTTP        *Load `json:"http,omitempty"`
 	HTTPNoCache *Load `json:"http_no_cache,omitempty"`
+	// HTTPNoCacheAnd is the engine alone on the queries with their words
+	// joined by AND, as FTS5 reads them.
+	HTTPNoCacheAnd *Load `json:"http_no_cache_and,omitempty"`
 	// Floor is Bleve alone on the same articles (index.Floor): title and
 	// body only, no positions, nothing stored, with one and with two
 	// writers. newsdex's own rate cannot exceed it.
