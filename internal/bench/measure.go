@@ -184,7 +184,9 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 	res.HTTPNoCache = &ld
 	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", ld.ReqPerSec, ld.Latency.P50, ld.Latency.P99, ld.Errors)
 	logf(c.Log, "newsdex: HTTP load, result cache off, queries ANDed as FTS5 reads them, %d connections for %s ...", c.Conns, c.HTTPDuration)
+	stop = startCPUProfile(c, "http-and")
 	and, err := loadInProcess(ctx, c, eng, andQueries(Queries))
+	stop()
 	ix.Close()
 	if err != nil {
 		return res, err
