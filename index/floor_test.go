@@ -16,10 +16,13 @@ func TestFloor(t *testing.T) {
 	for i := range 50 {
 		arts = append(arts, newsdex.Article{ID: fmt.Sprintf("a%d", i), Title: "Pipelines", Body: fmt.Sprintf("Gas pipeline number %d opened.", i)})
 	}
-	for _, tc := range []struct{ shards, batch int }{{1, 7}, {2, 7}, {3, 100}} {
-		t.Run(fmt.Sprintf("%d shards", tc.shards), func(t *testing.T) {
+	for _, tc := range []struct {
+		kind          FloorKind
+		shards, batch int
+	}{{FloorBare, 1, 7}, {FloorBare, 2, 7}, {FloorLikeFTS5, 3, 100}, {FloorLikeFTS5, 2, 9}} {
+		t.Run(fmt.Sprintf("%s, %d shards", tc.kind, tc.shards), func(t *testing.T) {
 			dir := t.TempDir()
-			if _, err := Floor(context.Background(), dir, arts, tc.shards, tc.batch); err != nil {
+			if _, err := Floor(context.Background(), dir, arts, tc.kind, tc.shards, tc.batch); err != nil {
 				t.Fatal(err)
 			}
 			var docs, hits uint64
@@ -35,6 +38,14 @@ func TestFloor(t *testing.T) {
 					t.Fatal(err)
 				}
 				hits += res.Total
+				// Positions, and so phrases, only in the FTS5-like index.
+				phrase, err := bi.Search(bleve.NewSearchRequest(bleve.NewMatchPhraseQuery("gas pipeline")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := tc.kind == FloorLikeFTS5; (phrase.Total > 0) != want {
+					t.Errorf("phrase search found %d, want hits: %v", phrase.Total, want)
+				}
 				bi.Close()
 			}
 			if docs != 50 || hits != 50 {
@@ -42,7 +53,7 @@ func TestFloor(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Floor(context.Background(), t.TempDir(), arts, 0, 10); err == nil {
+	if _, err := Floor(context.Background(), t.TempDir(), arts, FloorBare, 0, 10); err == nil {
 		t.Error("Floor with 0 shards succeeded")
 	}
 }

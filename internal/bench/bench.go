@@ -194,14 +194,15 @@ type Result struct {
 	// HTTPNoCacheAnd is the engine alone on the queries with their words
 	// joined by AND, as FTS5 reads them.
 	HTTPNoCacheAnd *Load `json:"http_no_cache_and,omitempty"`
-	// Floor is Bleve alone on the same articles (index.Floor): title and
-	// body only, no positions, nothing stored, with one and with two
-	// writers. newsdex's own rate cannot exceed it.
+	// Floor is Bleve alone on the same articles (index.Floor), title and
+	// body only: doing what the FTS5 peer does (positions, text stored)
+	// with one and two writers, and bare (neither) with two.
 	Floor []FloorResult `json:"bleve_floor,omitempty"`
 }
 
 // FloorResult is one index.Floor run.
 type FloorResult struct {
+	Kind       string  `json:"kind"` // "like FTS5" or "bare"
 	Writers    int     `json:"writers"`
 	Seconds    float64 `json:"seconds"`
 	DocsPerSec float64 `json:"docs_per_s"`

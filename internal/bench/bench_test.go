@@ -149,7 +149,7 @@ print(json.dumps({"peer": "sqlite-fts5 fake", "articles": 120, "text_mb": 0.1, "
 	if nd.HTTP == nil || nd.HTTPNoCache == nil || nd.HTTP.Requests == 0 || nd.HTTP.Errors != 0 || nd.HTTPNoCache.Errors != 0 {
 		t.Errorf("HTTP = %+v, no cache %+v", nd.HTTP, nd.HTTPNoCache)
 	}
-	if len(nd.Floor) != 2 || nd.Floor[0].Writers != 1 || nd.Floor[1].Writers != 2 || nd.Floor[0].DocsPerSec <= 0 || nd.Floor[1].DocsPerSec <= 0 {
+	if len(nd.Floor) != 3 || nd.Floor[0].Writers != 1 || nd.Floor[1].Writers != 2 || nd.Floor[2].Kind != "bare" || nd.Floor[0].DocsPerSec <= 0 || nd.Floor[2].DocsPerSec <= 0 {
 		t.Errorf("floor = %+v", nd.Floor)
 	}
 	if len(rep.Scale) != 2 || rep.Scale[1].Index.Articles != 240 {
@@ -160,7 +160,7 @@ print(json.dumps({"peer": "sqlite-fts5 fake", "articles": 120, "text_mb": 0.1, "
 	}
 	var table bytes.Buffer
 	rep.WriteTable(&table)
-	for _, want := range []string{"index articles/s", "Bleve floor articles/s (2 writers)", "sqlite-fts5 fake", "targets", "scale curve", "HTTP req/s"} {
+	for _, want := range []string{"index articles/s", "Bleve floor articles/s (like FTS5, 2 writers)", "sqlite-fts5 fake", "targets", "scale curve", "HTTP req/s"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())
 		}

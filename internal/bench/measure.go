@@ -114,12 +114,15 @@ func measureNewsdex(ctx context.Context, c Config, dir string, arts, extra []new
 	res.Index = ir
 	logf(c.Log, "newsdex: %.0f articles/s, %.1f MB", ir.DocsPerSec, ir.SizeMB)
 	if !c.NoFloor {
-		for _, writers := range []int{1, 2} {
-			fr, err := measureFloor(ctx, c, filepath.Join(filepath.Dir(dir), fmt.Sprintf("floor-%d", writers)), arts, writers)
+		for _, f := range []struct {
+			kind    index.FloorKind
+			writers int
+		}{{index.FloorLikeFTS5, 1}, {index.FloorLikeFTS5, 2}, {index.FloorBare, 2}} {
+			fr, err := measureFloor(ctx, c, filepath.Join(filepath.Dir(dir), "floor"), arts, f.kind, f.writers)
 			if err != nil {
 				return res, err
 			}
-			logf(c.Log, "bleve floor, %d writer(s): %.0f articles/s", writers, fr.DocsPerSec)
+			logf(c.Log, "bleve floor, %s, %s: %.0f articles/s", f.kind, writersText(f.writers), fr.DocsPerSec)
 			res.Floor = append(res.Floor, fr)
 		}
 	}
@@ -353,8 +356,8 @@ func writeAllocProfile(c Config, name string) {
 // measureFloor times index.Floor on arts with the given number of
 // writers, in the same batches and GC settings as newsdex's indexing, and
 // removes what it built.
-func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Article, writers int) (FloorResult, error) {
-	fr := FloorResult{Writers: writers}
+func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Article, kind index.FloorKind, writers int) (FloorResult, error) {
+	fr := FloorResult{Kind: kind.String(), Writers: writers}
 	_ = os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
 	batch := pipeline.DefaultBatchSize
@@ -362,9 +365,9 @@ func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Arti
 		batch = c.BatchSize
 	}
 	defer pipeline.TuneGCForBulk()()
-	logf(c.Log, "bleve floor: %d articles, title and body only, %d writer(s) ...", len(arts), writers)
+	logf(c.Log, "bleve floor: %d articles, title and body only (%s), %s ...", len(arts), kind, writersText(writers))
 	cpu0 := cpuTime()
-	d, err := index.Floor(ctx, dir, arts, writers, batch)
+	d, err := index.Floor(ctx, dir, arts, kind, writers, batch)
 	fr.CPUSeconds = (cpuTime() - cpu0).Seconds()
 	if err != nil {
 		return fr, err

@@ -81,7 +81,7 @@ func (e *env) benchCmd() *cobra.Command {
 	f.StringVar(&c.WorkDir, "work", "", "where to build indexes (default: a temp dir, removed)")
 	f.BoolVar(&c.Keep, "keep", false, "keep the indexes built under --work")
 	f.StringVar(&c.ProfileDir, "profile", "", "write CPU and allocation profiles of each phase into this directory")
-	f.BoolVar(&c.NoFloor, "no-floor", false, "skip the Bleve floor runs (title and body only, 1 and 2 writers), which bound newsdex's indexing rate")
+	f.BoolVar(&c.NoFloor, "no-floor", false, "skip the Bleve floor runs (Bleve alone on title and body: like FTS5 with 1 and 2 writers, bare with 2)")
 	f.StringVar(&c.QueryIndex, "query-index", "", "skip peers and indexing; measure queries on this index (e.g. WORK/lexical of a --keep run)")
 	f.StringVar(&out, "out", "bench.json", "write the report as JSON here (\"\" = don't)")
 	return cmd
