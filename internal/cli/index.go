@@ -31,7 +31,7 @@ type sourceFlags struct {
 func (f *sourceFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.format, "format", "", "force the source format: seed, jsonl, reuters, csv, feed, html (default: detect)")
 	c.Flags().StringVar(&f.mapped, "map", "", "field mapping for jsonl/csv, e.g. id=ID,title=title,body=content_original")
-	c.Flags().IntVar(&f.batch, "batch", pipeline.DefaultBatchSize, "articles per index batch (at most 1000 when handed to a server)")
+	c.Flags().IntVar(&f.batch, "batch", pipeline.DefaultBatchSize, "articles per index batch and writer (at most 1000 when handed to a server)")
 	c.Flags().BoolVar(&f.embed, "embed", os.Getenv("NEWSDEX_EMBED") != "false",
 		"compute passage embeddings for semantic search when the model is present ($NEWSDEX_EMBED);\n--embed=false builds a lexical-only index")
 }
