@@ -114,3 +114,31 @@ func TestFiltersKeepScores(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelFacetsMatch: facets counted on several cores equal facets
+// counted on one.
+func TestParallelFacetsMatch(t *testing.T) {
+	e := collectFixture(t, 3)
+	e.cache = nil
+	ctx := context.Background()
+	defer func(n int) { parallelFacetHits = n }(parallelFacetHits)
+	for _, q := range []string{"", "putin xi trade gas", "pipeline"} {
+		r := Request{Query: q, Mode: ModeLexical, Facets: AllFacets}
+		parallelFacetHits = 1 << 30
+		one, err := e.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parallelFacetHits = 1
+		many, err := e.Search(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(one.Facets) < 5 {
+			t.Fatalf("%q: %d facets; the case tests nothing", q, len(one.Facets))
+		}
+		if diff := cmp.Diff(one.Facets, many.Facets); diff != "" {
+			t.Errorf("%q: facets differ (-one core +several):\n%s", q, diff)
+		}
+	}
+}

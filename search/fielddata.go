@@ -3,9 +3,11 @@ package search
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
@@ -360,15 +362,35 @@ const maxPooledDocs = 1 << 20
 // add notes the hit with global document number doc.
 func (c *slotCounter) add(doc uint64) { c.docs = append(c.docs, doc) }
 
+// parallelFacetHits is the number of hits from which the facets of a
+// search are counted on several cores at once: below it, starting
+// goroutines costs more than it saves. A variable for the tests.
+var parallelFacetHits = 16384
+
 // count counts the facets of the hits noted.
 func (c *slotCounter) count() {
 	// Searchers return hits in document order; counts do not depend on it.
 	if !slices.IsSorted(c.docs) {
 		slices.Sort(c.docs)
 	}
-	for _, f := range c.facets {
-		f.countDocs(c.v, c.docs)
+	workers := min(runtime.GOMAXPROCS(0), len(c.facets))
+	if len(c.docs) < parallelFacetHits || workers < 2 {
+		for _, f := range c.facets {
+			f.countDocs(c.v, c.docs)
+		}
+		return
 	}
+	// Each facet has its own counts, so facets count side by side.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(c.facets)); i = next.Add(1) - 1 {
+				c.facets[i].countDocs(c.v, c.docs)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // countDocs counts f over docs, in document order.
