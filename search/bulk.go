@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -165,22 +166,37 @@ func (b *bulkPool) put(a *bulkAcc) {
 // bulkCheckEvery is how many matches pass between context checks.
 const bulkCheckEvery = 4096
 
-// drain calls fn with the document number and score of every match of s.
-func drain(ctx context.Context, sctx *search.SearchContext, s search.Searcher, fn func(doc uint64, score float64)) error {
-	n := 0
-	for {
-		dm, err := s.Next(sctx)
+// docRange is a range [lo, hi) of global document numbers.
+type docRange struct{ lo, hi uint64 }
+
+// drain calls fn with the document number and score of every match of s
+// in r.
+func drain(ctx context.Context, sctx *search.SearchContext, s search.Searcher, r docRange, fn func(doc uint64, score float64)) error {
+	var dm *search.DocumentMatch
+	var err error
+	if r.lo > 0 {
+		dm, err = s.Advance(sctx, bleveindex.NewIndexInternalID(nil, r.lo))
+	} else {
+		dm, err = s.Next(sctx)
+	}
+	for n := 1; ; n++ {
 		if err != nil {
 			return err
 		}
 		if dm == nil {
 			return nil
 		}
-		fn(dm.IndexInternalID.Value(), dm.Score)
+		doc := dm.IndexInternalID.Value()
+		if doc >= r.hi {
+			sctx.DocumentMatchPool.Put(dm)
+			return nil
+		}
+		fn(doc, dm.Score)
 		sctx.DocumentMatchPool.Put(dm)
-		if n++; n%bulkCheckEvery == 0 && ctx.Err() != nil {
+		if n%bulkCheckEvery == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
+		dm, err = s.Next(sctx)
 	}
 }
 
@@ -197,16 +213,17 @@ type clause interface {
 	Count() uint64
 	Weight() float64
 	SetQueryNorm(float64)
-	// each calls fn with every match and its score, in document order.
-	each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error
+	// each calls fn with every match in r and its score, in document
+	// order. A clause is drained once, over one range.
+	each(ctx context.Context, sctx *search.SearchContext, r docRange, fn func(doc uint64, score float64)) error
 	Close() error
 }
 
 // leafClause is a clause Bleve's own searcher answers.
 type leafClause struct{ search.Searcher }
 
-func (c leafClause) each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error {
-	return drain(ctx, sctx, c.Searcher, fn)
+func (c leafClause) each(ctx context.Context, sctx *search.SearchContext, r docRange, fn func(doc uint64, score float64)) error {
+	return drain(ctx, sctx, c.Searcher, r, fn)
 }
 
 // orClause is a disjunction evaluated in bulk: like Bleve's disjunction
@@ -247,6 +264,27 @@ func (e *Engine) newOrClause(ctx context.Context, q *query.DisjunctionQuery, r b
 	}
 	sort.Sort(byCount(c.parts))
 	return c, nil
+}
+
+// parallelBulkPostings is the number of postings (the sum of the clauses'
+// counts) from which a bulk search splits the documents into ranges
+// searched on several cores at once.
+var parallelBulkPostings uint64 = 32768
+
+// matchPoolSize is the number of document matches c's searchers hold at
+// once.
+func matchPoolSize(c clause) int {
+	switch c := c.(type) {
+	case leafClause:
+		return c.DocumentMatchPoolSize()
+	case *orClause:
+		n := 1
+		for _, p := range c.parts {
+			n = max(n, matchPoolSize(p))
+		}
+		return n
+	}
+	return 1
 }
 
 // bulkable reports whether the bulk path evaluates or with the same
@@ -295,7 +333,7 @@ func (c *orClause) Close() error {
 	return first
 }
 
-func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, fn func(doc uint64, score float64)) error {
+func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, r docRange, fn func(doc uint64, score float64)) error {
 	if len(c.parts) == 0 {
 		return nil
 	}
@@ -303,7 +341,7 @@ func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, fn func
 	defer c.e.bulk.put(acc)
 	var outside bool // a document number past the snapshot: cannot happen
 	for _, p := range c.parts {
-		err := p.each(ctx, sctx, func(doc uint64, score float64) {
+		err := p.each(ctx, sctx, r, func(doc uint64, score float64) {
 			if doc >= uint64(c.docs) {
 				outside = true
 				return
@@ -320,7 +358,8 @@ func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, fn func
 		return fmt.Errorf("bulk search: document number past the snapshot's %d documents", c.docs)
 	}
 	parts := float64(len(c.parts))
-	for w, word := range acc.seen {
+	for w := int(r.lo / 64); w < len(acc.seen) && uint64(w)*64 < r.hi; w++ {
+		word := acc.seen[w]
 		for word != 0 {
 			doc := uint64(w*64 + bits.TrailingZeros64(word))
 			word &= word - 1
@@ -334,6 +373,11 @@ func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, fn func
 // view is v), like Bleve's collector with the relevance order would:
 // total, best score, the hits from..from+size, and the matched documents
 // passed to counter for the facets when it is not nil.
+//
+// A search over many postings is split into document ranges searched side
+// by side, each with its own searchers: every document is still scored by
+// the same clauses in the same order with the same norm, so the results
+// do not change, only the latency of large searches.
 func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
 	v *snapshotData, ids bleveindex.IndexReader, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
 	n := int(v.offsets[len(v.offsets)-1])
@@ -342,47 +386,126 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 		return nil, err
 	}
 	defer or.Close()
-	res := &bulkResult{}
 	if len(or.parts) == 0 {
-		return res, nil
+		return &bulkResult{}, nil
 	}
 	// The query norm of the top-level disjunction (filters weigh nothing).
-	or.SetQueryNorm(1.0 / math.Sqrt(or.Weight()))
+	norm := 1.0 / math.Sqrt(or.Weight())
+	or.SetQueryNorm(norm)
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(matchPoolSize(or)+1, 0)}
 
-	poolSize := 1
-	var leaves func(c clause)
-	leaves = func(c clause) {
-		switch c := c.(type) {
-		case leafClause:
-			poolSize = max(poolSize, c.DocumentMatchPoolSize())
-		case *orClause:
-			for _, p := range c.parts {
-				leaves(p)
-			}
-		}
-	}
-	leaves(or)
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(poolSize+1, 0)}
-
-	// Filters: a document passes when every filter matched it, counted
-	// in mask; the exclusion sets mask to maskExcluded.
 	masks := e.bulk.get(n)
 	defer e.bulk.put(masks)
-	var others []search.Searcher
-	defer func() {
-		for _, s := range others {
-			_ = s.Close()
-		}
-	}()
-	for k, f := range p.filters {
-		s, err := f.Searcher(ctx, r, m, opts)
+	if err := e.bulkMasks(ctx, r, m, opts, sctx, p, masks, n); err != nil {
+		return nil, err
+	}
+	pass := uint8(len(p.filters))
+
+	// Split only when cores are idle: under load, other searches keep
+	// them busy and splitting would only add work.
+	e.bulkActive.Add(1)
+	defer e.bulkActive.Add(-1)
+	ranges := 1
+	if cores := runtime.GOMAXPROCS(0); cores > 1 && or.Count() >= parallelBulkPostings && n >= 2*minRangeDocs {
+		ranges = min(cores-int(e.bulkActive.Load())+1, n/minRangeDocs, maxRanges)
+		ranges = max(ranges, 1)
+	}
+	ors := []*orClause{or}
+	for len(ors) < ranges {
+		c, err := e.newOrClause(ctx, p.or, r, m, opts, n)
 		if err != nil {
 			return nil, err
 		}
-		others = append(others, s)
+		defer c.Close()
+		c.SetQueryNorm(norm)
+		ors = append(ors, c)
+	}
+	parts := make([]*rangeResult, ranges)
+	errs := make([]error, ranges)
+	evalRange := func(i int, sctx *search.SearchContext) {
+		rr := &rangeResult{top: topDocs{k: from + size, v: v}}
+		parts[i] = rr
+		dr := docRange{lo: uint64(n * i / ranges), hi: uint64(n * (i + 1) / ranges)}
+		errs[i] = ors[i].each(ctx, sctx, dr, func(doc uint64, score float64) {
+			if masks.mask[doc] != pass {
+				return
+			}
+			rr.total++
+			if score > rr.maxScore {
+				rr.maxScore = score
+			}
+			if counter != nil {
+				rr.docs = append(rr.docs, doc)
+			}
+			rr.top.offer(doc, score)
+		})
+	}
+	if ranges == 1 {
+		evalRange(0, sctx)
+	} else {
+		var wg sync.WaitGroup
+		for i := range ranges {
+			wg.Go(func() {
+				evalRange(i, &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(matchPoolSize(ors[i])+1, 0)})
+			})
+		}
+		wg.Wait()
+	}
+	res := &bulkResult{}
+	top := &topDocs{k: from + size, v: v}
+	for i, rr := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		res.total += rr.total
+		res.maxScore = max(res.maxScore, rr.maxScore)
+		if counter != nil {
+			counter.docs = append(counter.docs, rr.docs...)
+		}
+		for _, d := range rr.top.items {
+			top.offerScored(d)
+		}
+	}
+	res.hits = top.results(from, ids)
+	return res, nil
+}
+
+// Document ranges of a split bulk search: at least minRangeDocs
+// documents each, at most maxRanges of them (variables for the tests).
+var (
+	minRangeDocs = 4096
+	maxRanges    = 8
+)
+
+// rangeResult is what a bulk search found in one document range.
+type rangeResult struct {
+	total    uint64
+	maxScore float64
+	docs     []uint64 // matches, for the facets
+	top      topDocs
+}
+
+// bulkMasks marks in masks.mask how many of p's filters each document
+// matches, and maskExcluded on the wire copies p hides.
+func (e *Engine) bulkMasks(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
+	sctx *search.SearchContext, p bulkPlan, masks *bulkAcc, n int) error {
+	all := docRange{hi: uint64(n)}
+	mark := func(q query.Query, fn func(doc uint64)) error {
+		s, err := q.Searcher(ctx, r, m, opts)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return drain(ctx, sctx, s, all, func(doc uint64, _ float64) {
+			if doc < uint64(n) {
+				fn(doc)
+			}
+		})
+	}
+	for k, f := range p.filters {
 		want := uint8(k)
-		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
-			if doc < uint64(n) && masks.mask[doc] == want {
+		err := mark(f, func(doc uint64) {
+			if masks.mask[doc] == want {
 				if want == 0 {
 					masks.masked = append(masks.masked, doc)
 				}
@@ -390,48 +513,18 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 			}
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if p.collapse {
-		s, err := dupQuery().Searcher(ctx, r, m, opts)
-		if err != nil {
-			return nil, err
-		}
-		others = append(others, s)
-		err = drain(ctx, sctx, s, func(doc uint64, _ float64) {
-			if doc < uint64(n) {
-				if masks.mask[doc] == 0 {
-					masks.masked = append(masks.masked, doc)
-				}
-				masks.mask[doc] = maskExcluded
+		return mark(dupQuery(), func(doc uint64) {
+			if masks.mask[doc] == 0 {
+				masks.masked = append(masks.masked, doc)
 			}
+			masks.mask[doc] = maskExcluded
 		})
-		if err != nil {
-			return nil, err
-		}
 	}
-	pass := uint8(len(p.filters))
-
-	top := &topDocs{k: from + size, v: v}
-	err = or.each(ctx, sctx, func(doc uint64, score float64) {
-		if masks.mask[doc] != pass {
-			return
-		}
-		res.total++
-		if score > res.maxScore {
-			res.maxScore = score
-		}
-		if counter != nil {
-			counter.add(doc)
-		}
-		top.offer(doc, score)
-	})
-	if err != nil {
-		return nil, err
-	}
-	res.hits = top.results(from, ids)
-	return res, nil
+	return nil
 }
 
 // dupQuery matches the wire copies that collapsing hides.
@@ -504,6 +597,22 @@ func (t *topDocs) offer(doc uint64, score float64) {
 		c.id = t.id(doc)
 	}
 	t.items[0] = c
+	heap.Fix(t, 0)
+}
+
+// offerScored offers a document another topDocs kept, id known.
+func (t *topDocs) offerScored(d scoredDoc) {
+	if t.k <= 0 {
+		return
+	}
+	if len(t.items) < t.k {
+		heap.Push(t, d)
+		return
+	}
+	if worse(&d, &t.items[0]) {
+		return
+	}
+	t.items[0] = d
 	heap.Fix(t, 0)
 }
 

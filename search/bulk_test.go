@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"math"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -38,44 +40,48 @@ func TestBulkMatchesBleveOnIndex(t *testing.T) {
 	ctx := context.Background()
 	no := false
 	bulkRuns := 0
-	for _, q := range queries {
-		for _, r := range []Request{
-			{Query: q},
-			{Query: q, Page: 4, Size: 7},
-			{Query: q, Collapse: &no, Size: 50},
-			{Query: q, Filters: map[string][]string{FilterOutlet: {"cnn", "fox news"}}},
-			{Query: q, Filters: map[string][]string{FilterPerson: {"donald trump"}}, FacetSize: 3},
-		} {
-			if _, ok := planBulk(bleveRequest(t, e, r, nil)); ok {
-				bulkRuns++
-			}
-			e.noBulk = true
-			want, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
-			e.noBulk = false
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
-			if err != nil {
-				t.Fatal(err)
-			}
-			wt, wh, wf := view(want)
-			gt, gh, gf := view(got)
-			if wt != gt {
-				t.Errorf("%+v: total = %d, Bleve %d", r, gt, wt)
-			}
-			if diff := cmp.Diff(wh, gh); diff != "" {
-				t.Errorf("%+v: hits differ (-bleve +bulk):\n%s", r, diff)
-			}
-			if diff := cmp.Diff(wf, gf); diff != "" {
-				t.Errorf("%+v: facets differ (-bleve +bulk):\n%s", r, diff)
+	defer func(n uint64) { parallelBulkPostings = n }(parallelBulkPostings)
+	for _, parallel := range []uint64{0, math.MaxUint64} {
+		parallelBulkPostings = parallel // always, then never
+		for _, q := range queries {
+			for _, r := range []Request{
+				{Query: q},
+				{Query: q, Page: 4, Size: 7},
+				{Query: q, Collapse: &no, Size: 50},
+				{Query: q, Filters: map[string][]string{FilterOutlet: {"cnn", "fox news"}}},
+				{Query: q, Filters: map[string][]string{FilterPerson: {"donald trump"}}, FacetSize: 3},
+			} {
+				if _, ok := planBulk(bleveRequest(t, e, r, nil)); ok {
+					bulkRuns++
+				}
+				e.noBulk = true
+				want, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+				e.noBulk = false
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				wt, wh, wf := view(want)
+				gt, gh, gf := view(got)
+				if wt != gt {
+					t.Errorf("%+v: total = %d, Bleve %d", r, gt, wt)
+				}
+				if diff := cmp.Diff(wh, gh); diff != "" {
+					t.Errorf("%+v: hits differ (-bleve +bulk):\n%s", r, diff)
+				}
+				if diff := cmp.Diff(wf, gf); diff != "" {
+					t.Errorf("%+v: facets differ (-bleve +bulk):\n%s", r, diff)
+				}
 			}
 		}
 	}
 	if bulkRuns == 0 {
 		t.Error("no request took the bulk path: the check compared nothing")
 	}
-	t.Logf("%d requests compared, %d of them on the bulk path", len(queries)*5, bulkRuns)
+	t.Logf("%d requests compared, %d of them on the bulk path", 2*len(queries)*5, bulkRuns)
 }
 
 // TestFiltersKeepScores: an article scores the same with and without
@@ -139,6 +145,43 @@ func TestParallelFacetsMatch(t *testing.T) {
 		}
 		if diff := cmp.Diff(one.Facets, many.Facets); diff != "" {
 			t.Errorf("%q: facets differ (-one core +several):\n%s", q, diff)
+		}
+	}
+}
+
+// TestParallelBulkMatches: a search split into document ranges searched
+// side by side (five here) gives what it gives in one piece.
+func TestParallelBulkMatches(t *testing.T) {
+	e := collectFixture(t, 4)
+	ctx := context.Background()
+	defer func(n uint64, docs, cores int) {
+		parallelBulkPostings, minRangeDocs = n, docs
+		runtime.GOMAXPROCS(cores)
+	}(parallelBulkPostings, minRangeDocs, runtime.GOMAXPROCS(5))
+	minRangeDocs = 1
+	for _, r := range []Request{
+		{Query: "putin xi trade gas"},
+		{Query: "chinese president trade", Size: 30},
+		{Query: `"power of siberia" gas pipeline`, Page: 2, Size: 5},
+		{Query: "gas trade", Filters: map[string][]string{FilterPerson: {"vladimir putin", "xi jinping"}}},
+	} {
+		parallelBulkPostings = math.MaxUint64
+		one, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parallelBulkPostings = 0
+		many, _, err := e.runSearch(ctx, bleveRequest(t, e, r, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ot, oh, of := view(one)
+		mt, mh, mf := view(many)
+		if ot == 0 {
+			t.Errorf("%q: no hits; the case tests nothing", r.Query)
+		}
+		if ot != mt || !cmp.Equal(oh, mh) || !cmp.Equal(of, mf) {
+			t.Errorf("%q: drained on several cores: total %d, hits %v; on one: total %d, hits %v", r.Query, mt, mh, ot, oh)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -85,7 +86,10 @@ type Engine struct {
 	cache    *resultCache // recent lexical results (cache.go); nil = off
 	roles    roleVocab    // words of the roles field (roles.go)
 	bulk     bulkPool     // accumulators of bulk searches (bulk.go)
-	noBulk   bool         // answer every search through Bleve's collector (tests)
+	// bulkActive counts the bulk searches running, which split into
+	// ranges only while cores are idle.
+	bulkActive atomic.Int32
+	noBulk     bool // answer every search through Bleve's collector (tests)
 }
 
 // New returns an engine over ix.
