@@ -662,24 +662,5 @@ func (e *Engine) runBulk(ctx context.Context, req *bleve.SearchRequest, r blevei
 	if counter != nil {
 		facets = counter.results()
 	}
-	if len(req.Fields) > 0 {
-		for _, h := range br.hits {
-			if err := v.loadFields(h, req.Fields); err != nil {
-				return nil, none, err
-			}
-		}
-	}
-	snap := none
-	if is, ok := r.(*scorch.IndexSnapshot); ok {
-		snap = weak.Make(is)
-	}
-	return &bleve.SearchResult{
-		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
-		Request:  req,
-		Hits:     br.hits,
-		Total:    br.total,
-		MaxScore: br.maxScore,
-		Took:     time.Since(start),
-		Facets:   facets,
-	}, snap, nil
+	return searchResult(req, r, v, br.hits, br.total, br.maxScore, facets, start)
 }

@@ -3,13 +3,10 @@ package search
 import (
 	"context"
 	"math"
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/newsdex/newsdex/index"
 )
 
 // TestBulkMatchesBleveOnIndex compares the bulk path with Bleve's
@@ -17,19 +14,7 @@ import (
 // index `newsdex bench --keep` leaves), over the benchmark's queries and
 // variants of them: same total, hits, scores, order and facets.
 func TestBulkMatchesBleveOnIndex(t *testing.T) {
-	dir := os.Getenv("NEWSDEX_BULK_CHECK_INDEX")
-	if dir == "" {
-		t.Skip("set NEWSDEX_BULK_CHECK_INDEX to an index directory to run this check")
-	}
-	ix, err := index.OpenExisting(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e, err := New(ix, WithoutResultCache())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := engineFromEnv(t, "NEWSDEX_BULK_CHECK_INDEX")
 	queries := []string{
 		"xi jinping trade", "putin election interference", "climate change paris agreement",
 		`"supreme court" abortion`, "north korea summit kim", "impeachment inquiry whistleblower",

@@ -118,8 +118,17 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 	if counter != nil {
 		facets = counter.results()
 	}
-	hits := coll.Results()
+	return searchResult(req, reader, view, coll.Results(), coll.Total(), coll.MaxScore(), facets, start)
+}
+
+// searchResult completes hits (their ids and the stored fields req asks
+// for, read through view when not nil) and returns them as Bleve's result
+// of req over reader, with the snapshot it is cacheable under.
+func searchResult(req *bleve.SearchRequest, reader bleveindex.IndexReader, view *snapshotData, hits search.DocumentMatchCollection,
+	total uint64, maxScore float64, facets search.FacetResults, start time.Time) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+	var none weak.Pointer[scorch.IndexSnapshot]
 	for _, h := range hits {
+		var err error
 		if h.ID == "" {
 			if h.ID, err = reader.ExternalID(h.IndexInternalID); err != nil {
 				return nil, none, fmt.Errorf("hit id: %w", err)
@@ -144,8 +153,8 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
 		Request:  req,
 		Hits:     hits,
-		Total:    coll.Total(),
-		MaxScore: coll.MaxScore(),
+		Total:    total,
+		MaxScore: maxScore,
 		Took:     time.Since(start),
 		Facets:   facets,
 	}, snap, nil

@@ -336,19 +336,7 @@ func BenchmarkRunSearch(b *testing.B) {
 // `newsdex bench --work DIR --keep` (DIR/lexical), named by
 // $NEWSDEX_BENCH_INDEX, over the twelve benchmark queries.
 func BenchmarkRunSearchIndex(b *testing.B) {
-	dir := os.Getenv("NEWSDEX_BENCH_INDEX")
-	if dir == "" {
-		b.Skip("set NEWSDEX_BENCH_INDEX to an index directory")
-	}
-	ix, err := index.OpenExisting(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	e, err := New(ix)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := engineFromEnv(b, "NEWSDEX_BENCH_INDEX")
 	ctx := context.Background()
 	queries := []string{"xi jinping trade", "putin election interference", "climate change paris agreement",
 		`"supreme court" abortion`, "north korea summit kim", "impeachment inquiry whistleblower"}
@@ -364,6 +352,27 @@ func BenchmarkRunSearchIndex(b *testing.B) {
 			}
 		})
 	}
+}
+
+// engineFromEnv returns an engine, result cache off, over the index whose
+// directory the environment variable env names, and skips the test or
+// benchmark when it is not set.
+func engineFromEnv(tb testing.TB, env string) *Engine {
+	tb.Helper()
+	dir := os.Getenv(env)
+	if dir == "" {
+		tb.Skipf("set %s to an index directory (e.g. DIR/lexical of `newsdex bench --work DIR --keep`)", env)
+	}
+	ix, err := index.OpenExisting(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	e, err := New(ix, WithoutResultCache())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
 }
 
 // TestRunSearchFollowsWrites: facet field data follows new segments,
