@@ -40,7 +40,8 @@ import (
 // document's clause scores are summed in that order and multiplied by the
 // same coordination factor. The filters and the exclusion carry zero
 // weight, so Bleve's boolean and conjunction layers leave the score
-// as it is. TestBulkMatchesBleve checks this on every shape it covers.
+// as it is. TestRunSearchMatchesBleve checks this on the request shapes
+// of the fixture, TestBulkMatchesBleveOnIndex on a real index.
 
 // filteredQuery is a query ANDed with zero-boost filters and, if collapse
 // is set, with "not a wire copy" (see withFilters). It searches as the
