@@ -31,6 +31,8 @@ import (
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/internal/corpora"
+	"github.com/newsdex/newsdex/internal/testenv"
 	"github.com/newsdex/newsdex/search"
 )
 
@@ -73,31 +75,8 @@ func chromiumPath(t *testing.T) string {
 			return path
 		}
 	}
-	msg := "browser test: chromium not installed (run scripts/install-chromium.sh as root, or set NEWSDEX_CHROMIUM)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	testenv.Missing(t, "chromium for the browser test", "apt-get install chromium (or run scripts/install-chromium.sh as root), or set NEWSDEX_CHROMIUM to a Chromium binary")
 	return ""
-}
-
-// repoRoot walks up from the package directory to go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
 }
 
 // browserIndex builds a test index of the seed and hostile articles and,
@@ -115,14 +94,14 @@ func browserIndex(t *testing.T, withCorpus bool) (*search.Engine, bool) {
 	}, skip); err != nil {
 		t.Fatalf("read seeds: %v", err)
 	}
-	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpora", "allsides-abp", "articles-2019.jsonl.gz")
+	var corpus string
 	haveCorpus := false
-	if !withCorpus {
-		// The seed index.
-	} else if _, err := os.Stat(corpus); err != nil {
-		t.Logf("AllSides slice skipped: %s is absent (the test runs on the seed and hostile articles only)", corpus)
-	} else {
-		haveCorpus = true
+	if withCorpus {
+		// Without the corpus the test runs on the seed and hostile
+		// articles only (a failure under CI).
+		corpus, haveCorpus = corpora.Optional(t, "allsides-abp/articles-2019.jsonl.gz")
+	}
+	if haveCorpus {
 		// The first articles of 2019 (all from January; the page refines
 		// the histogram to weeks). Reading stops there: decompressing the
 		// whole file takes half a minute under -race.

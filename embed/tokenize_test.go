@@ -13,10 +13,7 @@ func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"", " ", "Hello world.", "北京", "🍕🍕", "e\u0301", "\xff\xfe", "a\tb\nc", "10:30", "”5"} {
 		f.Add(s)
 	}
-	m, err := loadModel()
-	if err != nil {
-		f.Skipf("skipping: model weights not available: %v", err)
-	}
+	m := mustModel(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		ids := m.Tokenize(s)
 		if len(ids) == 0 && s != "" && utf8.ValidString(s) {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/newsdex/newsdex/internal/testenv"
 )
 
 // goldenFile is what testdata/ref/make_golden.js writes.
@@ -31,19 +34,17 @@ type goldenFile struct {
 // between this port and the JavaScript reference.
 const tolerance = 1e-5
 
-// loadModel loads the model from DefaultDir once per test binary. It skips
-// the test when the weights are absent, unless CI is set: CI fetches them
-// first, so there their absence is a failure.
+// loadModel loads the model from DefaultDir once per test binary.
 var loadModel = sync.OnceValues(func() (*USE, error) { return Load(DefaultDir()) })
 
+// mustModel returns the model, or skips tb when the weights are absent
+// (fails it under CI, which fetches them first).
 func mustModel(tb testing.TB) *USE {
 	tb.Helper()
 	m, err := loadModel()
 	if errors.Is(err, ErrNoModel) {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("model weights missing in CI (fetch them first with scripts/fetch-model.sh): %v", err)
-		}
-		tb.Skipf("skipping: model weights not in %q; run `scripts/fetch-model.sh` or `newsdex model fetch` to enable this test (%v)", DefaultDir(), err)
+		testenv.Missing(tb, fmt.Sprintf("model weights in %s (%v)", DefaultDir(), err),
+			"run `make model` (scripts/fetch-model.sh) or `newsdex model fetch`, or set NEWSDEX_MODEL_DIR to the folder that holds them")
 	}
 	if err != nil {
 		tb.Fatal(err)

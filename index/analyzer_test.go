@@ -14,6 +14,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/newsdex/newsdex/internal/corpora"
 )
 
 // analyzers returns newsdex's English analyzer and Bleve's "en".
@@ -99,9 +101,13 @@ func TestEnglishMatchesBleveOnCorpus(t *testing.T) {
 	}
 	checkSame(t, fast, slow, string(b))
 
-	f, err := os.Open(filepath.Join(repoRoot(t), "..", "shared", "corpora", "allsides-abp", "articles-2019.jsonl.gz"))
+	path, ok := corpora.Optional(t, "allsides-abp/articles-2019.jsonl.gz")
+	if !ok {
+		return
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("AllSides corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
@@ -134,23 +140,6 @@ func TestEnglishMatchesBleveOnCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d texts took the fast path", fastPath)
-}
-
-func repoRoot(tb testing.TB) string {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
 }
 
 func FuzzEnglishAnalyzer(f *testing.F) {

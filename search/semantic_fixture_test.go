@@ -19,6 +19,7 @@ import (
 	"github.com/newsdex/newsdex/chunk"
 	"github.com/newsdex/newsdex/embed"
 	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/internal/testenv"
 	"github.com/newsdex/newsdex/search"
 	"github.com/newsdex/newsdex/vector"
 )
@@ -167,11 +168,12 @@ func loadEmbedder(tb testing.TB) *cachedEmbedder {
 }
 
 // skipOrFail skips a test that needs embeddings the cache lacks and the
-// model cannot give, unless CI=true.
+// model cannot give (fails it under CI), and fails it on any other error.
 func skipOrFail(tb testing.TB, err error) {
 	tb.Helper()
-	if errors.Is(err, errNotCached) && os.Getenv("CI") != "true" {
-		tb.Skipf("semantic test: %v and the model weights are absent: run `newsdex model fetch` and `go test ./search -run Semantic -update`", err)
+	if errors.Is(err, errNotCached) {
+		testenv.Missing(tb, fmt.Sprintf("model weights in %s for embeddings the cache lacks (%v)", embed.DefaultDir(), err),
+			"run `make model` (scripts/fetch-model.sh) or `newsdex model fetch`, then `go test ./search -run Semantic -update`")
 	}
 	tb.Fatal(err)
 }
@@ -273,7 +275,7 @@ func newSemanticFixture(tb testing.TB) *semanticFixture {
 		tb.Fatal(err)
 	}
 	if shared == nil {
-		tb.Skip("semantic fixture unavailable (see the first semantic test)")
+		testenv.Missing(tb, "the semantic fixture", "see the first semantic test's message")
 	}
 	return shared
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/internal/testenv"
 )
 
 func TestAndQueries(t *testing.T) {
@@ -110,7 +111,7 @@ func TestRun(t *testing.T) {
 	}
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not found")
+		testenv.Missing(t, "python3 (the FTS5 peer runs in it)", "apt-get install python3")
 	}
 	dir := t.TempDir()
 	corpus := filepath.Join(dir, "corpus")
@@ -182,7 +183,7 @@ print(json.dumps({"peer": "sqlite-fts5 fake", "articles": 120, "text_mb": 0.1, "
 func TestRunPeerFailure(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not found")
+		testenv.Missing(t, "python3 (the FTS5 peer runs in it)", "apt-get install python3")
 	}
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "fts5_peer.py"), []byte("import sys\nsys.exit('no corpus')\n"), 0o644); err != nil {

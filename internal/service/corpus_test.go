@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,22 +20,11 @@ import (
 	"github.com/newsdex/newsdex/search"
 )
 
-// corpusDir returns ../shared/corpora beside the repository root.
-func corpusDir(tb testing.TB) string {
+// slice reads the first n articles of name, a file under the shared
+// corpora; it skips tb (fails it under CI) when the file is absent.
+func slice(tb testing.TB, name string, opts ingest.Options, n int) []newsdex.Article {
 	tb.Helper()
-	root := corpora.Root()
-	if root == "" {
-		tb.Fatal("no go.mod above the test directory")
-	}
-	return root
-}
-
-// slice reads the first n articles of one source.
-func slice(tb testing.TB, path string, opts ingest.Options, n int) []newsdex.Article {
-	tb.Helper()
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("corpus absent at %s (../shared/corpora is needed for this test): %v", path, err)
-	}
+	path := corpora.Path(tb, name)
 	var out []newsdex.Article
 	stop := context.Canceled
 	err := ingest.Walk(context.Background(), []string{path}, opts, func(a newsdex.Article) error {
@@ -74,10 +62,9 @@ func newService(tb testing.TB) (*service.Service, *search.Engine) {
 // and checks counts, filters, facets and the histogram against the source.
 func TestCorpusSlices(t *testing.T) {
 	ctx := context.Background()
-	corp := corpusDir(t)
-	allsides := slice(t, filepath.Join(corp, "allsides-abp", "articles-2019.jsonl.gz"), ingest.Options{Map: map[string]string{
+	allsides := slice(t, "allsides-abp/articles-2019.jsonl.gz", ingest.Options{Map: map[string]string{
 		"id": "ID", "title": "title", "body": "content_original", "outlet": "source", "published": "date", "url": "url", "authors": "authors"}}, 300)
-	reuters := slice(t, filepath.Join(corp, "reuters21578", "reut2-000.sgm.gz"), ingest.Options{}, 200)
+	reuters := slice(t, "reuters21578/reut2-000.sgm.gz", ingest.Options{}, 200)
 	svc, eng := newService(t)
 
 	wantOutlets := map[string]int{}

@@ -16,6 +16,7 @@ import (
 	"github.com/newsdex/newsdex/internal/corpora"
 	"github.com/newsdex/newsdex/internal/pipeline"
 	"github.com/newsdex/newsdex/internal/service"
+	"github.com/newsdex/newsdex/internal/testenv"
 )
 
 // allSidesMap maps AllSides' JSON keys onto articles, as README's example
@@ -36,9 +37,10 @@ var errEnough = errors.New("enough articles")
 //
 // With -short it indexes the first 2,000 articles only.
 func BenchmarkIngestAllSides(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join(corpora.Path(b, "allsides-abp"), "articles-*.jsonl.gz"))
+	dir := corpora.Path(b, "allsides-abp")
+	files, _ := filepath.Glob(filepath.Join(dir, "articles-*.jsonl.gz"))
 	if len(files) == 0 {
-		b.Skip("no articles-*.jsonl.gz in ../shared/corpora/allsides-abp")
+		testenv.Missing(b, "articles-*.jsonl.gz in "+dir, "copy the AllSides corpus there")
 	}
 	sort.Strings(files)
 	m, err := ingest.ParseMap(allSidesMap)

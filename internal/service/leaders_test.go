@@ -3,12 +3,12 @@ package service_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/internal/corpora"
 	"github.com/newsdex/newsdex/search"
 )
 
@@ -21,12 +21,11 @@ func TestLeadersFacetTransitions(t *testing.T) {
 		t.Skip("reads a month of AllSides; skipped with -short")
 	}
 	ctx := context.Background()
-	path := filepath.Join(corpusDir(t), "allsides-abp", "articles-2019.jsonl.gz")
+	path := corpora.Path(t, "allsides-abp/articles-2019.jsonl.gz")
 	from, to := day("2019-07-01"), day("2019-08-31")
 	var arts []newsdex.Article
 	stop := errors.New("stop")
 	opts := ingest.Options{Map: map[string]string{"id": "ID", "title": "title", "body": "content_original", "outlet": "source", "published": "date"}}
-	_ = slice(t, path, opts, 1) // skips when the corpus is absent
 	err := ingest.Walk(ctx, []string{path}, opts, func(a newsdex.Article) error {
 		if !a.Published.Before(from) && !a.Published.After(to) {
 			arts = append(arts, a)
