@@ -2,7 +2,9 @@ package index_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -40,7 +42,11 @@ func TestConcurrentAddsAgree(t *testing.T) {
 	const writers, rounds, pool = 4, 10, 150
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
+	// picked[w] holds the pool slots writer w wrote; only w touches it
+	// until wg.Wait.
+	picked := make([]map[int]bool, writers)
 	for w := range writers {
+		picked[w] = map[int]bool{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -55,6 +61,7 @@ func TestConcurrentAddsAgree(t *testing.T) {
 						continue
 					}
 					seen[k] = true
+					picked[w][k] = true
 					a := articles("x", 1)[0]
 					a.ID = fmt.Sprintf("x-%02d", k)
 					a.Title = fmt.Sprintf("version %d", version)
@@ -73,14 +80,31 @@ func TestConcurrentAddsAgree(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
+	written := map[int]bool{}
+	for _, p := range picked {
+		maps.Copy(written, p)
+	}
+	// The writers' generators are seeded, so this only guards the test
+	// itself: most of the pool must be written for the check to mean
+	// anything.
+	if len(written) < pool*2/3 {
+		t.Fatalf("the writers wrote only %d of %d ids", len(written), pool)
+	}
 	check := func(ix *index.Index) {
 		t.Helper()
 		st, _ := ix.Vectors()
 		for k := range pool {
 			id := fmt.Sprintf("x-%02d", k)
 			a, err := ix.Get(id)
+			if !written[k] {
+				if !errors.Is(err, index.ErrNotFound) {
+					t.Errorf("%s: no writer wrote it, Get error = %v, want ErrNotFound", id, err)
+				}
+				continue
+			}
 			if err != nil {
-				continue // no writer picked it
+				t.Errorf("%s: written, Get: %v", id, err)
+				continue
 			}
 			version, err := strconv.Atoi(strings.TrimPrefix(a.Title, "version "))
 			if err != nil {
