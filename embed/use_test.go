@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,7 +42,7 @@ func mustModel(tb testing.TB) *USE {
 	tb.Helper()
 	m, err := loadModel()
 	if errors.Is(err, ErrNoModel) {
-		testenv.Missing(tb, fmt.Sprintf("model weights in %s (%v)", DefaultDir(), err),
+		testenv.Missing(tb, "model weights in "+DefaultDir(),
 			"run `make model` (scripts/fetch-model.sh) or `newsdex model fetch`, or set NEWSDEX_MODEL_DIR to the folder that holds them")
 	}
 	if err != nil {
