@@ -237,17 +237,54 @@ func TestRoleFor(t *testing.T) {
 	}
 }
 
+// answers is what a Dataset says about one date: every country's leader
+// and head of state, and the people two ambiguous names may mean.
+type answers struct {
+	Leaders, Heads map[string]Term
+	Lookups        map[string][]string
+}
+
+func answersAt(d *Dataset, at time.Time) answers {
+	a := answers{Leaders: map[string]Term{}, Heads: map[string]Term{}, Lookups: map[string][]string{}}
+	for _, c := range d.Countries() {
+		if tm, ok := d.Leader(c, at); ok {
+			a.Leaders[c] = tm
+		}
+		if tm, ok := d.Holder(c, RoleHeadOfState, at); ok {
+			a.Heads[c] = tm
+		}
+	}
+	for _, name := range []string{"Bush", "Clinton"} {
+		a.Lookups[name] = d.Lookup(name)
+		a.Lookups[name+"@"] = d.LookupAt(name, at)
+	}
+	return a
+}
+
+// TestConcurrentUse: goroutines querying one Dataset at once get the
+// answers a single goroutine gets.
 func TestConcurrentUse(t *testing.T) {
 	d := loadT(t)
+	const goroutines, repeats = 8, 3
+	at := func(i int) time.Time { return date("1985-01-01").AddDate(i*5, 0, 0) }
+	want := make([]answers, goroutines)
+	for i := range want {
+		want[i] = answersAt(d, at(i))
+		// Empty answers would agree whatever the code did.
+		if len(want[i].Leaders) < 30 || len(want[i].Heads) < 30 || len(want[i].Lookups["Bush"]) == 0 {
+			t.Fatalf("at %s: %d leaders, %d heads of state, Bush = %q; want at least 30, 30 and one",
+				at(i).Format(time.DateOnly), len(want[i].Leaders), len(want[i].Heads), want[i].Lookups["Bush"])
+		}
+	}
 	var wg sync.WaitGroup
-	for i := range 8 {
+	for i := range goroutines {
 		wg.Go(func() {
-			at := date("1985-01-01").AddDate(i*5, 0, 0)
-			for _, c := range d.Countries() {
-				d.Leader(c, at)
-				d.Holder(c, RoleHeadOfState, at)
+			for range repeats {
+				if diff := cmp.Diff(want[i], answersAt(d, at(i))); diff != "" {
+					t.Errorf("at %s, concurrent answers differ from sequential (-want +got):\n%s", at(i).Format(time.DateOnly), diff)
+					return
+				}
 			}
-			d.Lookup("Bush")
 		})
 	}
 	wg.Wait()
