@@ -79,7 +79,9 @@ func (e *env) withEmbedding(ix *index.Index, svc *service.Service, on bool) {
 		return
 	}
 	if m := e.embedder(); m != nil {
-		svc.Prepare = service.Chain(svc.Prepare, service.NewEmbedding(ix, m).Prepare)
+		emb := service.NewEmbedding(ix, m)
+		emb.Log = e.log
+		svc.Prepare = service.Chain(svc.Prepare, emb.Prepare)
 	}
 }
 
