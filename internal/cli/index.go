@@ -110,7 +110,7 @@ func (e *env) indexCmd() *cobra.Command {
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the summary as JSON")
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
-	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output or notes; failures are still reported")
 	sf.register(c)
 	return c
 }
@@ -238,7 +238,7 @@ func (e *env) reindexCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the result as JSON")
-	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output or notes; failures are still reported")
 	c.Flags().BoolVar(&fill, "fill-vectors", false, "only compute the passage vectors missing because the embedder failed, in place")
 	sf.register(c)
 	return c

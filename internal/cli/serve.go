@@ -325,7 +325,7 @@ func (e *env) searchCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the API's JSON")
-	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no warning when semantic search is off for want of the model")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no notes, such as that semantic search is off for want of the model; failures are still reported")
 	c.Flags().StringSliceVar(&f.person, "person", nil, "filter by person (repeatable)")
 	c.Flags().StringSliceVar(&f.outlet, "outlet", nil, "filter by outlet (repeatable)")
 	c.Flags().StringSliceVar(&f.cited, "cited", nil, "filter by cited outlet (repeatable)")
