@@ -106,3 +106,30 @@ func TestColourOn(t *testing.T) {
 		t.Error("colour on a terminal with NO_COLOR set")
 	}
 }
+
+func TestFillVectorsCommand(t *testing.T) {
+	noModel(t)
+	dir := testIndex(t)
+	out, _ := run(t, "stats", "--index", dir)
+	if !strings.Contains(out, `"articles_missing_vectors": 0`) {
+		t.Errorf("stats lacks articles_missing_vectors:\n%s", out)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"without the model", []string{"reindex", "--fill-vectors", "--index", dir}, "the embedding model is not available"},
+		{"with a source", []string{"reindex", "--fill-vectors", "--index", dir, "x.jsonl"}, "takes no SOURCE"},
+		{"without an index", []string{"reindex", "--fill-vectors", "--index", filepath.Join(t.TempDir(), "none")}, "no index there"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := Run(context.Background(), tc.args, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("newsdex %s = %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
+			}
+		})
+	}
+}
