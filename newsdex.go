@@ -60,6 +60,10 @@ type Embeddings struct {
 	Model string
 	// Vectors holds one L2-normalised vector per passage, in order.
 	Vectors [][]float32
+	// Missing is set, with Vectors nil, when the embedder failed on the
+	// article: it is indexed for lexical search and marked, so that the
+	// vectors can be computed later (`newsdex reindex --fill-vectors`).
+	Missing bool
 }
 
 // Entity is a canonical entity of an article with how often and where it is

@@ -134,7 +134,7 @@ func TestStatsContract(t *testing.T) {
 		t.Errorf("stats without a source: %d", rec.Code)
 	}
 	hz = newHarness(t, &fakeSearcher{}, Options{Stats: func(ctx context.Context) (any, error) {
-		return map[string]any{"generation": "gen-000001", "articles": 5, "passages": 9, "sources": map[string]int{"seed": 5}}, nil
+		return map[string]any{"generation": "gen-000001", "articles": 5, "passages": 9, "sources": map[string]int{"seed": 5}, "articles_missing_vectors": 2}, nil
 	}})
 	if rec := hz.get("/v1/stats"); rec.Code != http.StatusOK {
 		t.Errorf("stats: %d %s", rec.Code, rec.Body)

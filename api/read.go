@@ -16,8 +16,7 @@ import (
 )
 
 // searchParams lists every parameter /v1/search accepts.
-var searchParams = []string{"q", "person", "outlet", "cited", "place", "leader", "from", "to", "sort", "size", "page",
-	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse"}
+var searchParams = search.Params
 
 // similarParams lists every parameter /v1/articles/{id}/similar accepts:
 // the filters and the paging and snippet options of search, but no query,
@@ -31,79 +30,21 @@ func ParseSearchRequest(v url.Values) (search.Request, error) {
 	return parseRequest(v, searchParams)
 }
 
+// parseRequest refuses parameters outside allowed and repeated ones (but
+// filters), then decodes v with search.ParseValues, the decoder the
+// command line's encoder (search.Request.Values) is tested against.
 func parseRequest(v url.Values, allowed []string) (search.Request, error) {
-	var r search.Request
 	for name := range v {
 		if !slices.Contains(allowed, name) {
-			return r, &search.ParamError{Param: paramName(name), Pos: -1, Msg: "unknown parameter, want one of " + strings.Join(allowed, ", ")}
+			return search.Request{}, &search.ParamError{Param: paramName(name), Pos: -1, Msg: "unknown parameter, want one of " + strings.Join(allowed, ", ")}
 		}
 	}
 	for _, name := range allowed {
 		if len(v[name]) > 1 && !slices.Contains(search.FilterNames, name) {
-			return r, &search.ParamError{Param: name, Pos: -1, Msg: "given more than once"}
+			return search.Request{}, &search.ParamError{Param: name, Pos: -1, Msg: "given more than once"}
 		}
 	}
-	r.Query = v.Get("q")
-	for _, name := range search.FilterNames {
-		if vals := v[name]; len(vals) > 0 {
-			if r.Filters == nil {
-				r.Filters = map[string][]string{}
-			}
-			r.Filters[name] = vals
-		}
-	}
-	var err error
-	if s := v.Get("from"); s != "" {
-		if r.From, err = search.ParseDate("from", s); err != nil {
-			return r, err
-		}
-	}
-	if s := v.Get("to"); s != "" {
-		if r.To, err = search.ParseDate("to", s); err != nil {
-			return r, err
-		}
-	}
-	r.Sort = v.Get("sort")
-	ints := []struct {
-		name string
-		dst  *int
-	}{{"size", &r.Size}, {"page", &r.Page}, {"snippets", &r.Snippets}, {"snippet_size", &r.SnippetSize}, {"facet_size", &r.FacetSize}}
-	for _, p := range ints {
-		s := v.Get(p.name)
-		if s == "" {
-			continue
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "not an integer: " + quoteParam(s)}
-		}
-		if n == 0 && p.name == "snippets" {
-			n = -1 // explicit zero: no snippets
-		}
-		if n == 0 {
-			return r, &search.ParamError{Param: p.name, Pos: -1, Msg: "must be at least 1"}
-		}
-		*p.dst = n
-	}
-	r.Cursor = v.Get("cursor")
-	if f, ok := v["facets"]; ok {
-		r.Facets = []string{}
-		for _, name := range strings.Split(f[0], ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				r.Facets = append(r.Facets, name)
-			}
-		}
-	}
-	r.Interval = v.Get("interval")
-	r.Mode = v.Get("mode")
-	if s := v.Get("collapse"); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return r, &search.ParamError{Param: "collapse", Pos: -1, Msg: "want true or false, got " + quoteParam(s)}
-		}
-		r.Collapse = &b
-	}
-	return r, nil
+	return search.ParseValues(v)
 }
 
 // quoteParam quotes a parameter value for an error message, cut to 100

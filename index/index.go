@@ -82,6 +82,9 @@ const (
 	FieldDupSig = "_dupsig"
 	// FieldDupOf names the article whose wire copy this one is ("" if none).
 	FieldDupOf = "dup_of"
+	// FieldNoVectors is "t" for an article indexed without the passage
+	// vectors it should have (Embeddings.Missing: the embedder failed).
+	FieldNoVectors = "no_vec"
 )
 
 // LeaderOfficeSep separates name and office in FieldLeaderOffice.
@@ -185,6 +188,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	dupOf.Store = true
 	doc.AddFieldMappingsAt(FieldDupOf, dupOf)
 	doc.AddFieldMappingsAt(FieldIsDup, kw(keyword.Name, false))
+	doc.AddFieldMappingsAt(FieldNoVectors, kw(keyword.Name, false))
 	dupSig := bleve.NewTextFieldMapping()
 	dupSig.Index = false
 	dupSig.Store = true
@@ -503,6 +507,9 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 	}
 	if len(a.DupSignature) > 0 {
 		d[FieldDupSig] = base64.StdEncoding.EncodeToString(a.DupSignature)
+	}
+	if em := a.Embeddings; em != nil && em.Missing && len(a.Passages) > 0 {
+		d[FieldNoVectors] = "t"
 	}
 	if len(a.Leaders) > 0 {
 		lo := make([]string, 0, len(a.Leaders))

@@ -543,6 +543,11 @@ type Stats struct {
 	Sources     map[string]int `json:"sources"`
 	Outlets     map[string]int `json:"outlets"`
 	LastUpdate  string         `json:"last_update,omitempty"`
+	// MissingVectors counts the articles indexed without their passage
+	// vectors because the embedder failed on them; they are found by
+	// lexical search only until `newsdex reindex --fill-vectors` (or a
+	// full reindex) computes the vectors.
+	MissingVectors uint64 `json:"articles_missing_vectors"`
 }
 
 // Stat describes the live generation.
@@ -568,12 +573,59 @@ func (ix *Index) Stat(ctx context.Context) (Stats, error) {
 		n, _ := strconv.Atoi(t.Term)
 		st.Passages += n * t.Count
 	}
+	mres, err := ix.alias.SearchInContext(ctx, bleve.NewSearchRequestOptions(noVectors(), 0, 0, false))
+	if err != nil {
+		return st, fmt.Errorf("index: stats %s: count articles missing vectors: %w", ix.dir, err)
+	}
+	st.MissingVectors = mres.Total
 	if t := ix.lastWrite.Load(); t != nil {
 		st.LastUpdate = t.(time.Time).UTC().Format(time.RFC3339)
 	} else if fi, err := os.Stat(ix.GenerationDir()); err == nil {
 		st.LastUpdate = newestFile(ix.GenerationDir(), fi.ModTime()).UTC().Format(time.RFC3339)
 	}
 	return st, nil
+}
+
+// noVectors matches the articles marked as missing their vectors.
+func noVectors() query.Query {
+	q := bleve.NewTermQuery("t")
+	q.SetField(FieldNoVectors)
+	return q
+}
+
+// WithoutVectors returns up to n articles of the live generation that are
+// marked as missing their passage vectors (see newsdex.Embeddings.Missing),
+// in id order from the first id after after ("" = from the start). Each
+// comes as it was indexed, its dedup signature included, so that adding it
+// again with vectors changes nothing else.
+func (ix *Index) WithoutVectors(ctx context.Context, after string, n int) ([]newsdex.Article, error) {
+	req := bleve.NewSearchRequestOptions(noVectors(), n, 0, false)
+	req.Fields = []string{FieldSource, FieldDupSig}
+	req.SortBy([]string{"_id"})
+	if after != "" {
+		req.SearchAfter = []string{after}
+	}
+	res, err := ix.live().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: find articles missing vectors in %s: %w", ix.dir, err)
+	}
+	out := make([]newsdex.Article, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		src, _ := h.Fields[FieldSource].(string)
+		var a newsdex.Article
+		if err := json.Unmarshal([]byte(src), &a); err != nil {
+			return nil, fmt.Errorf("index: decode stored article %q: %w", h.ID, err)
+		}
+		if enc, _ := h.Fields[FieldDupSig].(string); enc != "" {
+			sig, err := base64.StdEncoding.DecodeString(enc)
+			if err != nil {
+				return nil, fmt.Errorf("index: decode dedup signature of %q: %w", h.ID, err)
+			}
+			a.DupSignature = sig
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // newestFile returns the latest modification time under dir.

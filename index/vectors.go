@@ -144,7 +144,7 @@ func vectorDoc(a *newsdex.Article) (vector.Doc, []byte, error) {
 		d.Time = a.Published.UTC()
 	}
 	em := a.Embeddings
-	if em == nil || len(em.Vectors) == 0 {
+	if em == nil || em.Missing || len(em.Vectors) == 0 {
 		return d, nil, nil
 	}
 	if em.Model == "" {
@@ -275,7 +275,7 @@ func batchModel(arts []newsdex.Article) (string, error) {
 	model := ""
 	for i := range arts {
 		em := arts[i].Embeddings
-		if em == nil || len(em.Vectors) == 0 {
+		if em == nil || em.Missing || len(em.Vectors) == 0 {
 			continue
 		}
 		if model != "" && em.Model != model {

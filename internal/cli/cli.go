@@ -18,6 +18,7 @@ import (
 type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	level          slog.LevelVar // of log: info, or warn under --quiet
 	quiet          bool
 	model          modelCache // the embedding model, loaded on first use (model.go)
 }
@@ -33,12 +34,18 @@ func DefaultIndexDir() string {
 // Run executes the newsdex command line args (without the program name).
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e := &env{stdout: stdout, stderr: stderr}
-	e.log = slog.New(slog.NewTextHandler(stderr, nil))
+	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: &e.level}))
 	root := &cobra.Command{
 		Use:           "newsdex",
 		Short:         "Index news articles and search them by meaning, by leader and by outlet",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --quiet leaves only warnings and errors on stderr.
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if e.quiet {
+				e.level.Set(slog.LevelWarn)
+			}
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)

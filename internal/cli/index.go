@@ -110,7 +110,7 @@ func (e *env) indexCmd() *cobra.Command {
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the summary as JSON")
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
-	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output or notes; failures are still reported")
 	sf.register(c)
 	return c
 }
@@ -183,16 +183,25 @@ func (e *env) report(sum pipeline.Summary, via string, jsonOut bool) {
 func (e *env) reindexCmd() *cobra.Command {
 	var dir string
 	var sf sourceFlags
-	var jsonOut bool
+	var jsonOut, fill bool
 	c := &cobra.Command{
-		Use:   "reindex --index DIR [--format F] [--map k=v,...] [SOURCE...]",
+		Use:   "reindex --index DIR [--format F] [--map k=v,...] [SOURCE...] | reindex --fill-vectors --index DIR",
 		Short: "Rebuild the index as a new generation and switch to it when it is verified",
 		Long: "Rebuild the whole index from SOURCEs, or from the articles it stores when none are given,\n" +
 			"into a new generation beside the live one. When it is complete and verified (article count,\n" +
 			"a test query) the index switches to it atomically and the old generation is removed.\n" +
 			"A running `newsdex serve` does the rebuild itself and keeps answering from the old\n" +
-			"generation until the switch. Interrupting leaves the live generation untouched.",
+			"generation until the switch. Interrupting leaves the live generation untouched.\n\n" +
+			"With --fill-vectors it only computes the passage vectors of the articles indexed without\n" +
+			"them because the embedder failed (`newsdex stats` counts them as articles_missing_vectors),\n" +
+			"in place. A running server does a full rebuild instead, which computes them too.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fill {
+				if len(args) > 0 {
+					return fail("reindex --fill-vectors: takes no SOURCE, it reads the articles the index stores")
+				}
+				return e.fillVectors(cmd.Context(), dir, jsonOut)
+			}
 			opts, err := sf.options()
 			if err != nil {
 				return err
@@ -229,9 +238,72 @@ func (e *env) reindexCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the result as JSON")
-	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no progress output or notes; failures are still reported")
+	c.Flags().BoolVar(&fill, "fill-vectors", false, "only compute the passage vectors missing because the embedder failed, in place")
 	sf.register(c)
 	return c
+}
+
+// fillVectors computes the vectors missing from dir in place, or, when a
+// server holds dir, has it rebuild the index from the stored articles
+// (which computes them too).
+func (e *env) fillVectors(ctx context.Context, dir string, jsonOut bool) error {
+	ix, err := index.OpenExisting(dir)
+	if errors.Is(err, index.ErrBusy) {
+		rem, rerr := findServer(ctx, dir)
+		if rerr != nil {
+			return rerr
+		}
+		fmt.Fprintf(e.stderr, "the server at %s holds %s: rebuilding from the stored articles, which computes missing vectors too\n", rem.base, dir)
+		prog := e.newProgress("reindexing", -1)
+		res, err := rem.reindex(ctx, nil, true, prog)
+		prog.done()
+		if err != nil {
+			return err
+		}
+		if jsonOut {
+			return json.NewEncoder(e.stdout).Encode(struct {
+				service.RebuildResult
+				Via string `json:"via"`
+			}{res, rem.base})
+		}
+		fmt.Fprintf(e.stdout, "rebuilt by the server at %s\nswitched %s from %s to %s\nsummary: %s\n", rem.base, dir, res.From, res.To, res.Summary)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	m := e.embedder()
+	if m == nil {
+		return fail("reindex --fill-vectors: the embedding model is not available (%v); run `newsdex model fetch`", e.model.err)
+	}
+	emb := service.NewEmbedding(ix, m)
+	emb.Log = e.log
+	total := int64(-1)
+	if st, err := ix.Stat(ctx); err == nil {
+		total = int64(st.MissingVectors)
+	}
+	prog := e.newProgress("filling vectors", total)
+	res, err := emb.Fill(ctx, prog.set)
+	prog.done()
+	if err != nil {
+		return err
+	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	if jsonOut {
+		if err := json.NewEncoder(e.stdout).Encode(res); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "filled the passage vectors of %d articles in %.1f s\n", res.Filled, res.Seconds)
+	}
+	if res.Missing > 0 {
+		return fail("reindex --fill-vectors: the embedder failed again on %d articles; they stay lexical-only", res.Missing)
+	}
+	return nil
 }
 
 // rebuild rebuilds dir directly or through the server that holds it.

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -57,14 +59,20 @@ type modelCache struct {
 
 // embedder returns the built-in embedder, or nil when its weights are
 // absent or do not load; the first failure is logged with how to fetch
-// them, and lexical search works without it.
+// them, and lexical search works without it. Under --quiet an absent
+// model is logged at debug level only: it is a setup chosen or not yet
+// finished, while weights that do not load are a fault and still warned of.
 func (e *env) embedder() *embed.USE {
 	e.model.once.Do(func() {
 		dir := embed.DefaultDir()
 		e.model.m, e.model.err = embed.Load(dir)
 		switch {
 		case errors.Is(e.model.err, embed.ErrNoModel):
-			e.log.Warn("semantic search is off: no embedding model", "dir", dir, "fix", "run `newsdex model fetch`, then `newsdex reindex`")
+			level := slog.LevelWarn
+			if e.quiet {
+				level = slog.LevelDebug
+			}
+			e.log.Log(context.Background(), level, "semantic search is off: no embedding model", "dir", dir, "fix", "run `newsdex model fetch`, then `newsdex reindex`")
 		case e.model.err != nil:
 			e.log.Warn("semantic search is off: the embedding model does not load", "dir", dir, "err", e.model.err)
 		}
@@ -79,7 +87,9 @@ func (e *env) withEmbedding(ix *index.Index, svc *service.Service, on bool) {
 		return
 	}
 	if m := e.embedder(); m != nil {
-		svc.Prepare = service.Chain(svc.Prepare, service.NewEmbedding(ix, m).Prepare)
+		emb := service.NewEmbedding(ix, m)
+		emb.Log = e.log
+		svc.Prepare = service.Chain(svc.Prepare, emb.Prepare)
 	}
 }
 

@@ -30,6 +30,16 @@ func onTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
+// colourOn reports whether w takes terminal colour codes: it is a
+// terminal, and NO_COLOR (no-color.org) is unset or empty.
+func colourOn(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
 // newProgress returns a reporter for total items (-1 if unknown).
 func (e *env) newProgress(label string, total int64) *progress {
 	if e.quiet {

@@ -275,38 +275,7 @@ func (e *env) runSearch(ctx context.Context, dir string, req search.Request) (*s
 
 // search sends req to GET /v1/search.
 func (r *remote) search(ctx context.Context, req search.Request) (*search.Results, error) {
-	v := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	set("q", req.Query)
-	set("sort", req.Sort)
-	set("mode", req.Mode)
-	for name, vals := range req.Filters {
-		for _, val := range vals {
-			v.Add(name, val)
-		}
-	}
-	if !req.From.IsZero() {
-		v.Set("from", req.From.Format(time.DateOnly))
-	}
-	if !req.To.IsZero() {
-		v.Set("to", req.To.Format(time.DateOnly))
-	}
-	if req.Size > 0 {
-		v.Set("size", fmt.Sprint(req.Size))
-	}
-	if req.Page > 0 {
-		v.Set("page", fmt.Sprint(req.Page))
-	}
-	switch {
-	case req.Snippets < 0:
-		v.Set("snippets", "0")
-	case req.Snippets > 0:
-		v.Set("snippets", fmt.Sprint(req.Snippets))
-	}
+	v := req.Values()
 	resp, err := r.do(ctx, http.MethodGet, "/v1/search?"+v.Encode(), nil, "")
 	if err != nil {
 		return nil, err

@@ -266,9 +266,10 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 
 // searchFlags are the filters and options of `newsdex search`.
 type searchFlags struct {
-	person, outlet, cited, place, leader []string
-	from, to, sort, mode                 string
-	size, page, snippets                 int
+	person, outlet, cited, place, leader, facets []string
+	from, to, sort, mode, cursor, interval       string
+	size, page, snippets, snippetSize, facetSize int
+	collapse                                     bool
 }
 
 func (e *env) searchCmd() *cobra.Command {
@@ -280,9 +281,16 @@ func (e *env) searchCmd() *cobra.Command {
 		Short: "Search the index and print the results",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := search.Request{Query: strings.Join(args, " "), Sort: f.sort, Size: f.size, Page: f.page, Snippets: f.snippets, Mode: f.mode}
+			req := search.Request{Query: strings.Join(args, " "), Sort: f.sort, Size: f.size, Page: f.page, Snippets: f.snippets, Mode: f.mode,
+				Cursor: f.cursor, SnippetSize: f.snippetSize, FacetSize: f.facetSize, Interval: f.interval}
 			if f.snippets == 0 {
 				req.Snippets = -1
+			}
+			if cmd.Flags().Changed("facets") {
+				req.Facets = append([]string{}, f.facets...) // given but empty: no facets
+			}
+			if cmd.Flags().Changed("collapse") {
+				req.Collapse = &f.collapse
 			}
 			req.Filters = map[string][]string{}
 			for name, vals := range map[string][]string{search.FilterPerson: f.person, search.FilterOutlet: f.outlet,
@@ -317,6 +325,7 @@ func (e *env) searchCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the API's JSON")
+	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no notes, such as that semantic search is off for want of the model; failures are still reported")
 	c.Flags().StringSliceVar(&f.person, "person", nil, "filter by person (repeatable)")
 	c.Flags().StringSliceVar(&f.outlet, "outlet", nil, "filter by outlet (repeatable)")
 	c.Flags().StringSliceVar(&f.cited, "cited", nil, "filter by cited outlet (repeatable)")
@@ -329,10 +338,21 @@ func (e *env) searchCmd() *cobra.Command {
 	c.Flags().IntVar(&f.size, "size", 10, "results per page (1..100)")
 	c.Flags().IntVar(&f.page, "page", 1, "page number")
 	c.Flags().IntVar(&f.snippets, "snippets", 2, "snippets per hit (0..10)")
+	c.Flags().IntVar(&f.snippetSize, "snippet-size", 0, "snippet length in bytes (40..1000; default 200)")
+	c.Flags().StringVar(&f.cursor, "cursor", "", "continue after the page that gave this next_cursor (instead of --page)")
+	c.Flags().StringSliceVar(&f.facets, "facets", nil, "facets to compute, comma-separated (default all; --facets= for none)")
+	c.Flags().IntVar(&f.facetSize, "facet-size", 0, "buckets per facet (1..100; default 10)")
+	c.Flags().StringVar(&f.interval, "interval", "", "histogram interval: day, week, month or year (default month)")
+	c.Flags().BoolVar(&f.collapse, "collapse", true, "fold wire copies into their best hit")
 	return c
 }
 
 func printResults(e *env, res *search.Results) {
+	// Matches are bold on a terminal; files and pipes get plain text.
+	marks := strings.NewReplacer("<mark>", "", "</mark>", "")
+	if colourOn(e.stdout) {
+		marks = strings.NewReplacer("<mark>", "\x1b[1m", "</mark>", "\x1b[0m")
+	}
 	fmt.Fprintf(e.stdout, "%d articles (%.1f ms)\n\n", res.Total, res.TookMS)
 	for i, h := range res.Hits {
 		fmt.Fprintf(e.stdout, "%2d. %s\n    %s  %s  %s  score %.2f\n", i+1, h.Title, h.Published, h.Outlet, h.ID, h.Score)
@@ -340,7 +360,7 @@ func printResults(e *env, res *search.Results) {
 			fmt.Fprintf(e.stdout, "    people: %s\n", strings.Join(h.People, ", "))
 		}
 		for _, s := range h.Snippets {
-			s = strings.NewReplacer("<mark>", "\x1b[1m", "</mark>", "\x1b[0m").Replace(s)
+			s = marks.Replace(s)
 			fmt.Fprintf(e.stdout, "    > %s\n", strings.Join(strings.Fields(unescape(s)), " "))
 		}
 		fmt.Fprintln(e.stdout)
@@ -357,7 +377,7 @@ func printResults(e *env, res *search.Results) {
 		fmt.Fprintf(e.stdout, "%s: %s\n", name, strings.Join(parts, ", "))
 	}
 	if res.NextCursor != "" {
-		fmt.Fprintf(e.stdout, "\nnext page: --page or cursor %s\n", res.NextCursor)
+		fmt.Fprintf(e.stdout, "\nnext page: --cursor %s\n", res.NextCursor)
 	}
 }
 

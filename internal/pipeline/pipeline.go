@@ -50,8 +50,10 @@ type Options struct {
 	// Progress, if set, is called after each batch is written with the
 	// running count of indexed articles, never twice at once.
 	Progress func(indexed int)
-	// Prepare, if set, runs on each article after extraction and chunking
-	// (e.g. to embed passages or find duplicates); an error skips the article.
+	// Prepare, if set, runs on each batch after extraction and chunking
+	// (e.g. to embed passages or find duplicates). An error stops the run,
+	// so a step that the articles can do without handles its own failures:
+	// service.Embedding indexes an article it cannot embed without vectors.
 	Prepare func(ctx context.Context, batch []newsdex.Article) error
 }
 

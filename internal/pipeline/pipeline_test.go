@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/newsdex/newsdex"
 )
@@ -17,12 +16,35 @@ type recorder struct {
 	last  map[string]string
 	calls int
 	fail  error
+
+	// With hold set, the first Add waits until another Add has finished,
+	// so that writers overtake each other on every run rather than when
+	// the scheduler happens to let them: a writer that gets a later part
+	// of the same ids before the held one would show as a stale version.
+	hold      bool
+	held      bool          // the first Add has started
+	overtaken chan struct{} // closed when an Add finishes while the first is held
+	passed    bool          // some Add finished while the first was held
+}
+
+func newRecorder(hold bool) *recorder {
+	return &recorder{last: map[string]string{}, hold: hold, overtaken: make(chan struct{})}
 }
 
 func (r *recorder) Add(_ context.Context, arts []newsdex.Article) error {
-	time.Sleep(time.Duration(len(arts)%3) * time.Millisecond) // let writers overtake each other
+	r.mu.Lock()
+	first := r.hold && !r.held
+	r.held = true
+	r.mu.Unlock()
+	if first {
+		<-r.overtaken
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.hold && !first && !r.passed {
+		r.passed = true
+		defer close(r.overtaken)
+	}
 	if r.fail != nil {
 		return r.fail
 	}
@@ -54,7 +76,7 @@ func TestRunKeepsEachIDInOrder(t *testing.T) {
 	}
 	for _, tc := range []struct{ writers, batch, workers int }{{1, 7, 1}, {2, 7, 1}, {3, 16, 1}, {2, 1000, 1}} {
 		t.Run(fmt.Sprintf("%d writers, batch %d", tc.writers, tc.batch), func(t *testing.T) {
-			rec := &recorder{last: map[string]string{}}
+			rec := newRecorder(tc.writers > 1)
 			var prepared []string
 			progress := 0
 			sum, err := Run(context.Background(), src, nil, rec, Options{
@@ -78,7 +100,14 @@ func TestRunKeepsEachIDInOrder(t *testing.T) {
 					t.Errorf("%s: last written %q, want %q", id, got, v)
 				}
 			}
-			// One worker keeps the input order, so Prepare must see it too.
+			if rec.hold && !rec.passed {
+				t.Error("no writer overtook the held one")
+			}
+			// One worker keeps the input order, so Prepare must see it too,
+			// every article once.
+			if len(prepared) != len(input) {
+				t.Fatalf("Prepare saw %d articles, want %d", len(prepared), len(input))
+			}
 			for i, v := range prepared {
 				if v != input[i].Title {
 					t.Fatalf("Prepare saw %q at %d, input has %q", v, i, input[i].Title)
@@ -90,7 +119,8 @@ func TestRunKeepsEachIDInOrder(t *testing.T) {
 
 func TestRunStopsOnWriteError(t *testing.T) {
 	boom := errors.New("disk full")
-	rec := &recorder{last: map[string]string{}, fail: boom}
+	rec := newRecorder(false)
+	rec.fail = boom
 	src := func(ctx context.Context, emit func(newsdex.Article) error) error {
 		for i := range 10000 {
 			if err := emit(newsdex.Article{ID: fmt.Sprint(i)}); err != nil {
