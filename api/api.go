@@ -129,8 +129,8 @@ func New(s searcher, log *slog.Logger, opts Options) *Server {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	// Path parameters come from the raw path, so an encoded slash in an id
-	// reaches checkID and gets a clear 400 instead of a routing 404.
+	// Path parameters come from the raw path, unescaped: an id holding a
+	// slash (ids may be URLs) is sent as %2F and arrives whole.
 	r.UseRawPath = true
 	r.UnescapePathValues = true
 	// Redirects would answer API clients with HTML-less 301s; a wrong path

@@ -156,7 +156,7 @@ func (fakeRebuilder) Rebuild(ctx context.Context, src func(context.Context, func
 
 func TestReindexStreams(t *testing.T) {
 	hz := newHarness(t, &fakeSearcher{}, Options{APIKeys: []string{testKey}, Rebuilder: fakeRebuilder{}})
-	body := `{"id":"r1","title":"a"}` + "\n" + `{"id":"../x","title":"b"}` + "\n" + `{"id":"r2","body":"c"}` + "\n"
+	body := `{"id":"r1","title":"a"}` + "\n" + `{"id":"..","title":"b"}` + "\n" + `{"id":"r2","body":"c"}` + "\n"
 	req := withKey(httptest.NewRequest(http.MethodPost, "/v1/admin/reindex", strings.NewReader(body)))
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	rec := hz.do(req)
