@@ -173,10 +173,9 @@ func (s *Server) handleSimilar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Check ranges here, on a copy (Normalize is not idempotent), so a bad
-	// size is a 400 whatever the engine does first.
-	check := req
-	if err := check.Normalize(); err != nil {
+	// Check ranges here, so a bad size is a 400 whatever the engine does
+	// first; the engine's own Normalize then changes nothing.
+	if err := req.Normalize(); err != nil {
 		s.fail(c, err)
 		return
 	}
