@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/search"
 )
@@ -272,6 +273,10 @@ func (s *Server) handleArticle(c *gin.Context) {
 }
 
 func articleView(a newsdex.Article) ArticleView {
+	if a.Source != "" {
+		// The name stats count it under, not the server's file path.
+		a.Source = index.Origin(a.Source)
+	}
 	v := ArticleView{Article: a}
 	if !a.Published.IsZero() {
 		v.Published = a.Published.UTC().Format(time.DateOnly)
