@@ -109,7 +109,25 @@ func (s *Server) handleReindex(c *gin.Context) {
 	write(reindexLine{Indexed: int(indexed.Load()), Skipped: int(skipped.Load()), Done: res})
 }
 
-// handleStats answers GET /v1/stats with Options.Stats.
+// StatsView is the JSON of GET /v1/stats: index.Stats without the index
+// directory. Where the server keeps its files is no client's business (a
+// path can name a user or a layout worth hiding); sources are already
+// index.Origin names, a file's base name or a URL's host.
+type StatsView struct {
+	Generation  string         `json:"generation"`
+	Generations []string       `json:"generations"`
+	Articles    uint64         `json:"articles"`
+	Passages    int            `json:"passages"`
+	SizeBytes   int64          `json:"size_bytes"`
+	Sources     map[string]int `json:"sources"`
+	Outlets     map[string]int `json:"outlets"`
+	LastUpdate  string         `json:"last_update,omitempty"`
+	// MissingVectors counts articles indexed without passage vectors.
+	MissingVectors uint64 `json:"articles_missing_vectors"`
+}
+
+// handleStats answers GET /v1/stats with Options.Stats. It is a /v1 read
+// route, so it needs a key when Options.ReadKeyRequired.
 func (s *Server) handleStats(c *gin.Context) {
 	if s.opts.Stats == nil {
 		writeError(c, http.StatusServiceUnavailable, "unavailable", "this server does not report index statistics", nil)
@@ -120,5 +138,17 @@ func (s *Server) handleStats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	v := StatsView{Generation: st.Generation, Generations: st.Generations, Articles: st.Articles,
+		Passages: st.Passages, SizeBytes: st.SizeBytes, Sources: st.Sources, Outlets: st.Outlets,
+		LastUpdate: st.LastUpdate, MissingVectors: st.MissingVectors}
+	if v.Generations == nil {
+		v.Generations = []string{}
+	}
+	if v.Sources == nil {
+		v.Sources = map[string]int{}
+	}
+	if v.Outlets == nil {
+		v.Outlets = map[string]int{}
+	}
+	c.JSON(http.StatusOK, v)
 }

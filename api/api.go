@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
 )
 
@@ -58,8 +59,9 @@ type Options struct {
 	// Rebuilder serves POST /v1/admin/reindex (behind a key); nil answers
 	// it with 503.
 	Rebuilder Rebuilder
-	// Stats serves GET /v1/stats (index statistics); nil answers 503.
-	Stats func(ctx context.Context) (any, error)
+	// Stats serves GET /v1/stats (index statistics, see StatsView); nil
+	// answers 503.
+	Stats func(ctx context.Context) (index.Stats, error)
 
 	// APIKeys are the keys accepted by write routes (and by read routes
 	// when ReadKeyRequired, by /metrics when MetricsKeyRequired). With no
@@ -129,8 +131,8 @@ func New(s searcher, log *slog.Logger, opts Options) *Server {
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	// Path parameters come from the raw path, so an encoded slash in an id
-	// reaches checkID and gets a clear 400 instead of a routing 404.
+	// Path parameters come from the raw path, unescaped: an id holding a
+	// slash (ids may be URLs) is sent as %2F and arrives whole.
 	r.UseRawPath = true
 	r.UnescapePathValues = true
 	// Redirects would answer API clients with HTML-less 301s; a wrong path

@@ -138,7 +138,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	if res.Total != 2 || res.Hits[0].ID != "n1" || res.Hits[1].Published != "2025-06-02" {
 		t.Errorf("search after post: %+v", res)
 	}
-	if res.Hits[1].Title != "Harbour  fees rise" {
+	if res.Hits[1].Title != "Harbour fees rise" {
 		t.Errorf("control character not cleaned from title: %q", res.Hits[1].Title)
 	}
 	a := decode[ArticleView](t, hz.get("/v1/articles/n1"))

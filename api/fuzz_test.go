@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/newsdex/newsdex/search"
 )
@@ -97,7 +98,7 @@ func FuzzDecodeArticles(f *testing.F) {
 			}
 			eachString(&a, func(field string, s *string) {
 				for _, r := range *s {
-					if r == 0 || isControl(r) && (field != "body" || r != '\n' && r != '\t') {
+					if r == 0 || unicode.IsControl(r) && (field != "body" || r != '\n' && r != '\t') {
 						t.Fatalf("field %s keeps control character %U: %q", field, r, *s)
 					}
 				}

@@ -123,9 +123,12 @@ func hostileRequests(cursor string) []hostile {
 		{"empty filter value", reqGet("/v1/search?outlet=+"), 400, "bad_request"},
 		{"filter value over 200 bytes", reqGet("/v1/search?place=" + strings.Repeat("p", 201)), 400, "bad_request"},
 		// Article ids.
-		{"encoded path traversal", reqGet("/v1/articles/..%2f..%2fetc%2fpasswd"), 400, "bad_request"},
+		// An escaped slash is part of the id (ids may be URLs), and an id
+		// is only ever looked up, never used as a path: 404.
+		{"encoded path traversal", reqGet("/v1/articles/..%2f..%2fetc%2fpasswd"), 404, "not_found"},
 		{"NUL id", reqGet("/v1/articles/%00"), 400, "bad_request"},
-		{"backslash id", reqGet("/v1/articles/a%5Cb"), 400, "bad_request"},
+		{"backslash id", reqGet("/v1/articles/a%5Cb"), 404, "not_found"},
+		{"escaped dot-dot id", reqGet("/v1/articles/%2E%2E"), 400, "bad_request"},
 		{"newline id", reqGet("/v1/articles/a%0Ab"), 400, "bad_request"},
 		{"invalid UTF-8 id", reqGet("/v1/articles/%ff%fe"), 400, "bad_request"},
 		{"id over 512 bytes", reqGet("/v1/articles/" + strings.Repeat("i", 600)), 400, "bad_request"},
@@ -133,7 +136,8 @@ func hostileRequests(cursor string) []hostile {
 		{"plain traversal is no route", reqGet("/v1/articles/../../etc/passwd"), 404, "not_found"},
 		{"similar with huge size", reqGet("/v1/articles/t1/similar?size=1000"), 400, "bad_request"},
 		{"similar with a query", reqGet("/v1/articles/t1/similar?q=x"), 400, "bad_request"},
-		{"similar of a traversal id", reqGet("/v1/articles/..%2fx/similar"), 400, "bad_request"},
+		{"similar of a traversal id", reqGet("/v1/articles/..%2fx/similar"), 404, "not_found"},
+		{"similar of a dot-dot id", reqGet("/v1/articles/%2e%2e/similar"), 400, "bad_request"},
 		// Entities.
 		{"entities unknown type", reqGet("/v1/entities?type=password"), 400, "bad_request"},
 		{"entities size 0", reqGet("/v1/entities?size=0"), 400, "bad_request"},
@@ -186,7 +190,9 @@ func hostileRequests(cursor string) []hostile {
 		{"unknown field", reqJSON(`{"id":"a","title":"t","admin":true}`), 400, "bad_body"},
 		{"wrong field type", reqJSON(`{"id":"a","title":5}`), 400, "bad_body"},
 		{"missing id", reqJSON(`{"title":"t"}`), 400, "bad_body"},
-		{"slash in id", reqJSON(`{"id":"a/b","title":"t"}`), 400, "bad_body"},
+		{"posted dot-dot id", reqJSON(`{"id":"..","title":"t"}`), 400, "bad_body"},
+		{"posted id over 512 bytes", reqJSON(`{"id":"` + strings.Repeat("i", 513) + `","title":"t"}`), 400, "bad_body"},
+		{"implausible published date", reqJSON(`{"id":"a","title":"t","published":"2300-01-01"}`), 400, "bad_body"},
 		{"NUL in body", reqJSON(`{"id":"a","title":"t","body":"x\u0000y"}`), 400, "bad_body"},
 		{"bad published date", reqJSON(`{"id":"a","title":"t","published":"yesterday"}`), 400, "bad_body"},
 		{"javascript URL", reqJSON(`{"id":"a","title":"t","url":"javascript:alert(1)"}`), 400, "bad_body"},
@@ -197,7 +203,8 @@ func hostileRequests(cursor string) []hostile {
 		{"array of numbers", reqJSON(`[1,2]`), 400, "bad_body"},
 		{"duplicate ids", reqJSON(`[{"id":"a","title":"t"},{"id":"a","title":"u"}]`), 400, "bad_body"},
 		{"no title or body", reqJSON(`{"id":"a","title":"  ","body":"\u0001"}`), 400, "bad_body"},
-		{"delete a traversal id", reqMethod(http.MethodDelete, "/v1/articles/..%2f..%2fx"), 400, "bad_request"},
+		{"delete a traversal id", reqMethod(http.MethodDelete, "/v1/articles/..%2f..%2fx"), 404, "not_found"},
+		{"delete a dot-dot id", reqMethod(http.MethodDelete, "/v1/articles/%2E%2E"), 400, "bad_request"},
 		{"delete a NUL id", reqMethod(http.MethodDelete, "/v1/articles/a%00"), 400, "bad_request"},
 	}
 }

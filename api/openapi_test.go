@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/chunk"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/search"
 )
 
 // ginToOpenAPI turns gin's /v1/articles/:id and /static/:v/*file into
@@ -133,11 +137,52 @@ func TestStatsContract(t *testing.T) {
 	if rec := hz.get("/v1/stats"); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("stats without a source: %d", rec.Code)
 	}
-	hz = newHarness(t, &fakeSearcher{}, Options{Stats: func(ctx context.Context) (any, error) {
-		return map[string]any{"generation": "gen-000001", "articles": 5, "passages": 9, "sources": map[string]int{"seed": 5}, "articles_missing_vectors": 2}, nil
+	hz = newHarness(t, &fakeSearcher{}, Options{Stats: func(ctx context.Context) (index.Stats, error) {
+		return index.Stats{Generation: "gen-000001", Articles: 5, Passages: 9, Sources: map[string]int{"seed": 5}, MissingVectors: 2}, nil
 	}})
 	if rec := hz.get("/v1/stats"); rec.Code != http.StatusOK {
 		t.Errorf("stats: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestStatsPrivate: /v1/stats of a real index shows no filesystem path
+// (not the index directory, not the directories of file sources) and
+// needs a key when reads do; articles' sources lose their paths too.
+func TestStatsPrivate(t *testing.T) {
+	ix := fixtureIndex(t)
+	ctx := context.Background()
+	body := "Harbour fees rise next month."
+	err := ix.Add(ctx, []newsdex.Article{
+		{ID: "f1", Title: "Fees", Body: body, Source: "/home/ann/corpus/wire.jsonl", Passages: chunk.Split(body, chunk.Options{})},
+		{ID: "f2", Title: "Fees", Body: body, Source: "https://ann:secret@example.org/feed.xml?token=abc", Passages: chunk.Split(body, chunk.Options{})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := search.New(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hz := newHarness(t, eng, Options{Stats: ix.Stat, APIKeys: []string{testKey}, ReadKeyRequired: true})
+	if rec := hz.get("/v1/stats"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("stats without a key on a --read-key-required server: %d, want 401", rec.Code)
+	}
+	rec := hz.do(withKey(httptest.NewRequest(http.MethodGet, "/v1/stats", nil)))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("stats with a key: %d %s", rec.Code, rec.Body)
+	}
+	for _, leak := range []string{ix.Dir(), filepath.Dir(ix.Dir()), "/home/ann", "secret", "token", `"dir"`} {
+		if strings.Contains(rec.Body.String(), leak) {
+			t.Errorf("stats show %q: %s", leak, rec.Body)
+		}
+	}
+	st := decode[StatsView](t, rec)
+	if st.Articles != 7 || st.Sources["wire.jsonl"] != 1 || st.Sources["example.org"] != 1 {
+		t.Errorf("stats = %+v, want 7 articles, sources wire.jsonl and example.org", st)
+	}
+	a := decode[ArticleView](t, hz.do(withKey(httptest.NewRequest(http.MethodGet, "/v1/articles/f1", nil))))
+	if a.Source != "wire.jsonl" {
+		t.Errorf("article source %q, want wire.jsonl", a.Source)
 	}
 }
 
@@ -156,7 +201,7 @@ func (fakeRebuilder) Rebuild(ctx context.Context, src func(context.Context, func
 
 func TestReindexStreams(t *testing.T) {
 	hz := newHarness(t, &fakeSearcher{}, Options{APIKeys: []string{testKey}, Rebuilder: fakeRebuilder{}})
-	body := `{"id":"r1","title":"a"}` + "\n" + `{"id":"../x","title":"b"}` + "\n" + `{"id":"r2","body":"c"}` + "\n"
+	body := `{"id":"r1","title":"a"}` + "\n" + `{"id":"..","title":"b"}` + "\n" + `{"id":"r2","body":"c"}` + "\n"
 	req := withKey(httptest.NewRequest(http.MethodPost, "/v1/admin/reindex", strings.NewReader(body)))
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	rec := hz.do(req)

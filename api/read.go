@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/search"
 )
 
@@ -112,10 +115,9 @@ func (s *Server) handleSimilar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Check ranges here, on a copy (Normalize is not idempotent), so a bad
-	// size is a 400 whatever the engine does first.
-	check := req
-	if err := check.Normalize(); err != nil {
+	// Check ranges here, so a bad size is a 400 whatever the engine does
+	// first; the engine's own Normalize then changes nothing.
+	if err := req.Normalize(); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -212,6 +214,10 @@ func (s *Server) handleArticle(c *gin.Context) {
 }
 
 func articleView(a newsdex.Article) ArticleView {
+	if a.Source != "" {
+		// The name stats count it under, not the server's file path.
+		a.Source = index.Origin(a.Source)
+	}
 	v := ArticleView{Article: a}
 	if !a.Published.IsZero() {
 		v.Published = a.Published.UTC().Format(time.DateOnly)
@@ -220,39 +226,20 @@ func articleView(a newsdex.Article) ArticleView {
 }
 
 // MaxIDBytes is the longest article id accepted.
-const MaxIDBytes = 512
+const MaxIDBytes = ingest.MaxIDBytes
 
-// checkID refuses ids that could not have been indexed: empty, longer than
-// MaxIDBytes, invalid UTF-8, control characters, or path tricks ('/', '\',
-// "..") that could reach a file name or a URL downstream.
+// checkID refuses an id from a path that no article can have, by the rule
+// ingest.Normalize applies to every article indexed (ingest.CheckID), so
+// every stored id can be read back: slashes are fine when the client
+// escapes them (%2F), as the routes read ids from the raw path.
 func checkID(id string) error {
-	bad := func(why string) error {
-		return &search.ParamError{Param: "id", Pos: -1, Msg: "invalid article id: " + why}
-	}
-	switch {
-	case id == "":
-		return bad("empty")
-	case len(id) > MaxIDBytes:
-		return bad(strconv.Itoa(len(id)) + " bytes, the limit is " + strconv.Itoa(MaxIDBytes))
-	case strings.ContainsAny(id, "/\\"):
-		return bad("contains a slash or backslash")
-	case strings.Contains(id, ".."):
-		return bad(`contains ".."`)
-	case !validText(id):
-		return bad("contains invalid UTF-8, a NUL or a control character")
+	if err := ingest.CheckID(id); err != nil {
+		var fe *ingest.FieldError
+		msg := err.Error()
+		if errors.As(err, &fe) {
+			msg = fe.Msg
+		}
+		return &search.ParamError{Param: "id", Pos: -1, Msg: "invalid article id: " + msg}
 	}
 	return nil
 }
-
-// validText reports whether s is valid UTF-8 without control characters.
-func validText(s string) bool {
-	for _, r := range s {
-		if r == '\uFFFD' || isControl(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// isControl reports C0, DEL and C1 control characters.
-func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 }

@@ -11,11 +11,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/ingest"
 )
 
 // Limits of POST /v1/articles.
@@ -135,11 +137,13 @@ type articleIn struct {
 // array of them in newsdex's native JSON (newsdex.Article; published as
 // YYYY-MM-DD or RFC 3339). It refuses invalid UTF-8, nesting deeper than
 // MaxJSONDepth, unknown fields, trailing data, more than
-// MaxArticlesPerRequest articles, articles over MaxArticleBytes, bad ids
-// (see checkID), duplicate ids, NUL characters, non-http(s) URLs, and
-// articles without title and body. It cleans control characters from text
-// (newlines and tabs survive in the body only) and drops passages, which the
-// indexer recomputes. Errors name the article by index and id.
+// MaxArticlesPerRequest articles, articles over MaxArticleBytes, missing
+// and duplicate ids, NUL characters, non-http(s) URLs, and whatever
+// ingest.Normalize refuses or would drop: articles without title and
+// body, ids that could not be read back (ingest.CheckID) and published
+// dates no news article can have. It normalises the articles as ingest
+// does for files (ingest.Normalize) and drops passages, which the indexer
+// recomputes. Errors name the article by index and id.
 func DecodeArticles(body []byte) ([]newsdex.Article, error) {
 	bad := func(format string, args ...any) error {
 		return &inputError{http.StatusBadRequest, "bad_body", fmt.Sprintf(format, args...)}
@@ -220,21 +224,26 @@ func decodeArticle(raw json.RawMessage) (newsdex.Article, error) {
 	if err != nil {
 		return a, err
 	}
-	if err := checkID(a.ID); err != nil {
-		if a.ID == "" {
-			return a, errors.New("id is missing")
-		}
+	// Files may leave the id out (ingest.Normalize hashes one); the API
+	// wants the client to name its articles, so it can update and delete
+	// them.
+	if strings.TrimFunc(a.ID, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) == "" {
+		return a, errors.New("id is missing")
+	}
+	if a.Published, err = parsePublished(in.Published); err != nil {
 		return a, fmt.Errorf("id %s: %w", quoteParam(a.ID), err)
 	}
-	eachString(&a, func(field string, s *string) {
-		if field == "body" {
-			*s = cleanText(*s)
-		} else {
-			*s = cleanLine(*s)
-		}
-	})
-	if a.Title == "" && strings.TrimSpace(a.Body) == "" {
+	// The same cleaning, date and id rules as every file indexed; a
+	// field that ingest would drop is refused here, so the client learns
+	// of it.
+	dropped, err := ingest.Normalize(&a)
+	switch {
+	case errors.Is(err, ingest.ErrNoText):
 		return a, fmt.Errorf("id %s: title and body are both empty", quoteParam(a.ID))
+	case err != nil:
+		return a, err
+	case len(dropped) > 0:
+		return a, fmt.Errorf("id %s: %w", quoteParam(a.ID), dropped[0])
 	}
 	if a.URL != "" {
 		u, err := url.Parse(a.URL)
@@ -242,14 +251,12 @@ func decodeArticle(raw json.RawMessage) (newsdex.Article, error) {
 			return a, fmt.Errorf("id %s: url must be an absolute http or https URL, got %s", quoteParam(a.ID), quoteParam(a.URL))
 		}
 	}
-	if a.Published, err = parsePublished(in.Published); err != nil {
-		return a, fmt.Errorf("id %s: %w", quoteParam(a.ID), err)
-	}
-	a.Authors = compact(a.Authors)
 	return a, nil
 }
 
-// parsePublished accepts "", YYYY-MM-DD (midnight UTC) or RFC 3339.
+// parsePublished accepts "", YYYY-MM-DD (midnight UTC) or RFC 3339. It
+// checks the form only; ingest.Normalize checks that the date is one a
+// news article can have.
 func parsePublished(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -332,47 +339,6 @@ func eachString(a *newsdex.Article, f func(field string, s *string)) {
 		}
 		a.Labels = labels
 	}
-}
-
-// cleanText drops control characters but keeps newlines and tabs, and
-// folds CRLF and CR to LF.
-func cleanText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\r':
-			return '\n'
-		case r == '\n' || r == '\t':
-			return r
-		case isControl(r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// cleanLine turns a one-line field's control characters into spaces and
-// trims it.
-func cleanLine(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return ' '
-		}
-		return r
-	}, s))
-}
-
-func compact(ss []string) []string {
-	out := ss[:0]
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // checkDepth reports whether the JSON in b nests at most max arrays and

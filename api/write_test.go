@@ -26,8 +26,9 @@ func TestDecodeArticles(t *testing.T) {
 			`{"id":"a","title":"\tT\u009b ","body":"x\r\ny\u001b[31m\tz\rw","authors":["","A"],"labels":{"to\npics":["o\u0001il"]},` +
 				`"passages":[{"start":0,"end":1}],"people":[{"name":"P\u0002","count":1,"first":0}]}`,
 			[]newsdex.Article{{ID: "a", Title: "T", Body: "x\ny[31m\tz\nw", Authors: []string{"A"},
-				Labels: map[string][]string{"to pics": {"o il"}}, People: []newsdex.Entity{{Name: "P", Count: 1}}}}},
-		{"slash after unicode refused", `{"id":"é/","title":"x"}`, nil},
+				Labels: map[string][]string{"to pics": {"oil"}}, People: []newsdex.Entity{{Name: "P", Count: 1}}}}},
+		{"slash kept in an id", `{"id":"é/","title":"x"}`, []newsdex.Article{{ID: "é/", Title: "x"}}},
+		{"dot-dot id refused", `{"id":"..","title":"x"}`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,6 +60,12 @@ func TestDecodeArticlesErrors(t *testing.T) {
 		{`{"id":"a","title":"t"}]`, "unexpected data after the JSON value"},
 		{"\xef\xbb\xbf{}", "malformed JSON"},
 		{"{\"id\":\"a\xc0\"}", "not valid UTF-8 (first bad byte at offset 8)"},
+		// Dates no news article can have: Bleve drops them from the date
+		// field, so they would be undated in search but not in facets.
+		{`{"id":"a","title":"t","published":"2300-01-01"}`, `article 0: id "a": published "2300-01-01": no news article has this date`},
+		{`{"id":"a","title":"t","published":"1700-05-08T10:00:00Z"}`, `published "1700-05-08T10:00:00Z"`},
+		{`{"id":"a","title":"t","published":"` + time.Now().AddDate(2, 0, 0).Format(time.DateOnly) + `"}`, "no news article has this date"},
+		{`[{"id":"a","title":"t"},{"id":"` + strings.Repeat("x", 513) + `","title":"t"}]`, "article 1: id \"xxx"},
 	}
 	for _, tc := range tests {
 		_, err := DecodeArticles([]byte(tc.body))

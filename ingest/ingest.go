@@ -421,53 +421,18 @@ func (s *stream) skipRecord(rec int, err error) {
 	}
 }
 
-// send cleans a, fills in what can be derived (ID, Source, Dateline) and
-// emits it, or reports it as record rec when it has neither title nor
-// body. It returns ctx's error or errEmit, which must stop the reader.
+// send normalises a (Normalize), names its Source and emits it, or
+// reports it as record rec when Normalize refuses it. Fields Normalize
+// drops (an implausible date) are left out silently: a file's article is
+// still worth indexing without them. It returns ctx's error or errEmit,
+// which must stop the reader.
 func (s *stream) send(rec int, a newsdex.Article) error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
-	a.Title = cleanLine(a.Title)
-	a.Body = cleanBody(a.Body)
-	if a.Title == "" && a.Body == "" {
-		s.skipRecord(rec, errors.New("no title and no body"))
+	if _, err := Normalize(&a); err != nil {
+		s.skipRecord(rec, err)
 		return nil
-	}
-	a.ID = cleanLine(a.ID)
-	a.URL = cleanLine(a.URL)
-	a.Outlet = cleanLine(a.Outlet)
-	a.Language = cleanLine(a.Language)
-	a.Dateline = cleanLine(a.Dateline)
-	if a.Dateline == "" {
-		a.Dateline, _ = findDateline(a.Body)
-	}
-	for i, au := range a.Authors {
-		a.Authors[i] = cleanLine(au)
-	}
-	a.Authors = slices.DeleteFunc(a.Authors, func(s string) bool { return s == "" })
-	if len(a.Authors) == 0 {
-		a.Authors = nil
-	}
-	for k, vs := range a.Labels {
-		for i, v := range vs {
-			vs[i] = cleanLine(v)
-		}
-		if vs = slices.DeleteFunc(vs, func(s string) bool { return s == "" }); len(vs) == 0 {
-			delete(a.Labels, k)
-		} else {
-			a.Labels[k] = vs
-		}
-	}
-	if len(a.Labels) == 0 {
-		a.Labels = nil
-	}
-	if !a.Published.IsZero() {
-		// UTC, so that equal instants compare and sort alike downstream.
-		a.Published, _ = plausible(a.Published.UTC())
-	}
-	if a.ID == "" {
-		a.ID = hashID(a.URL, a.Title, a.Body)
 	}
 	a.Source = s.name
 	if err := s.emit(a); err != nil {

@@ -1,8 +1,10 @@
 // Package query parses the newsdex user query language into a small AST.
-// It sits between api and search: api passes the text of the q parameter
-// to Parse, answers 400 with the *SyntaxError if there is one, and search
-// translates the Node into Bleve queries. This package knows nothing of
-// Bleve or of text analysis: Term and Phrase hold text as typed.
+// It sits between api and search, and package search is its one caller:
+// api hands the q parameter over unparsed, search passes it to Parse,
+// turns a *SyntaxError into a *search.ParamError with its position (which
+// api answers with 400) and translates the Node into Bleve queries. This
+// package knows nothing of Bleve or of text analysis: Term and Phrase
+// hold text as typed.
 //
 // # Syntax
 //

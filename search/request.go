@@ -74,7 +74,7 @@ type Request struct {
 	Size        int
 	Page        int
 	Cursor      string
-	Snippets    int // -1 means none
+	Snippets    int // -1 means none; 0 the default
 	SnippetSize int
 	Facets      []string // nil = all; empty non-nil = none
 	FacetSize   int
@@ -111,7 +111,8 @@ func IsParamError(err error) bool {
 }
 
 // Normalize applies defaults and checks every parameter, returning a
-// *ParamError naming the first bad one.
+// *ParamError naming the first bad one. It is idempotent: normalising a
+// normalised request changes nothing.
 func (r *Request) Normalize() error {
 	if len(r.Query) > 4096 {
 		return paramErr("q", "query is %d bytes, the limit is 4096", len(r.Query))
@@ -141,12 +142,12 @@ func (r *Request) Normalize() error {
 	if r.Cursor != "" && r.Page != 1 {
 		return paramErr("cursor", "cursor and page cannot be combined")
 	}
+	// -1 (none) stays -1: turning it into 0 would make a second
+	// Normalize give the default.
 	switch {
 	case r.Snippets == 0:
 		r.Snippets = DefaultSnippets
-	case r.Snippets == -1:
-		r.Snippets = 0
-	case r.Snippets < 0 || r.Snippets > MaxSnippets:
+	case r.Snippets < -1 || r.Snippets > MaxSnippets:
 		return paramErr("snippets", "snippets %d out of range 0..%d", r.Snippets, MaxSnippets)
 	}
 	if r.SnippetSize == 0 {

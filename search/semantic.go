@@ -31,8 +31,8 @@ import (
 //
 // What a mode returns (the hit set, which total and the facets count):
 //
-//   - lexical: the articles that match the query, ranked by BM25-style
-//     scores (search.go).
+//   - lexical: the articles that match the query, ranked by Bleve's
+//     TF-IDF scores (search.go), not BM25.
 //   - semantic, plain words: the up to MaxRanked articles (after the
 //     filters) whose best passage has a cosine similarity of at least
 //     MinSimilarity with the query, and at least the MinCandidates nearest
@@ -752,9 +752,11 @@ func semanticSnippets(hl *highlighter, a *newsdex.Article, best int, lexicalFirs
 // by r's filters, excluding the article itself and its near-identical
 // copies. The article's passage vectors are averaged into one vector,
 // and the hits are the articles whose best passage is nearest to it,
-// defined and paged like a semantic search (total and facets count the
-// candidates above MinSimilarity, up to MaxRanked). It needs only the
-// stored vectors, not the model.
+// chosen and paged like the candidates of a semantic search: those
+// reaching MinSimilarity and, even below it, the MinCandidates nearest,
+// up to MaxRanked; total and facets count them all. Hits carry
+// Duplicates as in Search. It needs only the stored vectors, not the
+// model.
 func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, error) {
 	start := time.Now()
 	r.Query, r.Mode, r.Sort = "", ModeSemantic, SortRelevance
@@ -793,7 +795,12 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	}
 	setQ := withFilters(idsQuery(rankedIDs(list)), &r)
 	hl := e.newHighlighter(&uq.MatchAll{})
-	return e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, start)
+	res, err := e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, start)
+	if err != nil {
+		return nil, err
+	}
+	e.countDuplicates(ctx, res.Hits)
+	return res, nil
 }
 
 func dot(a, b []float32) float32 {

@@ -406,6 +406,9 @@ func (e *env) statsCmd() *cobra.Command {
 				if st, err = rem.stats(ctx); err != nil {
 					return err
 				}
+				// The server keeps paths to itself (file sources come
+				// back as file names); the directory is the one asked.
+				st.Dir = dir
 			case err != nil:
 				return err
 			default:

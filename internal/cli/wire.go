@@ -67,7 +67,7 @@ func writeAPI(stop context.Context, opts api.Options, svc *service.Service, toke
 	opts.Writer = svc
 	opts.Rebuilder = rebuilder{svc: svc, stop: stop}
 	opts.APIKeys = append(opts.APIKeys, token)
-	opts.Stats = func(ctx context.Context) (any, error) { return svc.Index().Stat(ctx) }
+	opts.Stats = svc.Index().Stat
 	return opts
 }
 
