@@ -77,6 +77,10 @@ func rankingBlock(query, mode string, res *search.Results) string {
 	return b.String()
 }
 
+// wholeLines compares strings as opaque values, so cmp.Diff reports a
+// changed line as one - and one + line.
+var wholeLines = cmp.Comparer(func(a, b string) bool { return a == b })
+
 // parseGolden splits a golden file into its blocks by key, in file order.
 func parseGolden(tb testing.TB, text string) (map[string]string, []string) {
 	tb.Helper()
@@ -147,7 +151,9 @@ func TestRankingGolden(t *testing.T) {
 					t.Errorf("%s has no block for %q in %s mode: run with -update", goldenFile, q.Query, mode)
 					continue
 				}
-				if diff := cmp.Diff(w, blk); diff != "" {
+				// Whole lines, so that the diff shows ranks rather than
+				// the characters that changed.
+				if diff := cmp.Diff(strings.Split(w, "\n"), strings.Split(blk, "\n"), wholeLines); diff != "" {
 					t.Errorf("%s ranking of %q changed (-want +got):\n%s", mode, q.Query, diff)
 				}
 			}
