@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,12 +31,15 @@ import (
 // vectors of every text the tests embed are cached, int8-quantised, in
 // testdata/paraphrase/embeddings.bin, made with the real model by
 //
-//	go test ./search -run Semantic -update
+//	go test ./search -update
 //
+// (a run filtered by -run re-embeds the texts of the tests it runs and
+// keeps the rest of the file). The vectors the tests use are always the
+// int8-quantised ones, so an -update run ranks exactly as later runs do.
 // When the weights are present, the tests check a sample of the cache
 // against the model, and embed any text missing from it. Without the
 // weights and without a cache entry, they skip (fail with CI=true).
-var update = flag.Bool("update", false, "re-embed the semantic test texts with the model and rewrite testdata/paraphrase/embeddings.bin")
+var update = flag.Bool("update", false, "re-embed the semantic test texts with the model and rewrite testdata/paraphrase/embeddings.bin and testdata/golden/ranking.golden")
 
 const (
 	goldArticles = "../extract/testdata/gold/articles.jsonl"
@@ -66,6 +70,11 @@ type cachedEmbedder struct {
 	cache map[uint64][]float32
 	model *embed.USE // nil when the weights are absent
 	miss  []string
+	// stored is the cache file's content during -update, when cache
+	// starts empty so every text is embedded afresh. A run filtered by
+	// -run or -skip keeps the stored texts it did not embed (see
+	// writeCache).
+	stored map[uint64][]float32
 }
 
 func (c *cachedEmbedder) Name() string { return embed.ModelVersion }
@@ -101,6 +110,12 @@ func (c *cachedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	if err != nil {
 		return nil, err
 	}
+	// The cache stores int8 vectors; handing out the model's float32
+	// ones would make an -update run rank differently from every later
+	// run, which reads the cache.
+	if vs, err = quantized(vs); err != nil {
+		return nil, err
+	}
 	c.mu.Lock()
 	for j, i := range missing {
 		out[i] = vs[j]
@@ -111,6 +126,20 @@ func (c *cachedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 }
 
 var errNotCached = errors.New("text not in the embedding cache")
+
+// quantized returns vs as the cache file stores them: int8-quantised and
+// dequantised again.
+func quantized(vs [][]float32) ([][]float32, error) {
+	p, err := vector.Pack(vs, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]float32, p.Len())
+	for i := range out {
+		out[i] = p.Float(i)
+	}
+	return out, nil
+}
 
 // semanticFixture is the gold set indexed with vectors, and its engine.
 type semanticFixture struct {
@@ -139,25 +168,30 @@ func loadEmbedder(tb testing.TB) *cachedEmbedder {
 			fixtureErr = err
 			return
 		}
-		if !*update {
-			b, err := os.ReadFile(cacheFile)
-			if err != nil && !os.IsNotExist(err) {
-				fixtureErr = err
+		b, err := os.ReadFile(cacheFile)
+		if err != nil && !os.IsNotExist(err) {
+			fixtureErr = err
+			return
+		}
+		stored := map[uint64][]float32{}
+		if err == nil {
+			p, err := vector.Decode(b)
+			if err != nil {
+				fixtureErr = fmt.Errorf("%s: %w", cacheFile, err)
 				return
 			}
-			if err == nil {
-				p, err := vector.Decode(b)
-				if err != nil {
-					fixtureErr = fmt.Errorf("%s: %w", cacheFile, err)
-					return
-				}
-				for i := range p.Len() {
-					c.cache[p.Hashes[i]] = p.Float(i)
-				}
+			for i := range p.Len() {
+				stored[p.Hashes[i]] = p.Float(i)
 			}
-		} else if c.model == nil {
+		}
+		switch {
+		case !*update:
+			c.cache = stored
+		case c.model == nil:
 			fixtureErr = fmt.Errorf("-update needs the model weights in %s (run `newsdex model fetch`)", embed.DefaultDir())
 			return
+		default:
+			c.stored = stored
 		}
 		fixtureEmb = c
 	})
@@ -173,7 +207,7 @@ func skipOrFail(tb testing.TB, err error) {
 	tb.Helper()
 	if errors.Is(err, errNotCached) {
 		testenv.Missing(tb, fmt.Sprintf("model weights in %s for embeddings the cache lacks (%v)", embed.DefaultDir(), err),
-			"run `make model` (scripts/fetch-model.sh) or `newsdex model fetch`, then `go test ./search -run Semantic -update`")
+			"run `make model` (scripts/fetch-model.sh) or `newsdex model fetch`, then `go test ./search -update`")
 	}
 	tb.Fatal(err)
 }
@@ -247,7 +281,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	if *update && fixtureEmb != nil && code == 0 {
-		if err := writeCache(fixtureEmb); err != nil {
+		if err := writeCache(fixtureEmb, testsFiltered()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}
@@ -293,6 +327,17 @@ func buildFixture(tb testing.TB, dir string) (*semanticFixture, error) {
 	for _, q := range qs {
 		texts = append(texts, q.Query)
 	}
+	// The ranking golden's queries, as the engine embeds them, so that
+	// any -update run keeps them in the cache.
+	for _, q := range readGoldenQueries(tb) {
+		text, err := search.QueryEmbedText(q.Query)
+		if err != nil {
+			tb.Fatalf("%s: %q: %v", goldenQueriesFile, q.Query, err)
+		}
+		if text != "" {
+			texts = append(texts, text)
+		}
+	}
 	if _, err := emb.Embed(ctx, texts); err != nil {
 		skipOrFail(tb, err)
 	}
@@ -317,18 +362,32 @@ func buildFixture(tb testing.TB, dir string) (*semanticFixture, error) {
 	return &semanticFixture{ix: ix, eng: eng, emb: emb, arts: byID, queries: qs}, nil
 }
 
-// writeCache rewrites the cache with every text embedded by the tests.
-func writeCache(emb *cachedEmbedder) error {
+// testsFiltered reports whether -run or -skip chose some of the tests.
+func testsFiltered() bool {
+	for _, name := range []string{"test.run", "test.skip"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCache rewrites the cache with every text embedded by the tests. When
+// only some tests ran (filtered), it also keeps the stored vectors of the
+// texts they did not embed, which the other tests need; a run of all the
+// tests drops the texts no test embeds any more.
+func writeCache(emb *cachedEmbedder, filtered bool) error {
 	emb.mu.Lock()
 	defer emb.mu.Unlock()
-	hashes := make([]uint64, 0, len(emb.cache))
-	for h := range emb.cache {
-		hashes = append(hashes, h)
+	all := emb.cache
+	if filtered {
+		all = maps.Clone(emb.stored)
+		maps.Copy(all, emb.cache)
 	}
-	slices.Sort(hashes)
+	hashes := slices.Sorted(maps.Keys(all))
 	vecs := make([][]float32, len(hashes))
 	for i, h := range hashes {
-		vecs[i] = emb.cache[h]
+		vecs[i] = all[h]
 	}
 	p, err := vector.Pack(vecs, hashes)
 	if err != nil {
@@ -341,7 +400,7 @@ func writeCache(emb *cachedEmbedder) error {
 	if err := os.WriteFile(cacheFile, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %d embeddings to %s\n", len(hashes), cacheFile)
+	fmt.Printf("wrote %d embeddings to %s (%d embedded by this run)\n", len(hashes), cacheFile, len(emb.cache))
 	return nil
 }
 
@@ -367,7 +426,7 @@ func checkCacheAgainstModel(tb testing.TB, emb *cachedEmbedder, arts []newsdex.A
 				dot += float64(cached[j]) * float64(got[i][j])
 			}
 			if math.Abs(dot-1) > 1e-3 {
-				tb.Fatalf("cached embedding of %q differs from the model's (cosine %.5f): run go test ./search -run Semantic -update", t, dot)
+				tb.Fatalf("cached embedding of %q differs from the model's (cosine %.5f): run go test ./search -update", t, dot)
 			}
 		}
 	})
