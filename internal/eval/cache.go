@@ -123,32 +123,53 @@ func (c *CachedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	if len(missing) == 0 {
 		return out, nil
 	}
-	// The model runs outside the lock; two callers missing the same text
-	// both embed it and both append it, which loading tolerates.
-	vs, err := c.m.Embed(ctx, missing)
-	if err != nil {
-		return nil, err
+	// The model runs outside the lock, in slices, each appended as soon
+	// as it is embedded, so that an interrupted run keeps all but the
+	// last slice's work. Two callers missing the same text both embed it
+	// and both append it, which loading tolerates.
+	for lo := 0; lo < len(missing); lo += embedSlice {
+		hi := min(lo+embedSlice, len(missing))
+		vs, err := c.m.Embed(ctx, missing[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		if len(vs) != hi-lo {
+			return nil, fmt.Errorf("eval: embed %d texts: the model returned %d vectors", hi-lo, len(vs))
+		}
+		for j, v := range vs {
+			out[at[lo+j]] = v
+		}
+		if err := c.add(missing[lo:hi], vs); err != nil {
+			return nil, err
+		}
 	}
-	if len(vs) != len(missing) {
-		return nil, fmt.Errorf("eval: embed %d texts: the model returned %d vectors", len(missing), len(vs))
-	}
-	c.Misses.Add(int64(len(missing)))
+	return out, nil
+}
+
+// embedSlice is how many texts are embedded between two appends.
+const embedSlice = 128
+
+// add records vs as the vectors of texts, in memory and in the file.
+func (c *CachedEmbedder) add(texts []string, vs [][]float32) error {
+	c.Misses.Add(int64(len(texts)))
 	var buf bytes.Buffer
-	for j, t := range missing {
-		out[at[j]] = vs[j]
+	for j, t := range texts {
 		appendRecord(&buf, vector.Hash(t), vs[j])
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for j, t := range missing {
+	for j, t := range texts {
 		c.vecs[vector.Hash(t)] = vs[j]
 	}
-	// One write per call: with O_APPEND a crash tears at most the last
-	// batch's tail, and earlier records stay whole.
-	if _, err := c.f.Write(buf.Bytes()); err != nil {
-		return nil, fmt.Errorf("eval: append to embedding cache %s: %w", c.path, err)
+	if c.f == nil {
+		return fmt.Errorf("eval: embedding cache %s is closed", c.path)
 	}
-	return out, nil
+	// One write per slice: with O_APPEND a crash tears at most this
+	// slice's tail, and earlier records stay whole.
+	if _, err := c.f.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("eval: append to embedding cache %s: %w", c.path, err)
+	}
+	return nil
 }
 
 // Close closes the cache file.
