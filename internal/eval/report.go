@@ -126,13 +126,18 @@ func WriteResult(w io.Writer, res *Result, systems []string) {
 	for _, sys := range systems {
 		s, ok := res.Systems[sys]
 		if !ok {
-			fmt.Fprintf(tw, "%s\tskipped: %s\t\t\t\t\t\t\n", sys, res.Skipped[sys])
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t\t\n", sys)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t\n", sys, s.NDCG10, s.MAP, s.MRR10, s.P10, s.Recall100,
 			delta(s.Metric(res.Primary), peer, hasPeer && sys != PeerName))
 	}
 	tw.Flush()
+	for _, sys := range systems {
+		if why, ok := res.Skipped[sys]; ok {
+			fmt.Fprintf(w, "%s skipped: %s\n", sys, why)
+		}
+	}
 }
 
 // Commit returns the commit the running binary was built from (with
