@@ -48,7 +48,8 @@ type CachedEmbedder struct {
 	Hits, Misses atomic.Int64
 }
 
-var recordMagic = []byte("NDEV")
+// recordMagic opens every cache record; the loader resynchronises on it.
+const recordMagic = "NDEV"
 
 // DefaultCacheDir is where evaluation embeddings are cached:
 // $XDG_CACHE_HOME/newsdex/eval-embeddings, else
@@ -185,7 +186,7 @@ func (c *CachedEmbedder) Close() error {
 }
 
 func appendRecord(buf *bytes.Buffer, h uint64, v []float32) {
-	buf.Write(recordMagic)
+	buf.WriteString(recordMagic)
 	start := buf.Len()
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], h)
@@ -209,7 +210,7 @@ const maxDims = 1 << 16
 // corrupt bytes up to the next record that checks out.
 func decodeRecords(b []byte, fn func(uint64, []float32)) {
 	for i := 0; i < len(b); {
-		j := bytes.Index(b[i:], recordMagic)
+		j := bytes.Index(b[i:], []byte(recordMagic))
 		if j < 0 {
 			return
 		}
