@@ -3,7 +3,9 @@ package eval
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/newsdex/newsdex"
@@ -155,5 +157,59 @@ func TestUntitled(t *testing.T) {
 		if a.Title != "" || a.Body != tc.want {
 			t.Errorf("untitled(%q, %q) = %q, %q; want \"\", %q", tc.title, tc.body, a.Title, a.Body, tc.want)
 		}
+	}
+}
+
+func TestLoadParaphraseQueries(t *testing.T) {
+	base := `[{"query": "a leader travels", "target": "wikinews-2019-000"}]`
+	tests := []struct {
+		name, jsonl string // "" = no queries.jsonl
+		wantIDs     []string
+		wantErr     string
+	}{
+		{"json only", "", []string{"p001"}, ""},
+		{"both", `{"qid": "w001", "query": "a fire in a port", "target": "wikinews-2020-010"}` + "\n\n" +
+			`{"qid": "w002", "query": "a vote", "target": "wikinews-2020-011"}`, []string{"p001", "w001", "w002"}, ""},
+		{"duplicate qid", `{"qid": "p001", "query": "x", "target": "y"}`, nil, "used twice"},
+		{"missing target", `{"qid": "w001", "query": "x"}`, nil, "want qid, query and target"},
+		{"bad json", `{"qid": `, nil, "queries.jsonl:1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := t.TempDir()
+			write := func(rel, text string) {
+				p := filepath.Join(repo, rel)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(paraphraseQueriesJSON, base)
+			if tc.jsonl != "" {
+				write(paraphraseQueriesJSONL, tc.jsonl)
+			}
+			qs, err := LoadParaphraseQueries(repo)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, q := range qs {
+				ids = append(ids, q.ID)
+				if len(q.Relevant) != 1 || q.Text == "" {
+					t.Errorf("query %s: text %q relevant %v", q.ID, q.Text, q.Relevant)
+				}
+			}
+			if !slices.Equal(ids, tc.wantIDs) {
+				t.Errorf("ids %v, want %v", ids, tc.wantIDs)
+			}
+		})
 	}
 }
