@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -206,10 +205,12 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listenDrainable(ctx, cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.addr, err)
 	}
+	conns := newConnTracker()
+	srv.ConnState = conns.track
 	unrecord, err := recordServer(cfg.dir, ln, token)
 	if err != nil {
 		ln.Close()
@@ -258,6 +259,14 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	stopRebuilds()
+	// Stop accepting, drain, close (drain.go): connections the kernel has
+	// accepted are answered, later ones are refused, none is reset.
+	srv.SetKeepAlivesEnabled(false)
+	if err := ln.drain(shutCtx); err != nil {
+		e.log.Warn("shutdown: connections arriving now may be reset", "err", err.Error())
+	}
+	// At the timeout Shutdown below reports the requests still running.
+	_ = conns.wait(shutCtx)
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
