@@ -59,8 +59,9 @@ var serveEnv = []struct{ flag, env string }{
 const serveLong = `Serve the search API, the search page, /metrics and /openapi.json.
 
 With no index at --index, serve first builds one from the embedded seeds.
-It stops on SIGINT or SIGTERM after in-flight requests finish (at most
---shutdown-timeout); a second signal exits at once.
+It stops on SIGINT or SIGTERM: it stops accepting connections, answers the
+requests already accepted (at most --shutdown-timeout; later clients are
+refused, none is reset) and exits; a second signal exits at once.
 
 Every flag can also be set by its environment variable, named in its help;
 a flag given on the command line wins. API keys are read from the
