@@ -1,108 +1,163 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/internal/eval"
 	"github.com/newsdex/newsdex/search"
 )
 
 func (e *env) evalCmd() *cobra.Command {
-	var corpus, goldDir string
+	var corpus, corporaDir, goldDir, out, peer, cacheDir string
 	var jsonOut bool
-	var modes []string
+	var modes, collections []string
 	c := &cobra.Command{
-		Use:   "eval time|entities [--corpus DIR] [--mode lexical,semantic,hybrid] [--gold DIR]",
-		Short: "Measure ranking quality on TIME-1963 (nDCG@10, MAP) or entity extraction on the gold set (P/R)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--out FILE]",
+		Short: "Measure ranking quality on every relevance collection beside a BM25 peer, or entity extraction on the gold set",
+		Long: "Without an argument, index each relevance collection (" + strings.Join(eval.DefaultCollections(), ", ") + ")\n" +
+			"in a temporary index, rank its queries in every mode and run the SQLite FTS5 BM25 peer\n" +
+			"(--peer) on the same documents and queries; print one table per collection and the mix (the\n" +
+			"mean of each collection's primary metric). `eval time` is `eval --collection time`;\n" +
+			"`eval entities` scores the entity extractor on the gold set. Embeddings are cached in\n" +
+			"--cache (append-only), so a second run only re-ranks. See README, \"Evaluating relevance\".",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch args[0] {
-			case "time":
-			case "entities":
-				return e.evalEntities(goldDir)
-			default:
-				return fail("eval: unknown collection %q, want time or entities", args[0])
-			}
-			col, err := eval.LoadTIME(corpus)
-			if err != nil {
-				return fmt.Errorf("%w (is ../shared/corpora present?)", err)
-			}
-			tmp, err := os.MkdirTemp("", "newsdex-eval-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			ix, svc, err := e.openForWrite(filepath.Join(tmp, "index"))
-			if err != nil {
-				return err
-			}
-			defer ix.Close()
-			if _, err := svc.Ingest(cmd.Context(), func(ctx context.Context, emit func(newsdex.Article) error) error {
-				for _, a := range col.Docs {
-					if err := emit(a); err != nil {
-						return err
-					}
+			if len(args) == 1 {
+				if args[0] == "entities" {
+					return e.evalEntities(goldDir)
 				}
-				return nil
-			}, nil); err != nil {
-				return err
-			}
-			eng, err := e.newEngine(ix)
-			if err != nil {
-				return err
-			}
-			out := map[string]eval.Scores{}
-			for _, mode := range modes {
-				s, err := eval.Run(cmd.Context(), col, ranker(eng, mode, col))
-				if err != nil {
-					return err
+				if cmd.Flags().Changed("collection") {
+					return fail("eval: name the collection either as an argument or with --collection, not both")
 				}
-				out[mode] = s
-				if !jsonOut {
-					fmt.Fprintf(e.stdout, "newsdex %-8s TIME-1963: %s\n", mode, s)
+				collections = []string{args[0]}
+			}
+			for _, c := range collections {
+				if !slices.Contains(eval.KnownCollections(), c) {
+					return fail("eval: unknown collection %q, want %s or entities", c, strings.Join(eval.KnownCollections(), ", "))
 				}
 			}
-			if jsonOut {
-				return json.NewEncoder(e.stdout).Encode(out)
+			for _, m := range modes {
+				switch m {
+				case search.ModeLexical, search.ModeSemantic, search.ModeHybrid:
+				default:
+					return fail("eval: unknown mode %q, want lexical, semantic or hybrid", m)
+				}
 			}
-			return nil
+			return e.runEval(cmd, evalConfig{
+				collections: collections, modes: modes, out: out, peer: peer, cacheDir: cacheDir,
+				sources: &eval.Sources{Repo: repoRoot(), Corpora: corporaDir, TIME: corpus}, jsonOut: jsonOut,
+			})
 		},
 	}
+	root := repoRoot()
 	c.Flags().StringVar(&goldDir, "gold", filepath.Join("extract", "testdata", "gold"), "entity gold set folder (eval entities)")
-	c.Flags().StringVar(&corpus, "corpus", filepath.Join("..", "shared", "corpora", "time-magazine-1963"), "TIME-1963 folder")
-	c.Flags().StringSliceVar(&modes, "mode", []string{search.ModeLexical}, "modes to measure: lexical, semantic, hybrid")
-	c.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	c.Flags().StringVar(&corporaDir, "corpora", filepath.Join(root, "..", "shared", "corpora"), "shared corpora folder")
+	c.Flags().StringVar(&corpus, "corpus", "", "TIME-1963 folder (default CORPORA/time-magazine-1963)")
+	c.Flags().StringSliceVar(&collections, "collection", eval.DefaultCollections(), "collections to measure: "+strings.Join(eval.KnownCollections(), ", "))
+	c.Flags().StringSliceVar(&modes, "mode", []string{search.ModeLexical, search.ModeSemantic, search.ModeHybrid}, "modes to measure: lexical, semantic, hybrid")
+	c.Flags().StringVar(&out, "out", "", "write every figure, the commit and the date as JSON to FILE")
+	c.Flags().StringVar(&peer, "peer", filepath.Join(root, "..", "shared", "bench", "relevance_peer.py"), "the BM25 peer script (python3); empty to skip it")
+	c.Flags().StringVar(&cacheDir, "cache", eval.DefaultCacheDir(), "embedding cache folder; empty to embed afresh")
+	c.Flags().BoolVar(&jsonOut, "json", false, "print the JSON report instead of the tables")
 	return c
 }
 
-// ranker pages through results with the cursor to get the top k ids.
-func ranker(eng *search.Engine, mode string, col *eval.Collection) eval.Ranker {
-	return func(ctx context.Context, text string, k int) ([]string, error) {
-		req := search.Request{Query: eval.PlainQuery(text, col.Stop), Size: search.MaxSize, Snippets: -1, Facets: []string{}, Mode: mode}
-		var ids []string
-		for len(ids) < k {
-			res, err := eng.Search(ctx, req)
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range res.Hits {
-				ids = append(ids, h.ID)
-			}
-			if res.NextCursor == "" {
-				break
-			}
-			req.Cursor = res.NextCursor
-		}
-		return ids, nil
+// repoRoot is the repository root above the working directory, or "." when
+// there is none (relative defaults then name ./.. as before).
+func repoRoot() string {
+	if r := eval.RepoRoot(); r != "" {
+		return r
 	}
+	return "."
+}
+
+type evalConfig struct {
+	collections, modes  []string
+	out, peer, cacheDir string
+	sources             *eval.Sources
+	jsonOut             bool
+}
+
+// runEval measures each collection in turn, printing its table as soon as
+// it is done (a full run takes minutes when embeddings are not cached).
+func (e *env) runEval(cmd *cobra.Command, cfg evalConfig) error {
+	ctx := cmd.Context()
+	x, err := extract.New()
+	if err != nil {
+		return err
+	}
+	o := eval.Options{Modes: cfg.modes, Extractor: x, Log: e.log}
+	needsModel := slices.ContainsFunc(cfg.modes, func(m string) bool { return m != search.ModeLexical })
+	if m := e.embedder(); m != nil && needsModel {
+		o.Embedder = m
+		if cfg.cacheDir != "" {
+			ce, err := eval.OpenCache(cfg.cacheDir, m)
+			if err != nil {
+				return err
+			}
+			defer ce.Close()
+			fmt.Fprintf(e.stderr, "embedding cache %s: %d vectors\n", ce.Path(), ce.Len())
+			o.Embedder = ce
+		}
+	}
+	if cfg.peer != "" {
+		o.Peer = &eval.Peer{Script: cfg.peer}
+	}
+	systems := eval.Systems(cfg.modes)
+	commit := eval.Commit(cfg.sources.Repo)
+	if !cfg.jsonOut {
+		fmt.Fprintf(e.stdout, "newsdex eval at %s\n", commit)
+	}
+	var results []*eval.Result
+	start := time.Now()
+	for _, name := range cfg.collections {
+		t0 := time.Now()
+		col, err := cfg.sources.Load(ctx, name)
+		if err != nil {
+			return fmt.Errorf("%w (is ../shared/corpora present? see --corpora)", err)
+		}
+		load := time.Since(t0).Seconds()
+		res, err := eval.Measure(ctx, col, o)
+		if err != nil {
+			return err
+		}
+		res.Timings.Load = load
+		results = append(results, res)
+		if !cfg.jsonOut {
+			eval.WriteResult(e.stdout, res, systems)
+			fmt.Fprintf(e.stdout, "(%s: load %.1fs, total %.1fs)\n", name, load, time.Since(t0).Seconds())
+		}
+	}
+	rep := eval.NewReport(results, systems, commit, time.Now())
+	if cfg.jsonOut {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		rep.WriteMix(e.stdout)
+		fmt.Fprintf(e.stdout, "total %.1fs\n", time.Since(start).Seconds())
+	}
+	if cfg.out != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(cfg.out, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("eval: write %s: %w", cfg.out, err)
+		}
+	}
+	return nil
 }
 
 // evalEntities prints precision and recall per entity type on the gold set.

@@ -1,5 +1,10 @@
 // Package eval measures ranking quality on test collections with relevance
-// judgments: TIME-1963 (nDCG@10, MAP, P@10, MRR@10).
+// judgments (TIME-1963, known-item paraphrase and headline sets): it loads
+// a collection, indexes it through the same pipeline as `newsdex index`,
+// ranks every query in each search mode, runs the SQLite FTS5 BM25 peer on
+// the same documents and queries, and scores all of them alike (nDCG@10,
+// MAP, MRR@10, P@10, recall@100). It sits beside the pipeline, not in it:
+// `newsdex eval` wires it.
 package eval
 
 import (
@@ -19,13 +24,43 @@ import (
 	"github.com/newsdex/newsdex"
 )
 
+// Metric names, as in Scores' JSON and Collection.Primary.
+const (
+	MetricNDCG10 = "ndcg@10"
+	MetricMRR10  = "mrr@10"
+)
+
 // Collection is a set of documents, queries and judgments.
 type Collection struct {
+	// Name is the collection's name on the command line ("time", ...).
+	Name    string
 	Docs    []newsdex.Article
 	Queries []Query
 	// Stop is the collection's own stop-word list (lowercase), which the
-	// SQLite FTS5 peer also removes from queries.
+	// SQLite FTS5 peer also removes from queries; nil means none (the peer
+	// then uses its small English list).
 	Stop map[string]bool
+	// Primary is the metric the collection is judged by: MetricNDCG10 for
+	// graded topic sets, MetricMRR10 for known-item sets. "" means nDCG@10.
+	Primary string
+	// PeerFields are the document fields the peer indexes, comma
+	// separated; "" means title,body.
+	PeerFields string
+	// Plain makes queries pass through PlainQuery (with Stop) before
+	// newsdex sees them: for topic texts and headlines, whose punctuation
+	// (colons, quotes, a leading hyphen) the query language would read as
+	// syntax. Known-item queries written for users go in as typed.
+	Plain bool
+	// About says in one line what the collection is and how it was drawn.
+	About string
+}
+
+// QueryText returns the text newsdex is asked for query q.
+func (c *Collection) QueryText(q Query) string {
+	if c.Plain {
+		return PlainQuery(q.Text, c.Stop)
+	}
+	return q.Text
 }
 
 // Query is one topic with the ids of its relevant documents.
@@ -44,7 +79,10 @@ var (
 // TIME.REL.ALL name documents by ordinal position in TIME.ALL, so document
 // ids here are "time-<ordinal>".
 func LoadTIME(dir string) (*Collection, error) {
-	c := &Collection{}
+	c := &Collection{
+		Name: "time", Primary: MetricNDCG10, PeerFields: "body", Plain: true,
+		About: "TIME-1963: 423 articles, 83 topics with judgments (TIME.REL.ALL by ordinal); TIME.STP removed from queries",
+	}
 	f, err := os.Open(filepath.Join(dir, "TIME.ALL.gz"))
 	if err != nil {
 		return nil, fmt.Errorf("eval: open TIME.ALL.gz: %w", err)
@@ -170,33 +208,67 @@ func eachLine(r io.Reader, fn func(string)) error {
 // Ranker returns the ids of the top k documents for a query text.
 type Ranker func(ctx context.Context, text string, k int) ([]string, error)
 
-// Scores are mean metrics over the judged queries.
+// Scores are mean metrics over the judged queries. MAP is at the depth
+// the ranking was cut at (100 in the workbench, as the peer's --k).
 type Scores struct {
-	Queries int     `json:"queries"`
-	NDCG10  float64 `json:"ndcg@10"`
-	MAP     float64 `json:"map"`
-	P10     float64 `json:"p@10"`
-	MRR10   float64 `json:"mrr@10"`
+	Queries   int     `json:"queries"`
+	NDCG10    float64 `json:"ndcg@10"`
+	MAP       float64 `json:"map"`
+	P10       float64 `json:"p@10"`
+	MRR10     float64 `json:"mrr@10"`
+	Recall100 float64 `json:"recall@100"`
 }
 
 func (s Scores) String() string {
-	return fmt.Sprintf("queries %d nDCG@10 %.3f MAP %.3f P@10 %.3f MRR@10 %.3f", s.Queries, s.NDCG10, s.MAP, s.P10, s.MRR10)
+	return fmt.Sprintf("queries %d nDCG@10 %.3f MAP %.3f P@10 %.3f MRR@10 %.3f recall@100 %.3f", s.Queries, s.NDCG10, s.MAP, s.P10, s.MRR10, s.Recall100)
+}
+
+// Metric returns the named metric (MetricNDCG10, MetricMRR10, "map",
+// "p@10", "recall@100"), or 0 for an unknown name.
+func (s Scores) Metric(name string) float64 {
+	switch name {
+	case MetricNDCG10, "":
+		return s.NDCG10
+	case MetricMRR10:
+		return s.MRR10
+	case "map":
+		return s.MAP
+	case "p@10":
+		return s.P10
+	case "recall@100":
+		return s.Recall100
+	}
+	return 0
 }
 
 // Run ranks every judged query with rank (top 1000 for MAP) and averages.
 func Run(ctx context.Context, c *Collection, rank Ranker) (Scores, error) {
+	return RunDepth(ctx, c, rank, 1000)
+}
+
+// RunDepth ranks every judged query's QueryText with rank to depth k and
+// averages the metrics over them.
+func RunDepth(ctx context.Context, c *Collection, rank Ranker, k int) (Scores, error) {
 	var s Scores
 	for _, q := range c.Queries {
 		if len(q.Relevant) == 0 {
 			continue
 		}
-		ranked, err := rank(ctx, q.Text, 1000)
+		ranked, err := rank(ctx, c.QueryText(q), k)
 		if err != nil {
 			return s, fmt.Errorf("eval: query %s: %w", q.ID, err)
 		}
+		ranked = ranked[:min(k, len(ranked))]
 		s.Queries++
 		s.NDCG10 += NDCG(ranked, q.Relevant, 10)
 		s.MAP += AveragePrecision(ranked, q.Relevant)
+		found := 0
+		for _, id := range ranked[:min(100, len(ranked))] {
+			if q.Relevant[id] {
+				found++
+			}
+		}
+		s.Recall100 += float64(found) / float64(len(q.Relevant))
 		hits := 0
 		for _, id := range ranked[:min(10, len(ranked))] {
 			if q.Relevant[id] {
@@ -217,6 +289,7 @@ func Run(ctx context.Context, c *Collection, rank Ranker) (Scores, error) {
 		s.MAP /= n
 		s.P10 /= n
 		s.MRR10 /= n
+		s.Recall100 /= n
 	}
 	return s, nil
 }

@@ -55,7 +55,7 @@ func TestTIMELexical(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := eval.Run(context.Background(), col, func(ctx context.Context, text string, k int) ([]string, error) {
-		req := search.Request{Query: eval.PlainQuery(text, col.Stop), Size: 100, Snippets: -1, Facets: []string{}}
+		req := search.Request{Query: text, Size: 100, Snippets: -1, Facets: []string{}}
 		var ids []string
 		for len(ids) < min(k, 200) { // MAP over 200 equals MAP over 1000 here to 3 decimals
 			res, err := eng.Search(ctx, req)
