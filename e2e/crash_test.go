@@ -251,9 +251,15 @@ func TestKillServeDuringPosts(t *testing.T) {
 	for round := range rounds {
 		s := startServe(t, dir)
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel() // stops the workers if the test fails first
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		ok, cut, refused := 0, 0, 0
+		// The kill comes after a random number of answered POSTs, counted
+		// here, rather than after a random time: on a fast machine a time
+		// could pass before anything was answered, on a slow one after all.
+		killAfter := 1 + rng.IntN(200)
+		answered := make(chan struct{}, 64) // one per 200 (dropped when full: the count only waits longer)
 		for w := range 8 {
 			wg.Add(1)
 			go func() {
@@ -271,6 +277,10 @@ func TestKillServeDuringPosts(t *testing.T) {
 						for _, a := range arts {
 							acked[a.ID] = true
 						}
+						select {
+						case answered <- struct{}{}:
+						default: // the count is reached; nobody listens
+						}
 					} else if errors.Is(err, syscall.ECONNREFUSED) {
 						refused++
 					} else {
@@ -283,11 +293,19 @@ func TestKillServeDuringPosts(t *testing.T) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
+		// Workers keep POSTing, so at the kill some are in flight.
+		deadline := time.After(60 * time.Second)
+		for n := 0; n < killAfter; n++ {
+			select {
+			case <-answered:
+			case <-deadline:
+				t.Fatalf("round %d: only %d of %d POSTs answered within 60 s\n%s", round, n, killAfter, tail(s.log.String(), 2000))
+			}
+		}
 		s.kill()
 		cancel()
 		wg.Wait()
-		t.Logf("round %d: serve killed with %d POSTs answered 200, %d cut off in flight (%d refused after the kill)", round, ok, cut, refused)
+		t.Logf("round %d: serve killed after %d answers, with %d POSTs answered 200, %d cut off in flight (%d refused after the kill)", round, killAfter, ok, cut, refused)
 		if ok == 0 {
 			t.Errorf("round %d: no POST succeeded before the kill", round)
 		}

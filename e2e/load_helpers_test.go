@@ -37,7 +37,23 @@ type loadStats struct {
 	mu        sync.Mutex
 	samples   []string // the first failures, for the report
 	latencies []time.Duration
-	wait      func() // returns when the workers have stopped
+	wait      func()        // returns when the workers have stopped
+	done      chan struct{} // signalled (not closed) after each request
+}
+
+// waitRequests blocks until the load has made at least n requests in all
+// (true) or timeout passes (false).
+func (l *loadStats) waitRequests(n int64, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for l.requests.Load() < n {
+		select {
+		case <-l.done:
+		case <-deadline.C:
+			return l.requests.Load() >= n
+		}
+	}
+	return true
 }
 
 func (l *loadStats) note(format string, args ...any) {
@@ -89,7 +105,7 @@ func baseline(t testing.TB, s *server, qs []url.Values) []int {
 // If want is not nil, each answer's total must equal want[i]; otherwise it
 // must be positive.
 func runLoad(ctx context.Context, s *server, workers int, qs []url.Values, want []int) *loadStats {
-	l := &loadStats{}
+	l := &loadStats{done: make(chan struct{}, 1)}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -107,6 +123,10 @@ func runLoad(ctx context.Context, s *server, workers int, qs []url.Values, want 
 				r, code, err := s.search(qs[k])
 				lat = append(lat, time.Since(start))
 				l.requests.Add(1)
+				select {
+				case l.done <- struct{}{}:
+				default:
+				}
 				switch {
 				case err != nil:
 					l.failures.Add(1)

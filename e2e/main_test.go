@@ -153,16 +153,48 @@ func freeAddr(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-// lockedBuffer collects a child's output while it runs.
+// lockedBuffer collects a child's output while it runs; waitFor lets a
+// test block until a given line appears.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed and replaced on every Write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+		l.written = nil
+	}
 	return l.b.Write(p)
+}
+
+// waitFor blocks until the output contains sub (true), done is closed or
+// timeout passes (false).
+func (l *lockedBuffer) waitFor(sub string, done <-chan struct{}, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		l.mu.Lock()
+		if strings.Contains(l.b.String(), sub) {
+			l.mu.Unlock()
+			return true
+		}
+		if l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		select {
+		case <-written:
+		case <-done:
+			return strings.Contains(l.String(), sub)
+		case <-deadline.C:
+			return false
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
@@ -222,24 +254,23 @@ func startServe(t testing.TB, dir string, extra ...string) *server {
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}}
 	go func() { s.err = cmd.Wait(); close(s.waited) }()
 	t.Cleanup(func() { s.stop(10 * time.Second) })
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	// serve logs "serving" once its socket listens, so from then on a
+	// request is queued and answered rather than refused.
+	if !lb.waitFor("msg=serving", s.waited, 60*time.Second) {
 		select {
 		case <-s.waited:
 			t.Fatalf("serve exited early: %v\n%s", s.err, tail(lb.String(), 3000))
 		default:
+			t.Fatalf("serve did not start listening within 60 s\n%s", tail(lb.String(), 3000))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not answer within 60 s\n%s", tail(lb.String(), 3000))
-		}
-		resp, err := s.client.Get(s.base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+	}
+	resp, err := s.client.Get(s.base + "/healthz")
+	if err != nil {
+		t.Fatalf("serve listens but GET /healthz failed: %v\n%s", err, tail(lb.String(), 3000))
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /healthz: %s\n%s", resp.Status, tail(lb.String(), 3000))
 	}
 	var info struct {
 		Addr  string `json:"addr"`
@@ -334,19 +365,6 @@ func (s *server) total(t testing.TB) int {
 func (s *server) post(ctx context.Context, arts []article) (int, error) {
 	b, _ := json.Marshal(arts)
 	return s.postBody(ctx, bytes.NewReader(b))
-}
-
-// sentReader closes sent when the HTTP client starts sending the body: the
-// connection is open and the request's headers are written.
-type sentReader struct {
-	r    io.Reader
-	once sync.Once
-	sent chan struct{}
-}
-
-func (s *sentReader) Read(p []byte) (int, error) {
-	s.once.Do(func() { close(s.sent) })
-	return s.r.Read(p)
 }
 
 // postBody sends body to POST /v1/articles with the server's own token.
@@ -445,16 +463,22 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 }
 
 // waitForEvery polls cond every interval until it holds or timeout passes.
+// It is for conditions nothing signals, such as files appearing on disk;
+// the deadline bounds the wait, the condition decides the outcome.
 func waitForEvery(interval, timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
 	for {
 		if cond() {
 			return true
 		}
-		if time.Now().After(deadline) {
-			return false
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return cond()
 		}
-		time.Sleep(interval)
 	}
 }
 

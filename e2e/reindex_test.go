@@ -30,7 +30,10 @@ func TestReindexUnderLoad(t *testing.T) {
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
 	load := runLoad(ctx, s, 4, qs, want)
-	time.Sleep(300 * time.Millisecond)
+	// The rebuild must start under load: wait for answers from it first.
+	if !load.waitRequests(20, 30*time.Second) {
+		t.Fatalf("the query load made %d requests in 30 s, want 20 before the reindex", load.requests.Load())
+	}
 
 	// 1. A rebuild handed to the server switches generations.
 	gen0 := current(t, dir)
@@ -91,7 +94,10 @@ func TestReindexUnderLoad(t *testing.T) {
 	if gen2 == gen1 {
 		t.Errorf("CURRENT still %s after the second reindex", gen2)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Queries against the new generation must be answered too.
+	if n := load.requests.Load() + 40; !load.waitRequests(n, 30*time.Second) {
+		t.Errorf("the query load made only %d of %d requests in 30 s after the second switch", load.requests.Load(), n)
+	}
 	stopLoad()
 	load.wait()
 	t.Logf("second reindex %s → %s in %.2f s; load: %s", gen1, gen2, r.took.Seconds(), load)

@@ -184,6 +184,22 @@ func TestSwapUnderSearchLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	var failed, empty, total atomic.Int64
+	searched := make(chan struct{}, 1) // signalled after each search
+	// waitSearches blocks until n more searches have run, so that every
+	// generation is searched before the next swap.
+	waitSearches := func(n int64) {
+		t.Helper()
+		want := total.Load() + n
+		deadline := time.NewTimer(30 * time.Second)
+		defer deadline.Stop()
+		for total.Load() < want {
+			select {
+			case <-searched:
+			case <-deadline.C:
+				t.Fatalf("only %d of %d searches ran within 30 s", total.Load(), want)
+			}
+		}
+	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 4 {
@@ -199,6 +215,10 @@ func TestSwapUnderSearchLoad(t *testing.T) {
 				q := bleve.NewMatchQuery("pipeline")
 				res, err := ix.Bleve().SearchInContext(ctx, bleve.NewSearchRequest(q))
 				total.Add(1)
+				select {
+				case searched <- struct{}{}:
+				default:
+				}
 				switch {
 				case err != nil:
 					failed.Add(1)
@@ -208,6 +228,10 @@ func TestSwapUnderSearchLoad(t *testing.T) {
 			}
 		}()
 	}
+	var once sync.Once
+	stopSearches := func() { once.Do(func() { close(stop) }); wg.Wait() }
+	defer stopSearches() // before ix.Close, also when a check fails
+	waitSearches(8)
 	for range 3 {
 		rb, err := ix.BeginRebuild()
 		if err != nil {
@@ -219,10 +243,9 @@ func TestSwapUnderSearchLoad(t *testing.T) {
 		if _, err := rb.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		waitSearches(8)
 	}
-	close(stop)
-	wg.Wait()
+	stopSearches()
 	if failed.Load() != 0 || empty.Load() != 0 || total.Load() == 0 {
 		t.Errorf("searches during swaps: %d total, %d failed, %d empty", total.Load(), failed.Load(), empty.Load())
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -60,8 +59,9 @@ var serveEnv = []struct{ flag, env string }{
 const serveLong = `Serve the search API, the search page, /metrics and /openapi.json.
 
 With no index at --index, serve first builds one from the embedded seeds.
-It stops on SIGINT or SIGTERM after in-flight requests finish (at most
---shutdown-timeout); a second signal exits at once.
+It stops on SIGINT or SIGTERM: it stops accepting connections, answers the
+requests already accepted (at most --shutdown-timeout; later clients are
+refused, none is reset) and exits; a second signal exits at once.
 
 Every flag can also be set by its environment variable, named in its help;
 a flag given on the command line wins. API keys are read from the
@@ -206,10 +206,12 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listenDrainable(ctx, cfg.addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.addr, err)
 	}
+	conns := newConnTracker()
+	srv.ConnState = conns.track
 	unrecord, err := recordServer(cfg.dir, ln, token)
 	if err != nil {
 		ln.Close()
@@ -258,6 +260,14 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	stopRebuilds()
+	// Stop accepting, drain, close (drain.go): connections the kernel has
+	// accepted are answered, later ones are refused, none is reset.
+	srv.SetKeepAlivesEnabled(false)
+	if err := ln.drain(shutCtx); err != nil {
+		e.log.Warn("shutdown: connections arriving now may be reset", "err", err.Error())
+	}
+	// At the timeout Shutdown below reports the requests still running.
+	_ = conns.wait(shutCtx)
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}

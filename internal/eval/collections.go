@@ -174,23 +174,15 @@ func checkTargets(c *Collection) error {
 // when present, internal/eval/testdata/paraphrase/queries.jsonl, one
 // {"qid", "query", "target"} per line.
 func LoadParaphraseQueries(repo string) ([]Query, error) {
-	p := filepath.Join(repo, paraphraseQueriesJSON)
-	b, err := os.ReadFile(p)
+	qs, err := loadParaphraseJSON(repo)
 	if err != nil {
-		return nil, fmt.Errorf("eval: paraphrase queries: %w", err)
+		return nil, err
 	}
-	var list []struct{ Query, Target string }
-	if err := json.Unmarshal(b, &list); err != nil {
-		return nil, fmt.Errorf("eval: paraphrase queries %s: %w", p, err)
-	}
-	var qs []Query
 	seen := map[string]bool{}
-	for i, q := range list {
-		id := fmt.Sprintf("p%03d", i+1)
-		seen[id] = true
-		qs = append(qs, Query{ID: id, Text: q.Query, Relevant: map[string]bool{q.Target: true}})
+	for _, q := range qs {
+		seen[q.ID] = true
 	}
-	p = filepath.Join(repo, paraphraseQueriesJSONL)
+	p := filepath.Join(repo, paraphraseQueriesJSONL)
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return qs, nil
@@ -224,6 +216,25 @@ func LoadParaphraseQueries(repo string) ([]Query, error) {
 	return qs, nil
 }
 
+// loadParaphraseJSON reads search/testdata/paraphrase/queries.json, the
+// queries written for the gold set's articles.
+func loadParaphraseJSON(repo string) ([]Query, error) {
+	p := filepath.Join(repo, paraphraseQueriesJSON)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("eval: paraphrase queries: %w", err)
+	}
+	var list []struct{ Query, Target string }
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("eval: paraphrase queries %s: %w", p, err)
+	}
+	qs := make([]Query, 0, len(list))
+	for i, q := range list {
+		qs = append(qs, Query{ID: fmt.Sprintf("p%03d", i+1), Text: q.Query, Relevant: map[string]bool{q.Target: true}})
+	}
+	return qs, nil
+}
+
 // LoadParaphraseGold returns the small committed collection the CI test
 // runs: the 66 queries of search/testdata/paraphrase/queries.json over
 // the 67 articles of the entity gold set (66 Wikinews and the seed), whose
@@ -233,24 +244,12 @@ func LoadParaphraseGold(repo string) (*Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	qs, err := LoadParaphraseQueries(repo)
+	// Only the queries written for these articles, whose embeddings the
+	// committed cache holds: not the larger set of queries.jsonl.
+	qs, err := loadParaphraseJSON(repo)
 	if err != nil {
 		return nil, err
 	}
-	// Only the 66 queries written for these articles: the later ones may
-	// target Wikinews articles outside the gold set.
-	ids := map[string]bool{}
-	for _, d := range docs {
-		ids[d.ID] = true
-	}
-	qs = slices.DeleteFunc(qs, func(q Query) bool {
-		for id := range q.Relevant {
-			if !ids[id] {
-				return true
-			}
-		}
-		return false
-	})
 	c := &Collection{
 		Name: ColParaphraseGold, Primary: MetricMRR10, Docs: docs, Queries: qs,
 		About: "the paraphrase queries over the 67 articles of the entity gold set (committed; the CI test's collection)",
