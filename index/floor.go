@@ -32,6 +32,9 @@ func (k FloorKind) String() string {
 	return "bare"
 }
 
+// floorBody is the floor index's body field, as FTS5's peer has one.
+const floorBody = "body"
+
 // Floor measures the part of newsdex's indexing that is Bleve's alone. It
 // indexes arts into shards fresh Bleve indexes under dir with the mapping
 // of kind: title and body analysed as newsdex analyses them, and none of
@@ -49,7 +52,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 	m.DefaultAnalyzer = TextAnalyzer
 	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
 	doc := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{FieldTitle, FieldBody} {
+	for _, name := range []string{FieldTitle, floorBody} {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = TextAnalyzer
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = full, false, full, false
@@ -65,7 +68,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 	}
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
-	m.DefaultField = FieldBody
+	m.DefaultField = floorBody
 
 	idx := make([]bleve.Index, shards)
 	defer func() {

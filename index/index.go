@@ -38,7 +38,15 @@ import (
 // Field names of the Bleve document. Package search queries them.
 const (
 	FieldTitle = "title"
-	FieldBody  = "body"
+	// FieldText holds the title and the body as one text, so that an
+	// unfielded word is scored once per article against one length: a
+	// per-field disjunction of title and body, each with its own norm and
+	// coordination, ranked known-item queries far worse (see docs/RELEVANCE.md).
+	// body: queries search it too.
+	FieldText = "text"
+	// FieldTextLength holds TextLength of FieldText as a keyword: its term
+	// dictionary gives the average length BM25 needs.
+	FieldTextLength = "tlen"
 	// FieldRoles holds the role phrases of the article's leaders on its
 	// date ("Chinese president"); unfielded queries search it too.
 	FieldRoles     = "roles"
@@ -103,9 +111,8 @@ var ErrNotFound = errors.New("index: article not found")
 // Mapping returns the index mapping of newsdex documents.
 func Mapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	// Bleve's TF-IDF with its coord factor ranks TIME-1963 better than its
-	// BM25 (nDCG@10 0.682 against 0.658, same queries and analysis), so the
-	// default model stays.
+	// Words of FieldText are scored by package search's own BM25; Bleve's
+	// model scores only phrases, roles and the entity fields.
 	im.ScoringModel = bleveindex.DefaultScoringModel
 	im.IndexDynamic = false
 	im.StoreDynamic = false
@@ -148,7 +155,8 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldTitle, phraseText(TextAnalyzer))
-	doc.AddFieldMappingsAt(FieldBody, phraseText(TextAnalyzer))
+	doc.AddFieldMappingsAt(FieldText, phraseText(TextAnalyzer))
+	doc.AddFieldMappingsAt(FieldTextLength, kw(keyword.Name, false))
 	doc.AddFieldMappingsAt(FieldRoles, phraseText(TextAnalyzer))
 	src := bleve.NewTextFieldMapping()
 	src.Index = false
@@ -199,7 +207,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	// empty composite still cost each document a pass over its fields.
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = doc
-	im.DefaultField = FieldBody
+	im.DefaultField = FieldText
 	return im, nil
 }
 
@@ -468,10 +476,12 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 	if err != nil {
 		return nil, vd, fmt.Errorf("index: encode article %q: %w", a.ID, err)
 	}
+	text := a.Title + "\n" + a.Body
 	d := map[string]any{
-		FieldTitle:  a.Title,
-		FieldBody:   a.Body,
-		FieldSource: string(src),
+		FieldTitle:      a.Title,
+		FieldText:       text,
+		FieldTextLength: textLengthTerm(TextLength(text)),
+		FieldSource:     string(src),
 	}
 	if blob != nil {
 		d[FieldVectors] = string(blob)

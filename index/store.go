@@ -514,7 +514,7 @@ func (r *Rebuild) Verify(ctx context.Context, want uint64) error {
 		return nil
 	}
 	text := strings.Join(words[:min(8, len(words))], " ")
-	dq := bleve.NewDisjunctionQuery(fieldMatch(FieldTitle, text), fieldMatch(FieldBody, text))
+	dq := fieldMatch(FieldText, text)
 	treq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(dq, bleve.NewDocIDQuery([]string{id})), 1, 0, false)
 	tres, err := r.bi.SearchInContext(ctx, treq)
 	if err != nil {

@@ -62,7 +62,7 @@ func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, 
 
 // bulkPlan is a request the bulk path answers.
 type bulkPlan struct {
-	or       *query.DisjunctionQuery
+	or       disjunction
 	filters  []query.Query
 	collapse bool
 }
@@ -87,12 +87,39 @@ func planBulk(req *bleve.SearchRequest) (bulkPlan, bool) {
 		}
 		q, p.filters, p.collapse = fq.scored, fq.filters, fq.collapse
 	}
-	or, ok := q.(*query.DisjunctionQuery)
-	if !ok || !bulkable(or) {
+	or, ok := asDisjunction(q)
+	if bq, word := q.(*bm25Query); word {
+		// One word: a sum of one clause scores as the word's searcher.
+		or, ok = disjunction{clauses: []query.Query{bq}}, true
+	}
+	if !ok {
 		return p, false
 	}
 	p.or = or
 	return p, true
+}
+
+// disjunction is a query the bulk path evaluates: its clauses, and whether
+// the sum of their scores is scaled by the share that matched (Bleve's
+// DisjunctionQuery) or not (sumQuery).
+type disjunction struct {
+	clauses []query.Query
+	coord   bool
+}
+
+// asDisjunction returns q as a disjunction the bulk path evaluates with
+// the arithmetic of q's own searcher, or false.
+func asDisjunction(q query.Query) (disjunction, bool) {
+	switch q := q.(type) {
+	case *query.DisjunctionQuery:
+		if !bulkable(q) {
+			return disjunction{}, false
+		}
+		return disjunction{clauses: q.Disjuncts, coord: true}, true
+	case *sumQuery:
+		return disjunction{clauses: q.Clauses}, len(q.Clauses) > 0
+	}
+	return disjunction{}, false
 }
 
 // relevanceOrder reports whether o is the engine's relevance order: score
@@ -234,16 +261,17 @@ type orClause struct {
 	e     *Engine
 	docs  int // documents in the snapshot
 	parts []clause
+	coord bool // scale by the share of parts matched
 }
 
 // newOrClause builds the clauses of q's disjuncts: nested disjunctions in
 // bulk, everything else through Bleve.
-func (e *Engine) newOrClause(ctx context.Context, q *query.DisjunctionQuery, r bleveindex.IndexReader, m mapping.IndexMapping,
+func (e *Engine) newOrClause(ctx context.Context, q disjunction, r bleveindex.IndexReader, m mapping.IndexMapping,
 	opts search.SearcherOptions, docs int) (*orClause, error) {
-	c := &orClause{e: e, docs: docs}
-	for _, d := range q.Disjuncts {
+	c := &orClause{e: e, docs: docs, coord: q.coord}
+	for _, d := range q.clauses {
 		var part clause
-		if or, ok := d.(*query.DisjunctionQuery); ok && bulkable(or) {
+		if or, ok := asDisjunction(d); ok {
 			oc, err := e.newOrClause(ctx, or, r, m, opts, docs)
 			if err != nil {
 				c.Close()
@@ -263,7 +291,11 @@ func (e *Engine) newOrClause(ctx context.Context, q *query.DisjunctionQuery, r b
 		}
 		c.parts = append(c.parts, part)
 	}
-	sort.Sort(byCount(c.parts))
+	if c.coord {
+		sort.Sort(byCount(c.parts))
+	} else {
+		sort.Stable(byCount(c.parts)) // as sumQuery's searcher sorts
+	}
 	return c, nil
 }
 
@@ -364,7 +396,11 @@ func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, r docRa
 		for word != 0 {
 			doc := uint64(w*64 + bits.TrailingZeros64(word))
 			word &= word - 1
-			fn(doc, acc.score[doc]*(float64(acc.hits[doc])/parts))
+			if c.coord {
+				fn(doc, acc.score[doc]*(float64(acc.hits[doc])/parts))
+			} else {
+				fn(doc, acc.score[doc])
+			}
 		}
 	}
 	return nil

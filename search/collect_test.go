@@ -165,6 +165,8 @@ func TestRunSearchMatchesBleve(t *testing.T) {
 		{"filter", Request{Query: "", Filters: map[string][]string{FilterPerson: {"vladimir putin"}}}, false},
 		{"weeks", Request{Query: "gas", Interval: "week"}, true},
 		{"no hits", Request{Query: "zzzzunknown"}, true},
+		{"long question", Request{Query: "which two leaders met to agree on gas supplies through a new pipeline from siberia to china and what did they say about trade"}, true},
+		{"multi-token word", Request{Query: "putin-xi gas"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -395,7 +397,7 @@ func TestRunSearchFollowsWrites(t *testing.T) {
 		wt, wh, wf := view(want)
 		gt, gh, gf := view(got)
 		if wt != gt || !cmp.Equal(wh, gh) || !cmp.Equal(wf, gf) {
-			t.Errorf("%q: runSearch differs from Bleve: facets (-bleve +runSearch):\n%s", r.Query, cmp.Diff(wf, gf))
+			t.Errorf("%q: runSearch differs from Bleve: total %d %d hits %s facets (-bleve +runSearch):\n%s", r.Query, wt, gt, cmp.Diff(wh, gh), cmp.Diff(wf, gf))
 		}
 	}
 	base, err := ix.Get("a1-0")

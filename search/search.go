@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	gojson "github.com/goccy/go-json"
@@ -69,6 +70,11 @@ type Bucket struct {
 // ErrNotFound is returned for an unknown article id.
 var ErrNotFound = errors.New("search: article not found")
 
+// ErrOldIndex is returned by New for an index built before article text
+// was indexed as one field (index.FieldText): its words cannot be found
+// until it is rebuilt.
+var ErrOldIndex = errors.New("search: the index predates the current index layout (no text field): rebuild it with `newsdex reindex`")
+
 // store is what the engine needs from an index.
 type store interface {
 	Bleve() bleve.Index
@@ -86,6 +92,7 @@ type Engine struct {
 	cache    *resultCache // recent lexical results (cache.go); nil = off
 	roles    roleVocab    // words of the roles field (roles.go)
 	bulk     bulkPool     // accumulators of bulk searches (bulk.go)
+	lengths  textLengths  // average text length for BM25 (bm25.go)
 	// bulkActive counts the bulk searches running, which split into
 	// ranges only while cores are idle.
 	bulkActive atomic.Int32
@@ -94,6 +101,9 @@ type Engine struct {
 
 // New returns an engine over ix.
 func New(ix store, opts ...Option) (*Engine, error) {
+	if im, ok := ix.Bleve().Mapping().(*mapping.IndexMappingImpl); ok && im.FieldMappingForPath(index.FieldText).Type == "" {
+		return nil, ErrOldIndex
+	}
 	a := ix.Bleve().Mapping().AnalyzerNamed(index.TextAnalyzer)
 	if a == nil {
 		return nil, fmt.Errorf("search: analyzer %q not found", index.TextAnalyzer)

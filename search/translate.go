@@ -22,12 +22,11 @@ const titleBoost = 2.0
 // textFields maps a query field to the Bleve fields it searches.
 func textFields(field string) ([]string, string, error) {
 	switch field {
-	case "":
-		return []string{index.FieldTitle, index.FieldBody}, index.TextAnalyzer, nil
+	case "", "body":
+		// The text field holds title and body; body: searches it too.
+		return []string{index.FieldText}, index.TextAnalyzer, nil
 	case "title":
 		return []string{index.FieldTitle}, index.TextAnalyzer, nil
-	case "body":
-		return []string{index.FieldBody}, index.TextAnalyzer, nil
 	case "person":
 		return []string{index.QueryPerson}, "standard", nil
 	case "outlet":
@@ -217,7 +216,9 @@ func (e *Engine) term(t *uq.Term) (query.Query, error) {
 			qs = append(qs, fq)
 			continue
 		}
-		if len(toks) == 1 {
+		if f == index.FieldText {
+			q = bm25Terms(toks, f, &e.lengths)
+		} else if len(toks) == 1 {
 			tq := bleve.NewTermQuery(toks[0])
 			tq.SetField(f)
 			if f == index.FieldTitle {
@@ -238,6 +239,19 @@ func (e *Engine) term(t *uq.Term) (query.Query, error) {
 		qs = append(qs, q)
 	}
 	return disjoin(qs), nil
+}
+
+// bm25Terms scores toks in field by BM25: one term, or all of several
+// ("Putin-Xi" analyses to two tokens, and both must match).
+func bm25Terms(toks []string, field string, lengths *textLengths) query.Query {
+	if len(toks) == 1 {
+		return &bm25Query{Term: toks[0], Field: field, lengths: lengths}
+	}
+	qs := make([]query.Query, len(toks))
+	for i, t := range toks {
+		qs[i] = &bm25Query{Term: t, Field: field, lengths: lengths}
+	}
+	return bleve.NewConjunctionQuery(qs...)
 }
 
 // stemPrefix rewrites "wildfire*" to "wildfir*": indexed terms are stems,
@@ -306,7 +320,7 @@ func disjoin(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return &sumQuery{Clauses: qs}
 }
 
 // proximityQuery matches documents where all Terms occur within a window of
