@@ -34,6 +34,19 @@ var Queries = []string{
 	"brexit theresa may", "iran nuclear deal sanctions", "syria chemical weapons strike",
 }
 
+// LongQueries are natural-language questions of 15 to 40 words, as people
+// type them into a semantic search box. The relevance issue wants each
+// answered in under 100 ms in-process over AllSides + Reuters; every word
+// is a clause, so they are the slowest shape of the bench's mix.
+var LongQueries = []string{
+	"what did the president say about the trade war with china and the tariffs on soybeans that hurt american farmers in the midwest last year",
+	"how did congress react when the whistleblower complaint about the phone call with the ukrainian president became public and the speaker announced an impeachment inquiry",
+	"why did the government shut down over the money for a wall on the southern border and how long did federal workers go without pay before it reopened",
+	"which countries pulled out of the nuclear agreement with iran, what sanctions did the united states impose afterwards, and how did european leaders respond to the decision to reimpose them on oil exports",
+	"the supreme court hears a case on abortion restrictions in a southern state while protesters gather outside and both parties prepare for the election campaign ahead",
+	"what happened at the summit between the american president and the north korean leader in singapore and did it lead to any agreement on nuclear weapons or missile tests in the months that followed",
+}
+
 // Config says what a run measures. The zero value of a field means its
 // default (see Defaults).
 type Config struct {
@@ -184,6 +197,8 @@ type Result struct {
 	// reads them.
 	Query    Latency `json:"query"`
 	QueryAnd Latency `json:"query_and"`
+	// QueryLong is the in-process latency of LongQueries as typed.
+	QueryLong Latency `json:"query_long"`
 	// Totals are the hit counts of the twelve queries as typed and ANDed.
 	Totals    []uint64 `json:"totals"`
 	TotalsAnd []uint64 `json:"totals_and"`

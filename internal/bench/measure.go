@@ -163,11 +163,15 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 	if err == nil {
 		res.QueryAnd, res.TotalsAnd, err = queryLatency(ctx, eng, andQueries(Queries), c.Reps)
 	}
+	if err == nil {
+		res.QueryLong, _, err = queryLatency(ctx, eng, LongQueries, max(1, c.Reps/5))
+	}
 	if err != nil {
 		ix.Close()
 		return res, err
 	}
-	logf(c.Log, "newsdex: p50 %.2f ms p99 %.2f ms (as typed); p50 %.2f ms p99 %.2f ms (AND)", res.Query.P50, res.Query.P99, res.QueryAnd.P50, res.QueryAnd.P99)
+	logf(c.Log, "newsdex: p50 %.2f ms p99 %.2f ms (as typed); p50 %.2f ms p99 %.2f ms (AND); 15-40 words p50 %.2f ms max %.2f ms",
+		res.Query.P50, res.Query.P99, res.QueryAnd.P50, res.QueryAnd.P99, res.QueryLong.P50, res.QueryLong.Max)
 
 	if c.HTTPDuration < 0 {
 		ix.Close()

@@ -111,6 +111,8 @@ func (rep *Report) WriteTable(w io.Writer) {
 	row("query p99 ms", nd.Query.P99, func(p PeerResult) float64 { return p.QueryP99 }, "%.2f")
 	row("query p50 ms (AND)", nd.QueryAnd.P50, func(p PeerResult) float64 { return p.QueryP50 }, "%.2f")
 	row("query p99 ms (AND)", nd.QueryAnd.P99, func(p PeerResult) float64 { return p.QueryP99 }, "%.2f")
+	row("query p50 ms (15-40 words)", nd.QueryLong.P50, nil, "%.2f")
+	row("query max ms (15-40 words)", nd.QueryLong.Max, nil, "%.2f")
 	if h := nd.HTTPNoCache; h != nil {
 		row(fmt.Sprintf("HTTP req/s (%d conns, no cache)", h.Conns), h.ReqPerSec, nil, "%.0f")
 		row("HTTP p50 ms (no cache)", h.Latency.P50, nil, "%.2f")
