@@ -16,7 +16,8 @@ import (
 // of its score and the query words it holds.
 //
 // In lexical mode the hit is ranked by Lexical; in semantic mode by
-// Cosine; in hybrid mode by
+// Cosine (with an operator query, the articles of the hit set that have
+// no vectors rank last, by Lexical); in hybrid mode by
 //
 //	(1 − LexicalWeight) · Cosine + LexicalWeight · Lexical / BestLexical
 //
