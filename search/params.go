@@ -12,7 +12,7 @@ import (
 // the API and the command line (which hands searches to a running server)
 // share one definition.
 var Params = []string{"q", FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader, "from", "to", "sort", "size", "page",
-	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse"}
+	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse", "explain"}
 
 // Values encodes r as URL query parameters; ParseValues(r.Values()) gives
 // r back. Zero fields (defaults) are left out, Snippets -1 (none) is
@@ -60,6 +60,9 @@ func (r Request) Values() url.Values {
 	set("mode", r.Mode)
 	if r.Collapse != nil {
 		v.Set("collapse", strconv.FormatBool(*r.Collapse))
+	}
+	if r.Explain {
+		v.Set("explain", "true")
 	}
 	return v
 }
@@ -131,6 +134,13 @@ func ParseValues(v url.Values) (Request, error) {
 			return r, paramErr("collapse", "want true or false, got %s", quoteValue(s))
 		}
 		r.Collapse = &b
+	}
+	if s := v.Get("explain"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return r, paramErr("explain", "want true or false, got %s", quoteValue(s))
+		}
+		r.Explain = b
 	}
 	return r, nil
 }

@@ -39,6 +39,7 @@ func fullRequest() search.Request {
 		Interval:    "week",
 		Collapse:    &collapse,
 		Mode:        search.ModeSemantic,
+		Explain:     true,
 	}
 }
 
@@ -113,6 +114,7 @@ func TestParseValuesErrors(t *testing.T) {
 		{"from=2020-13-01", "from"},
 		{"to=yesterday", "to"},
 		{"collapse=maybe", "collapse"},
+		{"explain=yes", "explain"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {

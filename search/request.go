@@ -83,6 +83,9 @@ type Request struct {
 	Collapse *bool
 	// Mode is lexical, semantic or hybrid; "" picks the engine's default.
 	Mode string
+	// Explain adds to each hit the parts of its score and the query words
+	// it matches (Hit.Explain); it changes neither the hits nor their order.
+	Explain bool
 }
 
 // ParamError is a bad request parameter; API answers 400 with it.

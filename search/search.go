@@ -54,6 +54,8 @@ type Hit struct {
 	Duplicates int `json:"duplicates,omitempty"`
 	// DuplicateOf names the article this one copies (shown with collapse=false).
 	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Explain is why the hit ranks where it does (explain=true only).
+	Explain *Explain `json:"explain,omitempty"`
 }
 
 // Bucket is one facet value. Term facets fill Value; the published
@@ -195,6 +197,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 
 	out := &Results{Total: res.Total, Mode: ModeLexical, Hits: make([]Hit, 0, len(res.Hits))}
 	hl := e.newHighlighter(ast)
+	ex := e.newExplainer(&r, ast, hl)
 	for _, dm := range res.Hits {
 		a, err := decodeSource(dm)
 		if err != nil {
@@ -203,6 +206,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 		h := hitOf(&a, dm.Score)
 		if r.Snippets > 0 {
 			h.Snippets = hl.snippets(&a, r.Snippets, r.SnippetSize)
+		}
+		if ex != nil {
+			h.Explain = ex.lexical(&a, h.Score)
 		}
 		out.Hits = append(out.Hits, h)
 	}

@@ -271,12 +271,23 @@ type ranked struct {
 	score float64
 	// passage is the best vector passage, or -1 if unknown.
 	passage int
+	// lexical and cosine are the parts score was made of, kept for
+	// Hit.Explain: the raw lexical score (if hasLexical) and the cosine
+	// similarity of the best passage (if hasCosine).
+	lexical, cosine       float64
+	hasLexical, hasCosine bool
+}
+
+// rankedOf is the vector hit h as a ranking entry scored by its cosine.
+func rankedOf(h vector.Hit) ranked {
+	c := float64(h.Score)
+	return ranked{id: h.ID, score: c, passage: h.Passage, cosine: c, hasCosine: true}
 }
 
 func fromHits(hs []vector.Hit) []ranked {
 	out := make([]ranked, len(hs))
 	for i, h := range hs {
-		out[i] = ranked{id: h.ID, score: float64(h.Score), passage: h.Passage}
+		out[i] = rankedOf(h)
 	}
 	return out
 }
@@ -296,16 +307,19 @@ func rankedIDs(rs []ranked) []string {
 // lacks get their similarity from the store (0 if they have no vectors);
 // articles that do not match the words get no lexical part.
 //
+// It also returns the best lexical score, which Hit.Explain reports.
+//
 // On TIME-1963 and the paraphrase set this beat reciprocal rank fusion
 // (RRF, k=60, equal weights: nDCG@10 0.628 and MRR@10 0.777; combination:
 // 0.687 and 0.632): RRF gives the weak ranking the same say as the strong
 // one, the combination lets a confident lexical match win and a close
 // meaning win over a chance word match.
-func combine(st *vector.Store, qv []float32, lex, vec []ranked) ([]ranked, error) {
+func combine(st *vector.Store, qv []float32, lex, vec []ranked) ([]ranked, float64, error) {
 	byID := make(map[string]*ranked, len(lex)+len(vec))
 	out := make([]ranked, 0, len(lex)+len(vec))
 	for _, v := range vec {
-		out = append(out, ranked{id: v.id, score: (1 - LexicalWeight) * v.score, passage: v.passage})
+		v.score = (1 - LexicalWeight) * v.score
+		out = append(out, v)
 	}
 	for i := range out {
 		byID[out[i].id] = &out[i]
@@ -320,7 +334,7 @@ func combine(st *vector.Store, qv []float32, lex, vec []ranked) ([]ranked, error
 	if len(need) > 0 {
 		hs, err := st.Search(vector.Query{Vector: qv, K: len(need), MinScore: float32(math.Inf(-1)), Filter: vector.Filter{IDs: need}})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, h := range hs {
 			cos[h.ID] = h
@@ -337,17 +351,19 @@ func combine(st *vector.Store, qv []float32, lex, vec []ranked) ([]ranked, error
 		}
 		if x, ok := byID[l.id]; ok {
 			x.score += part
+			x.lexical, x.hasLexical = l.score, true
 			continue
 		}
-		r := ranked{id: l.id, score: part, passage: -1}
+		r := ranked{id: l.id, score: part, passage: -1, lexical: l.score, hasLexical: true}
 		if h, ok := cos[l.id]; ok {
-			r.score += (1 - LexicalWeight) * float64(h.Score)
+			r.cosine, r.hasCosine = float64(h.Score), true
+			r.score += (1 - LexicalWeight) * r.cosine
 			r.passage = h.Passage
 		}
 		out = append(out, r)
 	}
 	sortRanked(out)
-	return out, nil
+	return out, best, nil
 }
 
 func sortRanked(rs []ranked) {
@@ -389,7 +405,7 @@ func (e *Engine) lexicalTop(ctx context.Context, q query.Query, n int, r *Reques
 	}
 	out := make([]ranked, len(res.Hits))
 	for i, h := range res.Hits {
-		out[i] = ranked{id: h.ID, score: h.Score, passage: -1}
+		out[i] = ranked{id: h.ID, score: h.Score, passage: -1, lexical: h.Score, hasLexical: true}
 	}
 	return out, res, nil
 }
@@ -459,7 +475,7 @@ func (e *Engine) vectorWithin(ctx context.Context, st *vector.Store, qv []float3
 		out = out[:0]
 		for _, h := range hs {
 			if in[h.ID] {
-				out = append(out, ranked{id: h.ID, score: float64(h.Score), passage: h.Passage})
+				out = append(out, rankedOf(h))
 			}
 		}
 		if len(out) >= MaxRanked || len(hs) < k || k >= docs {
@@ -528,6 +544,7 @@ func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, h
 	var list []ranked
 	var setQ query.Query // the hit set, for total, facets and date sort
 	var setRes *bleve.SearchResult
+	var best float64 // the best lexical score of a hybrid ranking
 	if isPlain(r.Query, ast) {
 		vec, err := candidates(st, qv, f)
 		if err != nil {
@@ -541,7 +558,7 @@ func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, h
 			if err != nil {
 				return nil, true, err
 			}
-			if list, err = combine(st, qv, lex, vec); err != nil {
+			if list, best, err = combine(st, qv, lex, vec); err != nil {
 				return nil, true, err
 			}
 			setQ = withFilters(bleve.NewDisjunctionQuery(q, idsQuery(rankedIDs(vec))), &r)
@@ -557,26 +574,31 @@ func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, h
 		}
 		if r.Mode == ModeSemantic {
 			list = appendMissing(vec, lex)
-		} else if list, err = combine(st, qv, lex, vec); err != nil {
+		} else if list, best, err = combine(st, qv, lex, vec); err != nil {
 			return nil, true, err
 		}
 		setQ, setRes = lq, lres
 	}
 	hl := e.newHighlighter(ast)
-	res, err = e.rankedResults(ctx, st, qv, &r, list, setQ, setRes, hl, start)
+	ex := e.newExplainer(&r, ast, hl)
+	if ex != nil {
+		ex.lexQ, ex.best, ex.hybrid = lq, best, r.Mode == ModeHybrid
+	}
+	res, err = e.rankedResults(ctx, st, qv, &r, list, setQ, setRes, hl, ex, start)
 	return res, true, err
 }
 
 // rankedResults turns a ranking over the hit set setQ into one page of
 // results: by rank for sort=relevance, else by date through Bleve. setRes,
 // if not nil, already holds setQ's total and facets. qv is the query
-// vector, which finds the best passage of hits that have none yet.
+// vector, which finds the best passage of hits that have none yet. ex,
+// if not nil, explains each hit.
 func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float32, r *Request, list []ranked, setQ query.Query,
-	setRes *bleve.SearchResult, hl *highlighter, start time.Time) (*Results, error) {
+	setRes *bleve.SearchResult, hl *highlighter, ex *explainer, start time.Time) (*Results, error) {
 	out := &Results{Mode: r.Mode, Hits: []Hit{}}
 	key := cursorKeyFor(r)
 	if r.Sort != SortRelevance {
-		if err := e.datePage(ctx, st, qv, r, setQ, hl, key, out); err != nil {
+		if err := e.datePage(ctx, st, qv, r, setQ, hl, ex, key, out); err != nil {
 			return nil, err
 		}
 		out.TookMS = float64(time.Since(start).Microseconds()) / 1000
@@ -612,6 +634,10 @@ func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float
 			return nil, err
 		}
 	}
+	lex, err := ex.pageLexical(ctx, e, page)
+	if err != nil {
+		return nil, err
+	}
 	for _, x := range page {
 		a, err := e.src.Get(x.id)
 		if errors.Is(err, index.ErrNotFound) {
@@ -622,6 +648,9 @@ func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float
 		}
 		h := hitOf(&a, x.score)
 		h.Snippets = semanticSnippets(hl, &a, x.passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
+		if ex != nil {
+			h.Explain = ex.ranked(&a, x, h.Score, lex, true)
+		}
 		out.Hits = append(out.Hits, h)
 	}
 	if end := from + len(page); len(page) == r.Size && end < len(list) {
@@ -631,8 +660,9 @@ func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float
 	return out, nil
 }
 
-// bestPassages finds the passage nearest to qv of the hits that lack one
-// (hits that came from the lexical ranking only), for their snippets.
+// bestPassages finds the passage nearest to qv, and its cosine, of the
+// hits that lack one (hits that came from the lexical ranking only, or a
+// page in date order), for their snippets and explanations.
 func bestPassages(st *vector.Store, qv []float32, page []ranked) error {
 	var ids []string
 	for _, x := range page {
@@ -647,13 +677,14 @@ func bestPassages(st *vector.Store, qv []float32, page []ranked) error {
 	if err != nil {
 		return err
 	}
-	best := make(map[string]int, len(hs))
+	best := make(map[string]vector.Hit, len(hs))
 	for _, h := range hs {
-		best[h.ID] = h.Passage
+		best[h.ID] = h
 	}
 	for i := range page {
-		if p, ok := best[page[i].id]; ok && page[i].passage < 0 {
-			page[i].passage = p
+		if h, ok := best[page[i].id]; ok && page[i].passage < 0 {
+			page[i].passage = h.Passage
+			page[i].cosine, page[i].hasCosine = float64(h.Score), true
 		}
 	}
 	return nil
@@ -661,7 +692,8 @@ func bestPassages(st *vector.Store, qv []float32, page []ranked) error {
 
 // datePage serves sort=date and date_asc in the ranked modes: the hit set
 // in date order, paged by Bleve like the lexical path.
-func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r *Request, setQ query.Query, hl *highlighter, key string, out *Results) error {
+func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r *Request, setQ query.Query, hl *highlighter, ex *explainer,
+	key string, out *Results) error {
 	breq := bleve.NewSearchRequestOptions(setQ, r.Size, (r.Page-1)*r.Size, false)
 	breq.Fields = []string{index.FieldSource}
 	order := sortFor(r.Sort)
@@ -685,8 +717,15 @@ func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r
 	for i, dm := range res.Hits {
 		page[i] = ranked{id: dm.ID, passage: -1}
 	}
-	if r.Snippets > 0 {
+	if r.Snippets > 0 || ex != nil {
 		if err := bestPassages(st, qv, page); err != nil {
+			return err
+		}
+	}
+	var lex map[string]float64
+	if ex != nil {
+		// Not ranked, so no ranking holds their lexical scores.
+		if lex, err = e.lexicalScores(ctx, ex.lexQ, rankedIDs(page)); err != nil {
 			return err
 		}
 	}
@@ -697,6 +736,9 @@ func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r
 		}
 		h := hitOf(&a, 0)
 		h.Snippets = semanticSnippets(hl, &a, page[i].passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
+		if ex != nil {
+			h.Explain = ex.ranked(&a, page[i], h.Score, lex, false)
+		}
 		out.Hits = append(out.Hits, h)
 	}
 	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
@@ -799,7 +841,7 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	}
 	setQ := withFilters(idsQuery(rankedIDs(list)), &r)
 	hl := e.newHighlighter(&uq.MatchAll{})
-	res, err := e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, start)
+	res, err := e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, nil, start)
 	if err != nil {
 		return nil, err
 	}

@@ -43,24 +43,38 @@ type run struct{ start, end int }
 
 func (e *Engine) newHighlighter(n uq.Node) *highlighter {
 	h := &highlighter{analyzer: e.analyzer, terms: map[string]bool{}}
-	for _, t := range uq.Terms(n) {
-		if t.Field != "" && t.Field != "title" && t.Field != "body" {
-			continue
+	queryWords(e.analyzer, n, func(w string, wildcard bool) {
+		if wildcard {
+			h.wildcards = append(h.wildcards, strings.ToLower(w))
+		} else {
+			h.terms[w] = true
 		}
-		if t.Wildcard {
-			h.wildcards = append(h.wildcards, strings.ToLower(t.Text))
-			continue
-		}
-		for _, tok := range e.analyzer.Analyze([]byte(t.Text)) {
-			h.terms[string(tok.Term)] = true
-		}
-	}
+	})
 	if len(h.wildcards) == 0 {
 		for t := range h.terms {
 			h.probes = append(h.probes, probe(t))
 		}
 	}
 	return h
+}
+
+// queryWords calls fn with each word of n's positive terms over the
+// article text (no field, title or body), in query order: each analysed
+// term, or a wildcard pattern as written. The highlighter marks these
+// words and Explain reports them.
+func queryWords(a analysis.Analyzer, n uq.Node, fn func(word string, wildcard bool)) {
+	for _, t := range uq.Terms(n) {
+		if t.Field != "" && t.Field != "title" && t.Field != "body" {
+			continue
+		}
+		if t.Wildcard {
+			fn(t.Text, true)
+			continue
+		}
+		for _, tok := range a.Analyze([]byte(t.Text)) {
+			fn(string(tok.Term), false)
+		}
+	}
 }
 
 // probe returns the part of a stem that every word analysed to it starts

@@ -133,3 +133,27 @@ func TestFillVectorsCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchExplain: --explain prints under each hit the parts of its
+// score and the query words it holds and lacks; without it, nothing.
+func TestSearchExplain(t *testing.T) {
+	noModel(t)
+	dir := testIndex(t)
+	out, _ := run(t, "search", "--quiet", "--index", dir, "--explain", "pipeline Vienna")
+	// pipe-1 holds both words, pipe-2 only the pipeline; "pipeline" is
+	// "pipelin" stemmed.
+	for _, want := range []string{
+		"    matched: pipelin (title, body), vienna (body); missing: none\n",
+		"    matched: pipelin (title, body); missing: vienna\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("search --explain lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "    why: lexical "); n != 2 || strings.Count(out, ", cosine none, fused ") != 2 {
+		t.Errorf("search --explain: %d why lines of lexical hits, want 2:\n%s", n, out)
+	}
+	if plain, _ := run(t, "search", "--quiet", "--index", dir, "pipeline Vienna"); strings.Contains(plain, "why:") || strings.Contains(plain, "matched:") {
+		t.Errorf("search without --explain explains:\n%s", plain)
+	}
+}

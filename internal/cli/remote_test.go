@@ -34,6 +34,7 @@ func TestRemoteSearchSendsEveryParameter(t *testing.T) {
 		Interval:    "week",
 		Collapse:    &collapse,
 		Mode:        search.ModeHybrid,
+		Explain:     true,
 	}
 	got := make(chan search.Request, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -279,7 +279,7 @@ type searchFlags struct {
 	person, outlet, cited, place, leader, facets []string
 	from, to, sort, mode, cursor, interval       string
 	size, page, snippets, snippetSize, facetSize int
-	collapse                                     bool
+	collapse, explain                            bool
 }
 
 func (e *env) searchCmd() *cobra.Command {
@@ -292,7 +292,7 @@ func (e *env) searchCmd() *cobra.Command {
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := search.Request{Query: strings.Join(args, " "), Sort: f.sort, Size: f.size, Page: f.page, Snippets: f.snippets, Mode: f.mode,
-				Cursor: f.cursor, SnippetSize: f.snippetSize, FacetSize: f.facetSize, Interval: f.interval}
+				Cursor: f.cursor, SnippetSize: f.snippetSize, FacetSize: f.facetSize, Interval: f.interval, Explain: f.explain}
 			if f.snippets == 0 {
 				req.Snippets = -1
 			}
@@ -354,6 +354,7 @@ func (e *env) searchCmd() *cobra.Command {
 	c.Flags().IntVar(&f.facetSize, "facet-size", 0, "buckets per facet (1..100; default 10)")
 	c.Flags().StringVar(&f.interval, "interval", "", "histogram interval: day, week, month or year (default month)")
 	c.Flags().BoolVar(&f.collapse, "collapse", true, "fold wire copies into their best hit")
+	c.Flags().BoolVar(&f.explain, "explain", false, "print under each hit why it ranks there: its lexical score, cosine, fused score and the query words it holds")
 	return c
 }
 
@@ -373,6 +374,9 @@ func printResults(e *env, res *search.Results) {
 			s = marks.Replace(s)
 			fmt.Fprintf(e.stdout, "    > %s\n", strings.Join(strings.Fields(unescape(s)), " "))
 		}
+		if h.Explain != nil {
+			printExplain(e.stdout, h.Explain)
+		}
 		fmt.Fprintln(e.stdout)
 	}
 	for _, name := range search.AllFacets {
@@ -389,6 +393,39 @@ func printResults(e *env, res *search.Results) {
 	if res.NextCursor != "" {
 		fmt.Fprintf(e.stdout, "\nnext page: --cursor %s\n", res.NextCursor)
 	}
+}
+
+// printExplain writes a hit's explanation in two lines: the parts of its
+// score (and, in hybrid mode, how they fuse), then the query words it
+// holds, with their fields, and those it lacks.
+func printExplain(w io.Writer, x *search.Explain) {
+	num := func(v *float64, format string) string {
+		if v == nil {
+			return "none"
+		}
+		return fmt.Sprintf(format, *v)
+	}
+	cos := num(x.Cosine, "%.4f")
+	if x.Passage != nil {
+		cos += fmt.Sprintf(" (passage %d)", *x.Passage)
+	}
+	fmt.Fprintf(w, "    why: lexical %s, cosine %s, fused %.4f", num(x.Lexical, "%.4f"), cos, x.Fused)
+	if x.LexicalWeight != nil && x.BestLexical != nil {
+		fmt.Fprintf(w, " = %.2f × cosine + %.2f × lexical / %.4f", 1-*x.LexicalWeight, *x.LexicalWeight, *x.BestLexical)
+	}
+	fmt.Fprintln(w)
+	words := make([]string, len(x.Matched))
+	for i, m := range x.Matched {
+		words[i] = fmt.Sprintf("%s (%s)", m.Term, strings.Join(m.Fields, ", "))
+	}
+	matched, missing := "none", "none"
+	if len(words) > 0 {
+		matched = strings.Join(words, ", ")
+	}
+	if len(x.Missing) > 0 {
+		missing = strings.Join(x.Missing, ", ")
+	}
+	fmt.Fprintf(w, "    matched: %s; missing: %s\n", matched, missing)
 }
 
 func unescape(s string) string {
