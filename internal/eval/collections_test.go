@@ -2,6 +2,7 @@ package eval_test
 
 import (
 	"context"
+	"flag"
 	"strings"
 	"testing"
 	"unicode"
@@ -41,13 +42,17 @@ func TestParaphraseIDs(t *testing.T) {
 	}
 }
 
+// corpusCollections opts in to TestHeadlinesAndMix, a corpus-scale check
+// (`newsdex eval` runs the same loaders on every run).
+var corpusCollections = flag.Bool("collections", false, "run TestHeadlinesAndMix: load the headlines and paraphrase-mix collections from the full corpora (a minute)")
+
 // TestHeadlinesAndMix checks the sampled collections' shape: sizes, one
 // relevant article per headline, no titles indexed, no duplicate
-// headlines. It reads all of AllSides and Reuters (seconds), so -short
-// skips it.
+// headlines. It reads all of AllSides and Reuters (a minute under -race),
+// so it runs only with -collections.
 func TestHeadlinesAndMix(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads the full AllSides and Reuters corpora")
+	if !*corpusCollections {
+		t.Skip("corpus-scale: go test ./internal/eval -run HeadlinesAndMix -collections")
 	}
 	root := strings.TrimSuffix(corpora.Path(t, "allsides-abp"), "/allsides-abp")
 	src := &eval.Sources{Repo: repo, Corpora: root}
