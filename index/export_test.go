@@ -8,3 +8,10 @@ func VectorsFromSnapshot(ix *Index) bool {
 	defer ix.mu.RUnlock()
 	return ix.vec.saved != 0 && ix.vec.saved == ix.vec.seq
 }
+
+// SetHooks sets ix's test hooks (see hooks): writing is called by Add and
+// Delete before they write, rebuildWaits by BeginRebuild when writes in
+// flight hold it back. Call it before ix is used from other goroutines.
+func SetHooks(ix *Index, writing, rebuildWaits func()) {
+	ix.hooks = hooks{writing: writing, rebuildWaits: rebuildWaits}
+}

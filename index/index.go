@@ -253,9 +253,14 @@ func waitIdle(ctx context.Context, bi bleve.Index, dir string) error {
 // nil the batch is durable on disk (Bleve's safe batches wait for the
 // persister). During a rebuild the batch also goes to the new generation.
 func (ix *Index) Add(ctx context.Context, arts []newsdex.Article) error {
+	ix.writers.RLock() // see Index.writers
+	defer ix.writers.RUnlock()
 	ix.mu.RLock()
 	bi, gen, rb, gv := ix.bi, ix.gen, ix.rebuild, ix.vec
 	ix.mu.RUnlock()
+	if ix.hooks.writing != nil {
+		ix.hooks.writing()
+	}
 	if err := addBatch(ctx, bi, gen, gv, arts, nil); err != nil {
 		return err
 	}
@@ -362,9 +367,14 @@ func addBatch(ctx context.Context, bi bleve.Index, gen string, gv *genVectors, a
 // Delete removes articles by id; unknown ids are ignored. It returns how
 // many of the ids were present.
 func (ix *Index) Delete(ctx context.Context, ids ...string) (int, error) {
+	ix.writers.RLock() // see Index.writers
+	defer ix.writers.RUnlock()
 	ix.mu.RLock()
 	bi, gen, rb, gv := ix.bi, ix.gen, ix.rebuild, ix.vec
 	ix.mu.RUnlock()
+	if ix.hooks.writing != nil {
+		ix.hooks.writing()
+	}
 	n, err := deleteBatch(ctx, bi, gen, gv, ids)
 	ix.lastWrite.Store(time.Now())
 	if err == nil && rb != nil {

@@ -52,10 +52,32 @@ type Index struct {
 	vec     *genVectors // the live generation's vectors
 	rebuild *Rebuild    // the generation being built, if any
 
+	// writers is held shared by each Add and Delete from the moment it
+	// reads which generations to write until its last write (the live one
+	// and, during a rebuild, the mirrored one) is done; BeginRebuild,
+	// Commit and Abort hold it exclusively while they change rebuild. So a
+	// write that did not see a rebuild has reached the live generation
+	// before the rebuild starts reading it, and a write that did see one
+	// has reached both generations before either of them changes role.
+	writers sync.RWMutex
+	hooks   hooks
+
 	retiring  sync.WaitGroup // swapped-out generations waiting to close
 	closing   chan struct{}
 	closeOnce sync.Once
 	lastWrite atomic.Value // time.Time of the last Add or Delete
+}
+
+// hooks let a test stop a write or a rebuild at a chosen point, to force an
+// interleaving that timing alone would produce only now and then. Nil
+// hooks are skipped.
+type hooks struct {
+	// writing is called by Add and Delete once they know which
+	// generations they write to, before writing.
+	writing func()
+	// rebuildWaits is called by BeginRebuild when writes in flight hold it
+	// back from registering the new generation.
+	rebuildWaits func()
 }
 
 // Open opens the index directory dir, creating it with an empty first
@@ -325,6 +347,16 @@ func (ix *Index) BeginRebuild() (*Rebuild, error) {
 		return nil, err
 	}
 	r := &Rebuild{ix: ix, gen: gen, bi: bi, vec: newGenVectors(), touched: map[string]struct{}{}}
+	// Writes in flight finish first: they did not see this rebuild and do
+	// not mirror into it, so its reading of the live generation (which
+	// starts when this returns) must find them there.
+	if !ix.writers.TryLock() {
+		if ix.hooks.rebuildWaits != nil {
+			ix.hooks.rebuildWaits()
+		}
+		ix.writers.Lock()
+	}
+	defer ix.writers.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.rebuild != nil {
@@ -403,11 +435,14 @@ func (r *Rebuild) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.
 
 // Abort closes and removes the new generation.
 func (r *Rebuild) Abort() {
+	// A write that saw this rebuild mirrors into it before it is closed.
+	r.ix.writers.Lock()
 	r.ix.mu.Lock()
 	if r.ix.rebuild == r {
 		r.ix.rebuild = nil
 	}
 	r.ix.mu.Unlock()
+	r.ix.writers.Unlock()
 	_ = r.bi.Close()
 	_ = os.RemoveAll(r.Dir())
 }
@@ -424,11 +459,15 @@ func (r *Rebuild) Commit() (string, error) {
 		r.Abort()
 		return "", err
 	}
+	// No write is between its live and its mirrored half at the swap, so
+	// none is seen in the old generation and then missed in the new one.
+	ix.writers.Lock()
 	ix.mu.Lock()
 	old, oldGen := ix.bi, ix.gen
 	ix.bi, ix.gen, ix.vec, ix.rebuild = r.bi, r.gen, r.vec, nil
 	ix.alias.Swap([]bleve.Index{r.bi}, []bleve.Index{old})
 	ix.mu.Unlock()
+	ix.writers.Unlock()
 	// A search that picked the old generation from the alias just before the
 	// swap may still be starting on it: close it after a grace period.
 	ix.retire(old, oldGen)

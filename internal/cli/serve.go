@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -181,7 +182,13 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(
+		// go_gc_heap_live_bytes: the heap the last collection found live.
+		// Unlike RSS or heap in use it does not swing with the collector's
+		// timing, so it is the figure to watch for a leak (e2e's TestLoad
+		// does).
+		collectors.WithGoCollectorRuntimeMetrics(collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)}),
+	), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	opts := api.Options{
 		SearchTimeout:      cfg.timeout,
 		APIKeys:            keys,
