@@ -188,7 +188,11 @@ func (a *english) Analyze(input []byte) analysis.TokenStream {
 // between two digits do not break. It returns false if input holds a
 // character it does not handle.
 func scan(input []byte) ([]tokenSpan, bool) {
-	spans := make([]tokenSpan, 0, len(input)/6+1)
+	return scanInto(input, make([]tokenSpan, 0, len(input)/6+1))
+}
+
+// scanInto is scan appending to spans.
+func scanInto(input []byte, spans []tokenSpan) ([]tokenSpan, bool) {
 	// class of the rune at i, and its width.
 	classAt := func(i int) (uint8, int) {
 		c := input[i]

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -21,6 +22,9 @@ var englishStop = sync.OnceValue(func() map[string]struct{} {
 	}
 	return m
 })
+
+// spanBuffers holds the token spans of TextLength between calls.
+var spanBuffers = sync.Pool{New: func() any { return new([]tokenSpan) }}
 
 // TextLength estimates the number of tokens TextAnalyzer keeps from text:
 // its words less the stop words. It is written to FieldTextLength so that
@@ -46,8 +50,13 @@ func TextLength(text string) int {
 		}
 		n++
 	}
-	b := []byte(text)
-	if spans, ok := scan(b); ok {
+	// scanInto only reads its input, so the string's bytes serve.
+	b := unsafe.Slice(unsafe.StringData(text), len(text))
+	buf := spanBuffers.Get().(*[]tokenSpan)
+	defer spanBuffers.Put(buf)
+	spans, ok := scanInto(b, (*buf)[:0])
+	*buf = spans
+	if ok {
 		for _, s := range spans {
 			count(b[s.start:s.end])
 		}
