@@ -133,14 +133,19 @@ func TestRebuildCommitAbortAndLeftovers(t *testing.T) {
 	if err := rb.Add(ctx, articles("new", 4)); err != nil {
 		t.Fatal(err)
 	}
+	if err := rb.Verify(ctx, 4); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if err := rb.Verify(ctx, 5); err == nil {
+		t.Error("Verify with the wrong count passed, with no live writes")
+	}
 	if err := ix.Add(ctx, articles("during", 1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := rb.Verify(ctx, 5); err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	if err := rb.Verify(ctx, 6); err == nil {
-		t.Error("Verify with the wrong count passed")
+	// A live write reached the rebuild: the count is 5 where the source
+	// gave 4, and more writes may still arrive, so it is not checked.
+	if err := rb.Verify(ctx, 4); err != nil {
+		t.Fatalf("Verify after a live write: %v", err)
 	}
 	old, err := rb.Commit()
 	if err != nil {
