@@ -175,8 +175,12 @@ func writeWord(b *strings.Builder, text string, wildcard bool) {
 		b.WriteString(text)
 		return
 	}
+	// The colon needs escaping wherever the lexer would read a field,
+	// known or unknown (see lexer.next): a known name, or letters
+	// followed by a value that does not start with "/".
 	colon := -1
-	if n := fieldPrefixLen(text); n > 0 && isField(strings.ToLower(text[:n])) {
+	if n := fieldPrefixLen(text); n > 0 && (isField(strings.ToLower(text[:n])) ||
+		allLetters(text[:n]) && n+1 < len(text) && text[n+1] != '/') {
 		colon = n
 	}
 	for i, r := range text {

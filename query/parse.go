@@ -93,7 +93,7 @@ const (
 
 // fieldNames are the fields a query may name, in the order error
 // messages list them.
-var fieldNames = [...]string{"title", "body", "person", "outlet", "cited", "place", "leader"}
+var fieldNames = [...]string{"title", "body", "author", "person", "outlet", "cited", "place", "leader"}
 
 // Fields returns the field names a query may use, such as "person" in
 // person:putin.

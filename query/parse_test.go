@@ -87,6 +87,12 @@ func TestParseAST(t *testing.T) {
 		{"Putin-Xi", &Term{Text: "Putin-Xi"}},
 		{"xi~", &Term{Text: "xi", Fuzzy: 1}},
 		{"person:(putin)", &Term{Field: "person", Text: "putin", At: 8}},
+		{"author:haberman", &Term{Field: "author", Text: "haberman"}},
+		{"10:30", &Term{Text: "10:30"}},
+		{"http://x", &Term{Text: "http://x"}},
+		{"re:", &Term{Text: "re:"}},
+		{"foo\\:bar", &Term{Text: "foo:bar"}},
+		{"a1:b", &Term{Text: "a1:b"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -147,8 +153,12 @@ func TestParseErrors(t *testing.T) {
 		{"field space", "a person: putin", 2, 0, `query: field person has no value at position 2, want person:word, person:"a phrase" or person:(a OR b)`},
 		{"field close", "(title:)", 1, 0, `query: field title has no value at position 1, want title:word, title:"a phrase" or title:(a OR b)`},
 		{"field minus", "title:-x", 6, 0, `query: "-" cannot start the value of title: at position 6, write -title:word to exclude or require it`},
-		{"unknown field phrase", `foo:"x"`, 0, 0, `query: unknown field "foo" at position 0, want one of title, body, person, outlet, cited, place, leader`},
-		{"unknown field group", "a foo:(x)", 2, 0, `query: unknown field "foo" at position 2, want one of title, body, person, outlet, cited, place, leader`},
+		{"unknown field phrase", `foo:"x"`, 0, 0, `query: unknown field "foo" at position 0, want one of title, body, author, person, outlet, cited, place, leader`},
+		{"unknown field group", "a foo:(x)", 2, 0, `query: unknown field "foo" at position 2, want one of title, body, author, person, outlet, cited, place, leader`},
+		{"unknown field word", "foo:bar", 0, 0, `query: unknown field "foo" at position 0, want one of title, body, author, person, outlet, cited, place, leader; write foo\:bar to search the word`},
+		{"unknown field capital", "a Note:meeting", 2, 0, `query: unknown field "Note" at position 2, want one of title, body, author, person, outlet, cited, place, leader; write Note\:meeting to search the word`},
+		{"unknown field escapes", `mailto:a\ b c`, 0, 0, `query: unknown field "mailto" at position 0, want one of title, body, author, person, outlet, cited, place, leader; write mailto\:a\ b to search the word`},
+		{"unknown field double colon", "foo::bar", 0, 0, `query: unknown field "foo" at position 0, want one of title, body, author, person, outlet, cited, place, leader; write foo\::bar to search the word`},
 		{"field in field", "title:(a body:b)", 9, 0, `query: field body inside title:(...) at position 9, a field group applies its field to every clause in it`},
 		{"unterminated", `putin "gas pipeline`, 6, 0, `query: unterminated phrase at position 6, want a closing "`},
 		{"unterminated escape", `"a\"`, 0, 0, `query: unterminated phrase at position 0, want a closing "`},
