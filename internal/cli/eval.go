@@ -20,6 +20,7 @@ func (e *env) evalCmd() *cobra.Command {
 	var corpus, corporaDir, goldDir, out, peer, cacheDir string
 	var jsonOut, floor bool
 	var modes, collections []string
+	var thresholds []float64
 	c := &cobra.Command{
 		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--floor] [--out FILE]",
 		Short: "Measure ranking quality on every relevance collection beside a BM25 peer, or entity extraction on the gold set",
@@ -35,7 +36,8 @@ func (e *env) evalCmd() *cobra.Command {
 			"set, mean and micro precision, mean recall, the relevant share beyond rank 50, and the\n" +
 			"precision of the top 10, 20, 50 and 100 nearest above t (semantic neighbours). Only TIME's\n" +
 			"judgments are complete; on the known-item sets precision is a lower bound. It needs the\n" +
-			"model, ignores --peer and takes no --mode. See docs/RELEVANCE.md, \"Similarity floor\".",
+			"model, ignores --peer and takes no --mode; --floor-thresholds sweeps other thresholds.\n" +
+			"See docs/RELEVANCE.md, \"Similarity floor\".",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -68,6 +70,10 @@ func (e *env) evalCmd() *cobra.Command {
 			cfg := evalConfig{
 				collections: collections, modes: modes, out: out, peer: peer, cacheDir: cacheDir,
 				sources: &eval.Sources{Repo: repoRoot(), Corpora: corporaDir, TIME: corpus}, jsonOut: jsonOut,
+				thresholds: thresholds,
+			}
+			if len(thresholds) == 0 || slices.ContainsFunc(thresholds, func(t float64) bool { return t < -1 || t > 1 }) {
+				return fail("eval: --floor-thresholds %v: want cosines between -1 and 1", thresholds)
 			}
 			if floor {
 				return e.runFloor(cmd, cfg)
@@ -86,6 +92,7 @@ func (e *env) evalCmd() *cobra.Command {
 	c.Flags().StringVar(&cacheDir, "cache", eval.DefaultCacheDir(), "embedding cache folder; empty to embed afresh")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the JSON report instead of the tables")
 	c.Flags().BoolVar(&floor, "floor", false, "sweep the similarity floor (cosine 0.20 to 0.70) instead of ranking")
+	c.Flags().Float64SliceVar(&thresholds, "floor-thresholds", eval.FloorThresholds(), "the cosine thresholds --floor sweeps")
 	return c
 }
 
@@ -103,6 +110,7 @@ type evalConfig struct {
 	out, peer, cacheDir string
 	sources             *eval.Sources
 	jsonOut             bool
+	thresholds          []float64 // of --floor
 }
 
 // runEval measures each collection in turn, printing its table as soon as
@@ -217,7 +225,7 @@ func (e *env) runFloor(cmd *cobra.Command, cfg evalConfig) error {
 		if err != nil {
 			return fmt.Errorf("%w (is ../shared/corpora present? see --corpora)", err)
 		}
-		res, err := eval.MeasureFloor(ctx, col, o, eval.FloorThresholds(), eval.FloorKs())
+		res, err := eval.MeasureFloor(ctx, col, o, cfg.thresholds, eval.FloorKs())
 		if err != nil {
 			return err
 		}
