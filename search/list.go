@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -35,12 +36,12 @@ import (
 //     often relevant (docs/RELEVANCE.md).
 //   - semantic (hybrid, plain words only): up to Request.Neighbours
 //     articles whose best passage is among the nearest to the query after
-//     the filters and at least NeighbourSimilarity, that match none of the
-//     words.
+//     the filters and reaches the query's similarity floor
+//     (similarityFloor, Results.Floor), that match none of the words.
 //
 // Results.Related counts them. Pure semantic mode has its own set: every
-// article whose best passage reaches SemanticSimilarity, at most
-// MaxSemantic (Results.Capped says when the cap cut it).
+// article whose best passage reaches the floor, at most MaxSemantic
+// (Results.Capped says when the cap cut it).
 //
 // A list is a head, ranked in memory (the fused or vector ranking of
 // semantic and hybrid mode), followed by a tail that Bleve ranks by
@@ -376,14 +377,32 @@ func (e *Engine) mark(ctx context.Context, p *plan, hits []Hit, semanticSet bool
 	return nil
 }
 
+// similarityFloor returns the similarity floor of the query vector qv:
+// max(FloorMin, best − FloorBand), where best is the cosine of the
+// nearest passage in the whole index. A fixed floor would leave a short
+// query, whose cosines are all low, with no article, and give a long one
+// hundreds; the band keeps the articles nearly as near as the nearest.
+// The floor depends on the query alone, not the filters, so that a facet
+// value taken as a filter finds the articles the facet counted.
+func similarityFloor(st *vector.Store, qv []float32) (float32, error) {
+	hs, err := st.Search(vector.Query{Vector: qv, K: 1, MinScore: float32(math.Inf(-1))})
+	if err != nil {
+		return 0, err
+	}
+	floor := float32(FloorMin)
+	if len(hs) > 0 {
+		floor = max(floor, hs[0].Score-FloorBand)
+	}
+	return floor, nil
+}
+
 // neighbours returns the semantic neighbours of a plain query: the k
-// articles passing f nearest to qv whose best passage reaches
-// NeighbourSimilarity.
-func neighbours(st *vector.Store, qv []float32, f vector.Filter, k int) ([]ranked, error) {
+// articles passing f nearest to qv whose best passage reaches floor.
+func neighbours(st *vector.Store, qv []float32, f vector.Filter, k int, floor float32) ([]ranked, error) {
 	if k <= 0 {
 		return nil, nil
 	}
-	hs, err := st.Search(vector.Query{Vector: qv, K: k, MinScore: NeighbourSimilarity, Filter: f})
+	hs, err := st.Search(vector.Query{Vector: qv, K: k, MinScore: floor, Filter: f})
 	if err != nil {
 		return nil, err
 	}
@@ -391,10 +410,10 @@ func neighbours(st *vector.Store, qv []float32, f vector.Filter, k int) ([]ranke
 }
 
 // semanticSet returns the hit set of a plain query in semantic mode: the
-// articles passing f whose best passage reaches SemanticSimilarity,
-// nearest first, at most MaxSemantic, and whether the cap cut it.
-func semanticSet(st *vector.Store, qv []float32, f vector.Filter) ([]ranked, bool, error) {
-	hs, err := st.Search(vector.Query{Vector: qv, K: MaxSemantic + 1, MinScore: SemanticSimilarity, Filter: f})
+// articles passing f whose best passage reaches floor, nearest first, at
+// most MaxSemantic, and whether the cap cut it.
+func semanticSet(st *vector.Store, qv []float32, f vector.Filter, floor float32) ([]ranked, bool, error) {
+	hs, err := st.Search(vector.Query{Vector: qv, K: MaxSemantic + 1, MinScore: floor, Filter: f})
 	if err != nil {
 		return nil, false, err
 	}
@@ -487,9 +506,15 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 	var setQ query.Query // the counted set when it is not p.strict
 	var capped bool
 	var extra []string // semantic neighbours, which p.rank lacks
+	var floor float32
+	if p.plain {
+		if floor, err = similarityFloor(st, qv); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case r.Mode == ModeSemantic && p.plain:
-		if l.head, capped, err = semanticSet(st, qv, f); err != nil {
+		if l.head, capped, err = semanticSet(st, qv, f, floor); err != nil {
 			return nil, err
 		}
 		setQ = withFilters(idsQuery(rankedIDs(l.head)), r)
@@ -514,7 +539,7 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 		}
 		var vec []ranked
 		if p.plain {
-			if vec, err = neighbours(st, qv, f, max(r.Neighbours, 0)); err != nil {
+			if vec, err = neighbours(st, qv, f, max(r.Neighbours, 0), floor); err != nil {
 				return nil, err
 			}
 			extra = rankedIDs(vec)
@@ -543,6 +568,9 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 		return nil, err
 	}
 	out.Capped = capped
+	if p.plain {
+		out.Floor = math.Round(float64(floor)*1e4) / 1e4
+	}
 	return out, nil
 }
 

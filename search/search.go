@@ -33,7 +33,11 @@ type Results struct {
 	// partial matches and semantic neighbours.
 	Related uint64 `json:"related"`
 	// Capped is set when semantic mode's set reached MaxSemantic.
-	Capped     bool                `json:"capped,omitempty"`
+	Capped bool `json:"capped,omitempty"`
+	// Floor is the query's similarity floor (semantic and hybrid mode,
+	// plain words): semantic mode's set and a hybrid list's neighbours
+	// are the articles whose best passage reaches it.
+	Floor      float64             `json:"floor,omitempty"`
 	TookMS     float64             `json:"took_ms"`
 	Mode       string              `json:"mode"`
 	Hits       []Hit               `json:"hits"`
@@ -72,11 +76,11 @@ type Hit struct {
 // Bucket is one facet value. Term facets fill Value; the published
 // histogram fills Key, From and To.
 type Bucket struct {
-	Value  string `json:"value,omitempty"`
-	Key    string `json:"key,omitempty"`
-	From   string `json:"from,omitempty"`
-	To     string `json:"to,omitempty"`
-	Count  int    `json:"count"`
+	Value string `json:"value,omitempty"`
+	Key   string `json:"key,omitempty"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	Count int    `json:"count"`
 	// Related counts related hits with this value (count=related only).
 	Related int    `json:"related,omitempty"`
 	Office  string `json:"office,omitempty"`

@@ -53,9 +53,9 @@ func TestQuerySyntax(t *testing.T) {
 		{"putin", []string{"a1"}},
 		{"Putin", []string{"a1"}},
 		{"pipeline", []string{"a1", "a2"}},
-		{"pipelines", []string{"a1", "a2"}},          // stemming
-		{"xi AND pipeline", []string{"a1", "a2"}},    // a2: xi and pipeline in different passages
-		{"xi pipeline", []string{"a1", "a2"}},        // AND by default
+		{"pipelines", []string{"a1", "a2"}},       // stemming
+		{"xi AND pipeline", []string{"a1", "a2"}}, // a2: xi and pipeline in different passages
+		{"xi pipeline", []string{"a1", "a2"}},     // AND by default
 		{"xi OR pipeline", []string{"a1", "a12", "a2"}},
 		{"xi AND NOT pipeline", []string{"a12"}},
 		{"xi -pipeline", []string{"a12"}},

@@ -80,13 +80,12 @@ const (
 	// gave the best mean, and no collection below the better of lexical
 	// and semantic by more than 0.01.
 	LexicalWeight = 0.2
-	// NeighbourSimilarity is the cosine similarity a passage needs for
-	// its article to join a hybrid list as a semantic neighbour; see
-	// docs/RELEVANCE.md for how it was chosen.
-	NeighbourSimilarity = 0.35
-	// SemanticSimilarity is the cosine similarity a passage needs for
-	// its article to be in semantic mode's hit set of a plain query.
-	SemanticSimilarity = 0.35
+	// FloorMin and FloorBand make a query's similarity floor (Floor):
+	// the cosine a passage needs for its article to be in semantic mode's
+	// set, or a semantic neighbour in a hybrid list. See docs/RELEVANCE.md,
+	// "Similarity floor", for how they were measured.
+	FloorMin  = 0.40
+	FloorBand = 0.10
 	// MaxSemantic caps semantic mode's hit set.
 	MaxSemantic = MaxRanked
 	// nearDuplicate is the article-to-article similarity (of passage

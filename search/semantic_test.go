@@ -234,7 +234,8 @@ func TestSemanticFiltersBeforeTopK(t *testing.T) {
 		}
 		return out
 	}
-	want := near(search.SemanticSimilarity, 1000)
+	floor := float32(mustSearch(t, f.eng, search.Request{Query: q, Mode: search.ModeSemantic, Size: 1}).Floor)
+	want := near(floor, 1000)
 	if len(want) == 0 {
 		t.Fatalf("no article of the range is above the floor for %q: pick another query", q)
 	}
@@ -245,7 +246,7 @@ func TestSemanticFiltersBeforeTopK(t *testing.T) {
 	lexical, _ := allIDs(t, f.eng, search.Request{Query: q, Mode: search.ModeLexical, From: from, To: to})
 	const k = 3
 	var wantNear []string
-	for _, id := range near(search.NeighbourSimilarity, k) {
+	for _, id := range near(floor, k) {
 		if !slices.Contains(lexical, id) {
 			wantNear = append(wantNear, id)
 		}
