@@ -100,7 +100,7 @@ func TestSimilar(t *testing.T) {
 		gotID, got = id, r
 		res := emptyResults()
 		res.Total = 1
-		res.Hits = []search.Hit{{ID: "t2", Title: "x", Authors: []string{}, People: []string{}, Leaders: []string{}, Cited: []string{}, Places: []string{}, Snippets: []string{}}}
+		res.Hits = []search.Hit{{ID: "t2", Title: "x", Authors: []string{}, People: []string{}, Leaders: []string{}, Cited: []string{}, Places: []string{}, Snippets: []string{}, Match: search.MatchSemantic}}
 		return res, nil
 	}}
 	hz := newHarness(t, fs, Options{})

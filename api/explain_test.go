@@ -59,7 +59,7 @@ func TestSearchExplain(t *testing.T) {
 	for _, mode := range []string{search.ModeLexical, search.ModeSemantic, search.ModeHybrid} {
 		for _, sort := range []string{search.SortRelevance, search.SortDate} {
 			t.Run(mode+"/"+sort, func(t *testing.T) {
-				target := "/v1/search?q=pipeline+talks+zebra&mode=" + mode + "&sort=" + sort
+				target := "/v1/search?q=pipeline+talks+zebra&op=or&mode=" + mode + "&sort=" + sort
 				rec := hz.get(target)
 				if rec.Code != http.StatusOK {
 					t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)

@@ -24,7 +24,8 @@ var searchParams = search.Params
 // similarParams lists every parameter /v1/articles/{id}/similar accepts:
 // the filters and the paging and snippet options of search, but no query,
 // sort, cursor or mode (the article is the query).
-var similarParams = []string{"person", "outlet", "cited", "place", "leader", "from", "to", "size", "page",
+var similarParams = []string{"person", "outlet", "cited", "place", "leader",
+	"person_op", "outlet_op", "cited_op", "place_op", "leader_op", "from", "to", "size", "page",
 	"snippets", "snippet_size", "facets", "facet_size", "interval", "collapse"}
 
 // ParseSearchRequest turns URL query parameters into a search.Request; bad

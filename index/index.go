@@ -70,6 +70,8 @@ const (
 	QueryCited  = "q_cited"
 	QueryPlace  = "q_place"
 	QueryLeader = "q_leader"
+	// QueryAuthor holds the bylines as analysed text, for author:haberman.
+	QueryAuthor = "q_author"
 	// Histogram buckets of the published date, as keywords.
 	FieldDay   = "pub_day"
 	FieldWeek  = "pub_week"
@@ -187,7 +189,7 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader} {
 		doc.AddFieldMappingsAt(f, kw(lowerKeyword, false))
 	}
-	for _, f := range []string{QueryPerson, QueryOutlet, QueryCited, QueryPlace, QueryLeader} {
+	for _, f := range []string{QueryPerson, QueryOutlet, QueryCited, QueryPlace, QueryLeader, QueryAuthor} {
 		doc.AddFieldMappingsAt(f, phraseText(standard.Name))
 	}
 	// Wire copies: dup_of (exact id, stored so the detector can be
@@ -509,6 +511,9 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 		d[facet] = names
 		d[filter] = names
 		d[query] = names
+	}
+	if len(a.Authors) > 0 {
+		d[QueryAuthor] = a.Authors
 	}
 	entity(a.People, FieldPeople, FilterPerson, QueryPerson)
 	entity(a.Cited, FieldCited, FilterCited, QueryCited)

@@ -90,8 +90,14 @@ func (p *Phrase) String() string {
 	return b.String()
 }
 
-// String returns the group as (+must should -mustnot), Must clauses
-// first, then Should, then MustNot, each in query order.
+// String returns the group as (+must s1 OR s2 -mustnot), Must clauses
+// first, then Should, then MustNot, each in query order. Should clauses
+// are joined by OR so that the text means the same with either default
+// operator: under OpAnd "(s1 s2)" would require both. The trees that
+// OpAnd produces (Should only, or Must and MustNot only) therefore parse
+// back to the same tree with OpAnd and with OpOr. A Bool that mixes
+// Should with Must or MustNot clauses comes only from OpOr and parses
+// back with OpOr only: OpAnd has no syntax for optional clauses.
 func (b *Bool) String() string {
 	var sb strings.Builder
 	b.write(&sb)
@@ -159,7 +165,15 @@ func (bq *Bool) write(b *strings.Builder) {
 		}
 	}
 	clauses("+", bq.Must)
-	clauses("", bq.Should)
+	for i, n := range bq.Should {
+		if i > 0 {
+			b.WriteString(" OR ")
+		} else if sep {
+			b.WriteByte(' ')
+		}
+		sep = true
+		write(b, n)
+	}
 	clauses("-", bq.MustNot)
 	b.WriteByte(')')
 }
@@ -175,8 +189,12 @@ func writeWord(b *strings.Builder, text string, wildcard bool) {
 		b.WriteString(text)
 		return
 	}
+	// The colon needs escaping wherever the lexer would read a field,
+	// known or unknown (see lexer.next): a known name, or letters
+	// followed by a value that does not start with "/".
 	colon := -1
-	if n := fieldPrefixLen(text); n > 0 && isField(strings.ToLower(text[:n])) {
+	if n := fieldPrefixLen(text); n > 0 && (isField(strings.ToLower(text[:n])) ||
+		allLetters(text[:n]) && n+1 < len(text) && text[n+1] != '/') {
 		colon = n
 	}
 	for i, r := range text {

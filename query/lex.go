@@ -132,11 +132,24 @@ func (lx *lexer) next() (token, *SyntaxError) {
 		if isField(name) {
 			return lx.fieldValue(start, name, v)
 		}
-		// A colon after an unknown name is plain text ("10:30",
-		// "http://x", "Note:"), except before a quote or group, which
-		// only field syntax produces.
+		// Before a quote or group only field syntax puts a colon.
 		if v < len(s) && (s[v] == '"' || s[v] == '(') {
 			return token{}, lx.err(start, "unknown field "+quote(s[start:start+n]), "want one of "+strings.Join(fieldNames[:], ", "))
+		}
+		// letters:value reads as a field too: taking foo:bar as a word
+		// would search something else than the user meant without a
+		// word of warning. "10:30", "http://x" and "Note:" stay words.
+		if allLetters(s[start:start+n]) && !lx.boundary(v) && s[v] != '/' {
+			end := v
+			for !lx.boundary(end) {
+				if s[end] == '\\' && end+1 < len(s) {
+					end++
+				}
+				_, w := utf8.DecodeRuneInString(s[end:])
+				end += w
+			}
+			return token{}, lx.err(start, "unknown field "+quote(s[start:start+n]),
+				"want one of "+strings.Join(fieldNames[:], ", ")+"; write "+s[start:start+n]+`\:`+s[v:end]+" to search the word")
 		}
 	}
 	t, err := lx.word(start, start, "")
@@ -174,6 +187,17 @@ func fieldPrefixLen(s string) int {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// allLetters reports whether s is one or more ASCII letters, the shape of
+// a field name that the lexer rejects when it is not one of fieldNames.
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // fieldValue lexes what follows "field:" at v.
 func (lx *lexer) fieldValue(start int, field string, v int) (token, *SyntaxError) {

@@ -70,6 +70,7 @@
 package query
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ const (
 
 // fieldNames are the fields a query may name, in the order error
 // messages list them.
-var fieldNames = [...]string{"title", "body", "person", "outlet", "cited", "place", "leader"}
+var fieldNames = [...]string{"title", "body", "author", "person", "outlet", "cited", "place", "leader"}
 
 // Fields returns the field names a query may use, such as "person" in
 // person:putin.
@@ -140,17 +141,53 @@ func (e *SyntaxError) Detail() string {
 	return e.Msg + ", " + e.Hint
 }
 
-// Parse parses a query. An empty or blank query, or a lone "*", gives
-// *MatchAll. Otherwise the result is a *Term, *Phrase or *Bool. Errors
-// are *SyntaxError.
+// Op is the operator that joins clauses written side by side, such as
+// the words of "putin xi".
+type Op uint8
+
+const (
+	// OpAnd requires every clause: "putin xi" is putin AND xi. Implicit
+	// AND binds like explicit AND, tighter than OR, as in SQLite FTS5.
+	OpAnd Op = iota
+	// OpOr makes clauses side by side optional, at least one required,
+	// as Lucene's and Elasticsearch's default_operator OR does; +x
+	// requires x and -x excludes x from the whole sequence.
+	OpOr
+)
+
+// String returns "AND" or "OR".
+func (op Op) String() string {
+	switch op {
+	case OpAnd:
+		return "AND"
+	case OpOr:
+		return "OR"
+	}
+	return "Op(" + strconv.Itoa(int(op)) + ")"
+}
+
+// Parse parses a query with the default operator AND; it is
+// ParseOp(s, OpAnd).
 func Parse(s string) (Node, error) {
-	return parse(s, MaxLength)
+	return ParseOp(s, OpAnd)
+}
+
+// ParseOp parses a query in which op joins clauses written side by
+// side. An empty or blank query, or a lone "*", gives *MatchAll.
+// Otherwise the result is a *Term, *Phrase, *Near or *Bool. Errors are
+// *SyntaxError, except for an op other than OpAnd and OpOr, which is a
+// plain error (the caller's bug, not the user's).
+func ParseOp(s string, op Op) (Node, error) {
+	if op != OpAnd && op != OpOr {
+		return nil, errors.New("query: unknown default operator " + op.String())
+	}
+	return parse(s, op, MaxLength)
 }
 
 // parse lets the tests lift the length limit: String of a long query may
 // be longer than the query.
-func parse(s string, maxLen int) (Node, error) {
-	p := &parser{s: s}
+func parse(s string, op Op, maxLen int) (Node, error) {
+	p := &parser{s: s, op: op}
 	p.lx = lexer{s: s, err: p.errAt}
 	if len(s) > maxLen {
 		return nil, p.errAt(maxLen, "too long ("+strconv.Itoa(len(s))+" bytes)",
@@ -176,7 +213,7 @@ func parse(s string, maxLen int) (Node, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
-	n, err := p.sequence("")
+	n, err := p.group("")
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +228,7 @@ func parse(s string, maxLen int) (Node, error) {
 
 type parser struct {
 	s       string
+	op      Op
 	lx      lexer
 	tok     token // the current token
 	depth   int   // open parentheses
@@ -224,7 +262,107 @@ type clause struct {
 	occ occur
 }
 
-// sequence parses clauses up to ")" or the end:
+// group parses clauses up to ")" or the end, with the grammar of p.op.
+// It returns nil only when there is no clause, before a ")" that the
+// caller reports.
+func (p *parser) group(field string) (Node, error) {
+	if p.op == OpOr {
+		return p.sequence(field)
+	}
+	return p.or(field)
+}
+
+// or parses a group under OpAnd:
+//
+//	or = all { OR all }
+func (p *parser) or(field string) (Node, error) {
+	at := p.tok.pos
+	var ns []Node
+	for {
+		switch p.tok.kind {
+		case tEOF, tRParen:
+			switch len(ns) {
+			case 0:
+				return nil, nil
+			case 1:
+				return ns[0], nil
+			}
+			b := &Bool{At: at}
+			for _, n := range ns {
+				b.add(clause{n: n, occ: should})
+			}
+			return b, nil
+		case tOr:
+			if len(ns) == 0 {
+				return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
+			}
+			op := p.tok
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			if err := p.wantOperand(op); err != nil {
+				return nil, err
+			}
+		case tAnd:
+			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
+		}
+		n, err := p.all(field)
+		if err != nil {
+			return nil, err
+		}
+		ns = append(ns, n)
+	}
+}
+
+// all parses an AND chain under OpAnd, where clauses side by side are
+// joined by AND too:
+//
+//	all = unary { [ AND ] unary }
+//
+// A lone clause comes back as it is, +x as x, and -x as the Bool of all
+// articles except x, so that "a OR -b" is a OR (NOT b).
+func (p *parser) all(field string) (Node, error) {
+	at := p.tok.pos
+	first, err := p.unary(field)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bool{At: at}
+	add := func(c clause) {
+		if c.occ == should {
+			c.occ = must
+		}
+		b.add(c)
+	}
+	switch p.tok.kind {
+	case tEOF, tRParen, tOr:
+		if first.occ != mustNot {
+			return first.n, nil
+		}
+	}
+	add(first)
+	for {
+		switch p.tok.kind {
+		case tEOF, tRParen, tOr:
+			return b, nil
+		case tAnd:
+			op := p.tok
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+			if err := p.wantOperand(op); err != nil {
+				return nil, err
+			}
+		}
+		c, err := p.unary(field)
+		if err != nil {
+			return nil, err
+		}
+		add(c)
+	}
+}
+
+// sequence parses a group under OpOr:
 //
 //	sequence = and { [ OR ] and }
 func (p *parser) sequence(field string) (Node, error) {
@@ -347,7 +485,7 @@ func (p *parser) wantOperand(op token) error {
 
 // primary parses
 //
-//	primary = word | phrase | [ field ":" ] "(" sequence ")"
+//	primary = word | phrase | [ field ":" ] "(" group ")"
 func (p *parser) primary(field string) (Node, error) {
 	t := p.tok
 	if t.field != "" && field != "" && t.field != field {
@@ -381,7 +519,7 @@ func (p *parser) primary(field string) (Node, error) {
 		if p.tok.kind == tRParen {
 			return nil, p.errAt(t.pos, `empty group "()"`, "")
 		}
-		n, err := p.sequence(field)
+		n, err := p.group(field)
 		if err != nil {
 			return nil, err
 		}

@@ -52,6 +52,31 @@ type filteredQuery struct {
 	filters  []query.Query // each must match; they do not score
 	dates    bool          // one of the filters is a date range
 	collapse bool
+	// excluded is set when boolean also leaves out listed articles
+	// (without); the bulk path does not know them, so Bleve answers.
+	excluded bool
+}
+
+// without returns q leaving out the articles ids, scored as q.
+func without(q query.Query, ids []string) query.Query {
+	if len(ids) == 0 {
+		return q
+	}
+	fq, ok := q.(*filteredQuery)
+	if !ok {
+		fq = &filteredQuery{scored: q}
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(fq.scored)
+	if len(fq.filters) > 0 {
+		bq.AddMust(fq.filters...)
+	}
+	not := []query.Query{bleve.NewDocIDQuery(ids)}
+	if fq.collapse {
+		not = append(not, dupQuery())
+	}
+	bq.AddMustNot(not...)
+	return &filteredQuery{boolean: bq, scored: fq.scored, filters: fq.filters, dates: fq.dates, collapse: fq.collapse, excluded: true}
 }
 
 // Searcher implements query.Query.
@@ -82,7 +107,7 @@ func planBulk(req *bleve.SearchRequest) (bulkPlan, bool) {
 	}
 	q := req.Query
 	if fq, ok := q.(*filteredQuery); ok {
-		if fq.dates {
+		if fq.dates || fq.excluded {
 			return p, false
 		}
 		q, p.filters, p.collapse = fq.scored, fq.filters, fq.collapse

@@ -85,15 +85,11 @@ func bleveRequest(tb testing.TB, e *Engine, r Request, after []string) *bleve.Se
 	if err := r.Normalize(); err != nil {
 		tb.Fatal(err)
 	}
-	ast, err := uq.Parse(r.Query)
+	p, err := e.plan(&r)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	q, err := e.translate(ast)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	breq := bleve.NewSearchRequestOptions(withFilters(q, &r), r.Size, (r.Page-1)*r.Size, false)
+	breq := bleve.NewSearchRequestOptions(p.rank, r.Size, (r.Page-1)*r.Size, false)
 	breq.Fields = []string{index.FieldSource}
 	breq.SortByCustom(sortFor(r.Sort))
 	breq.SearchAfter = after

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +26,12 @@ func cursorKeyFor(r *Request) string {
 	b.WriteString(r.Sort)
 	b.WriteByte(0)
 	b.WriteString(r.Mode)
+	b.WriteByte(0)
+	b.WriteString(r.Op)
+	b.WriteByte(0)
+	b.WriteString(r.Count)
+	b.WriteByte(0)
+	b.WriteString(strconv.Itoa(r.Neighbours))
 	if r.Collapse != nil && !*r.Collapse {
 		b.WriteString("\x00all")
 	}
@@ -34,6 +41,8 @@ func cursorKeyFor(r *Request) string {
 		b.WriteByte(0)
 		b.WriteString(name)
 		b.WriteString(strings.Join(vals, "\x01"))
+		b.WriteByte(1)
+		b.WriteString(r.FilterOps[name])
 	}
 	b.WriteByte(0)
 	if !r.From.IsZero() {
@@ -59,7 +68,7 @@ func encodeCursor(key string, after []string) string {
 }
 
 // decodeCursor checks a cursor against the request's key and returns its
-// n sort values; any tampering is a *ParamError.
+// n sort values (any number if n < 0); any tampering is a *ParamError.
 func decodeCursor(c, key string, n int) ([]string, error) {
 	bad := func(why string) error { return paramErr("cursor", "invalid cursor: %s", why) }
 	if len(c) > 4096 {
@@ -80,7 +89,7 @@ func decodeCursor(c, key string, n int) ([]string, error) {
 	if body.Key != key {
 		return nil, bad("it belongs to another query, filter or sort")
 	}
-	if len(body.After) != n {
+	if n >= 0 && len(body.After) != n {
 		return nil, bad("wrong number of sort values")
 	}
 	return body.After, nil

@@ -11,8 +11,13 @@ import (
 // takes them: Request.Values writes them and ParseValues reads them, so
 // the API and the command line (which hands searches to a running server)
 // share one definition.
-var Params = []string{"q", FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader, "from", "to", "sort", "size", "page",
-	"cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "collapse", "explain"}
+var Params = []string{"q", "op", FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader,
+	FilterPerson + opSuffix, FilterOutlet + opSuffix, FilterCited + opSuffix, FilterPlace + opSuffix, FilterLeader + opSuffix,
+	"from", "to", "sort", "size", "page", "cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "k", "count",
+	"collapse", "explain"}
+
+// opSuffix makes the parameter of a filter's operator: person_op=and.
+const opSuffix = "_op"
 
 // Values encodes r as URL query parameters; ParseValues(r.Values()) gives
 // r back. Zero fields (defaults) are left out, Snippets -1 (none) is
@@ -31,10 +36,12 @@ func (r Request) Values() url.Values {
 		}
 	}
 	set("q", r.Query)
+	set("op", r.Op)
 	for _, name := range FilterNames {
 		for _, val := range r.Filters[name] {
 			v.Add(name, val)
 		}
+		set(name+opSuffix, r.FilterOps[name])
 	}
 	if !r.From.IsZero() {
 		v.Set("from", r.From.Format(time.DateOnly))
@@ -58,6 +65,12 @@ func (r Request) Values() url.Values {
 	num("facet_size", r.FacetSize)
 	set("interval", r.Interval)
 	set("mode", r.Mode)
+	if r.Neighbours == -1 {
+		v.Set("k", "0")
+	} else {
+		num("k", r.Neighbours)
+	}
+	set("count", r.Count)
 	if r.Collapse != nil {
 		v.Set("collapse", strconv.FormatBool(*r.Collapse))
 	}
@@ -83,7 +96,14 @@ func ParseValues(v url.Values) (Request, error) {
 			}
 			r.Filters[name] = vals
 		}
+		if op := v.Get(name + opSuffix); op != "" {
+			if r.FilterOps == nil {
+				r.FilterOps = map[string]string{}
+			}
+			r.FilterOps[name] = op
+		}
 	}
+	r.Op = v.Get("op")
 	var err error
 	if s := v.Get("from"); s != "" {
 		if r.From, err = ParseDate("from", s); err != nil {
@@ -99,7 +119,8 @@ func ParseValues(v url.Values) (Request, error) {
 	ints := []struct {
 		name string
 		dst  *int
-	}{{"size", &r.Size}, {"page", &r.Page}, {"snippets", &r.Snippets}, {"snippet_size", &r.SnippetSize}, {"facet_size", &r.FacetSize}}
+	}{{"size", &r.Size}, {"page", &r.Page}, {"snippets", &r.Snippets}, {"snippet_size", &r.SnippetSize}, {"facet_size", &r.FacetSize},
+		{"k", &r.Neighbours}}
 	for _, p := range ints {
 		s := v.Get(p.name)
 		if s == "" {
@@ -109,8 +130,8 @@ func ParseValues(v url.Values) (Request, error) {
 		if err != nil {
 			return r, paramErr(p.name, "not an integer: %s", quoteValue(s))
 		}
-		if n == 0 && p.name == "snippets" {
-			n = -1 // explicit zero: no snippets
+		if n == 0 && (p.name == "snippets" || p.name == "k") {
+			n = -1 // explicit zero: none
 		}
 		if n == 0 {
 			return r, paramErr(p.name, "must be at least 1")
@@ -128,6 +149,7 @@ func ParseValues(v url.Values) (Request, error) {
 	}
 	r.Interval = v.Get("interval")
 	r.Mode = v.Get("mode")
+	r.Count = v.Get("count")
 	if s := v.Get("collapse"); s != "" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {

@@ -23,7 +23,22 @@ const (
 	MaxPageDepth = 10000
 	// MaxFilterValues bounds the values of one filter parameter.
 	MaxFilterValues = 50
+	// DefaultNeighbours and MaxNeighbours bound Request.Neighbours, the
+	// semantic neighbours a hybrid ranking may add to the match set.
+	DefaultNeighbours = 20
+	MaxNeighbours     = 100
 )
+
+// Operators between the words of a query written side by side (Request.Op)
+// and between the values of one filter (Request.FilterOps).
+const (
+	OpAnd = "and"
+	OpOr  = "or"
+)
+
+// CountRelated is the value of Request.Count that makes facets and date
+// sorts cover the related hits too.
+const CountRelated = "related"
 
 // Filter names, as used by the API's parameters.
 const (
@@ -65,8 +80,22 @@ var intervals = []string{"day", "week", "month", "year"}
 type Request struct {
 	Query string
 	// Filters maps a filter name (person, outlet, cited, place, leader) to
-	// canonical values: OR within one name, AND across names.
+	// canonical values: OR within one name (unless FilterOps says and),
+	// AND across names.
 	Filters map[string][]string
+	// FilterOps maps a filter name to OpAnd when an article must carry all
+	// of its values; the default is OpOr.
+	FilterOps map[string]string
+	// Op joins the words of the query written side by side: OpAnd (the
+	// default) or OpOr.
+	Op string
+	// Neighbours is how many semantic neighbours (articles near in meaning
+	// that do not match the words) a hybrid ranking may add; 0 means
+	// DefaultNeighbours and -1 none.
+	Neighbours int
+	// Count is "" (facets and date sorts cover the match set) or
+	// CountRelated (they cover the related hits too, counted apart).
+	Count string
 	// From and To bound the published date, inclusive days; zero = open.
 	From, To time.Time
 
@@ -194,6 +223,30 @@ func (r *Request) Normalize() error {
 				return paramErr(name, "value is %d bytes, the limit is 200", len(v))
 			}
 		}
+	}
+	for name, op := range r.FilterOps {
+		if !slices.Contains(FilterNames, name) {
+			return paramErr(name+"_op", "unknown filter %q, want one of %s", name, strings.Join(FilterNames, ", "))
+		}
+		if op != OpAnd && op != OpOr {
+			return paramErr(name+"_op", "unknown operator %q, want and or or", op)
+		}
+	}
+	switch r.Op {
+	case "":
+		r.Op = OpAnd
+	case OpAnd, OpOr:
+	default:
+		return paramErr("op", "unknown operator %q, want and or or", r.Op)
+	}
+	switch {
+	case r.Neighbours == 0:
+		r.Neighbours = DefaultNeighbours
+	case r.Neighbours < -1 || r.Neighbours > MaxNeighbours:
+		return paramErr("k", "k %d out of range 0..%d", r.Neighbours, MaxNeighbours)
+	}
+	if r.Count != "" && r.Count != CountRelated {
+		return paramErr("count", "unknown count %q, want related (or leave it out)", r.Count)
 	}
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
 		return paramErr("to", "to %s is before from %s", r.To.Format(time.DateOnly), r.From.Format(time.DateOnly))

@@ -22,12 +22,18 @@ import (
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/index"
-	uq "github.com/newsdex/newsdex/query"
 )
 
 // Results is the answer to a Request.
 type Results struct {
-	Total      uint64              `json:"total"`
+	// Total is the size of the match set, which facets and date sorts
+	// describe (list.go).
+	Total uint64 `json:"total"`
+	// Related counts the hits the list holds beyond the match set:
+	// partial matches and semantic neighbours.
+	Related uint64 `json:"related"`
+	// Capped is set when semantic mode's set reached MaxSemantic.
+	Capped     bool                `json:"capped,omitempty"`
 	TookMS     float64             `json:"took_ms"`
 	Mode       string              `json:"mode"`
 	Hits       []Hit               `json:"hits"`
@@ -49,6 +55,11 @@ type Hit struct {
 	Places    []string `json:"places"`
 	Score     float64  `json:"score"`
 	Snippets  []string `json:"snippets"`
+	// Match is all (a member of the match set), partial or semantic
+	// (related hits, not counted in Total).
+	Match string `json:"match"`
+	// Missing lists the query's parts a partial match lacks.
+	Missing []string `json:"missing,omitempty"`
 	// Duplicates is the number of wire copies of this article in the index
 	// (folded into this hit unless collapse=false).
 	Duplicates int `json:"duplicates,omitempty"`
@@ -66,7 +77,9 @@ type Bucket struct {
 	From   string `json:"from,omitempty"`
 	To     string `json:"to,omitempty"`
 	Count  int    `json:"count"`
-	Office string `json:"office,omitempty"`
+	// Related counts related hits with this value (count=related only).
+	Related int    `json:"related,omitempty"`
+	Office  string `json:"office,omitempty"`
 }
 
 // ErrNotFound is returned for an unknown article id.
@@ -131,100 +144,7 @@ func (e *Engine) Count() (uint64, error) {
 	return e.src.Bleve().DocCount()
 }
 
-// Search runs r and returns one page of results.
-func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
-	// Semantic and hybrid modes (and the default mode when the index has
-	// embeddings) are answered in semantic.go.
-	if res, handled, err := e.semanticSearch(ctx, r); handled {
-		if err == nil {
-			e.countDuplicates(ctx, res.Hits)
-		}
-		return res, err
-	}
-	start := time.Now()
-	if err := r.Normalize(); err != nil {
-		return nil, err
-	}
-	ast, err := uq.Parse(r.Query)
-	if err != nil {
-		var se *uq.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &ParamError{Param: "q", Pos: se.Pos, Msg: se.Detail()}
-		}
-		return nil, &ParamError{Param: "q", Pos: -1, Msg: err.Error()}
-	}
-	q, err := e.translate(ast)
-	if err != nil {
-		return nil, err
-	}
-	q = withFilters(q, &r)
-
-	breq := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
-	breq.Fields = []string{index.FieldSource}
-	sortOrder := sortFor(r.Sort)
-	breq.SortByCustom(sortOrder)
-	cursorKey := cursorKeyFor(&r)
-	if r.Cursor != "" {
-		after, err := decodeCursor(r.Cursor, cursorKey, len(sortOrder))
-		if err != nil {
-			return nil, err
-		}
-		breq.SearchAfter = after
-		breq.From = 0
-	}
-	addFacets(breq, &r)
-
-	var key string
-	if e.cache != nil {
-		key = cacheKey(&r)
-		if res := e.cache.get(e.liveSnapshot(), key); res != nil {
-			cp := *res
-			cp.TookMS = float64(time.Since(start).Microseconds()) / 1000
-			return &cp, nil
-		}
-	}
-	res, snap, err := e.runSearch(ctx, breq)
-	if errors.Is(err, bleve.ErrorIndexClosed) {
-		// A rebuilt generation replaced the one this search started on.
-		res, snap, err = e.runSearch(ctx, breq)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("search %q: %w", r.Query, ctx.Err())
-		}
-		return nil, fmt.Errorf("search %q: %w", r.Query, err)
-	}
-
-	out := &Results{Total: res.Total, Mode: ModeLexical, Hits: make([]Hit, 0, len(res.Hits))}
-	hl := e.newHighlighter(ast)
-	ex := e.newExplainer(&r, ast, hl)
-	for _, dm := range res.Hits {
-		a, err := decodeSource(dm)
-		if err != nil {
-			return nil, err
-		}
-		h := hitOf(&a, dm.Score)
-		if r.Snippets > 0 {
-			h.Snippets = hl.snippets(&a, r.Snippets, r.SnippetSize)
-		}
-		if ex != nil {
-			h.Explain = ex.lexical(&a, h.Score)
-		}
-		out.Hits = append(out.Hits, h)
-	}
-	out.Facets = facetsOf(res.Facets, &r)
-	e.countDuplicates(ctx, out.Hits)
-	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
-		last := res.Hits[n-1]
-		out.NextCursor = encodeCursor(cursorKey, sortValues(sortOrder, last))
-	}
-	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	e.cache.put(snap, key, out)
-	return out, nil
-}
-
 func decodeSource(dm *search.DocumentMatch) (newsdex.Article, error) {
-	var a newsdex.Article
 	var src []byte
 	switch v := dm.Fields[index.FieldSource].(type) {
 	case []byte: // runSearch keeps the stored bytes
@@ -232,12 +152,18 @@ func decodeSource(dm *search.DocumentMatch) (newsdex.Article, error) {
 	case string: // Bleve's own searches give text fields as strings
 		src = []byte(v)
 	default:
-		return a, fmt.Errorf("search: hit %q has no stored source", dm.ID)
+		return newsdex.Article{}, fmt.Errorf("search: hit %q has no stored source", dm.ID)
 	}
+	return decodeArticle(dm.ID, src)
+}
+
+// decodeArticle decodes the stored source of the article id.
+func decodeArticle(id string, src []byte) (newsdex.Article, error) {
+	var a newsdex.Article
 	// go-json decodes the stored article three times as fast as
 	// encoding/json (BenchmarkDecodeSource), a tenth of a search.
 	if err := gojson.Unmarshal(src, &a); err != nil {
-		return a, fmt.Errorf("search: decode hit %q: %w", dm.ID, err)
+		return a, fmt.Errorf("search: decode hit %q: %w", id, err)
 	}
 	return a, nil
 }
@@ -325,9 +251,10 @@ func withFilters(q query.Query, r *Request) query.Query {
 			tq.SetBoost(0)
 			any = append(any, tq)
 		}
-		if len(any) == 1 {
-			must = append(must, any[0])
-		} else {
+		switch {
+		case len(any) == 1 || r.FilterOps[name] == OpAnd:
+			must = append(must, any...)
+		default:
 			must = append(must, bleve.NewDisjunctionQuery(any...))
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -81,6 +80,15 @@ const (
 	// gave the best mean, and no collection below the better of lexical
 	// and semantic by more than 0.01.
 	LexicalWeight = 0.2
+	// NeighbourSimilarity is the cosine similarity a passage needs for
+	// its article to join a hybrid list as a semantic neighbour; see
+	// docs/RELEVANCE.md for how it was chosen.
+	NeighbourSimilarity = 0.35
+	// SemanticSimilarity is the cosine similarity a passage needs for
+	// its article to be in semantic mode's hit set of a plain query.
+	SemanticSimilarity = 0.35
+	// MaxSemantic caps semantic mode's hit set.
+	MaxSemantic = MaxRanked
 	// nearDuplicate is the article-to-article similarity (of passage
 	// centroids) above which more-like-this treats a hit as a copy of the
 	// article itself.
@@ -194,7 +202,8 @@ func parseQuery(q string) (uq.Node, error) {
 // lexical match set binding.
 func isPlain(q string, n uq.Node) bool {
 	for _, w := range strings.Fields(q) {
-		if w == "OR" || w == "||" || w == "AND" || w == "&&" || w == "NOT" {
+		if w == "OR" || w == "||" || w == "AND" || w == "&&" || w == "NOT" || w == "NEAR" || strings.HasPrefix(w, "NEAR/") ||
+			strings.HasPrefix(w, "+") || strings.HasPrefix(w, "-") || strings.HasPrefix(w, "!") {
 			return false
 		}
 	}
@@ -206,10 +215,11 @@ func plainNode(n uq.Node) bool {
 	case *uq.Term:
 		return n.Field == "" && !n.Wildcard && n.Fuzzy == 0
 	case *uq.Bool:
-		if len(n.Must) > 0 || len(n.MustNot) > 0 || len(n.Should) == 0 {
+		// Words side by side: all Must (op and) or all Should (op or).
+		if len(n.MustNot) > 0 || (len(n.Must) > 0) == (len(n.Should) > 0) {
 			return false
 		}
-		for _, c := range n.Should {
+		for _, c := range append(slices.Clone(n.Must), n.Should...) {
 			if !plainNode(c) {
 				return false
 			}
@@ -247,6 +257,12 @@ func vectorFilter(r *Request) vector.Filter {
 			continue
 		}
 		field := filterField(name)
+		if r.FilterOps[name] == OpAnd {
+			for _, v := range vals {
+				f.Groups = append(f.Groups, []string{index.FilterLabel(field, v)})
+			}
+			continue
+		}
 		g := make([]string, len(vals))
 		for i, v := range vals {
 			g[i] = index.FilterLabel(field, v)
@@ -276,6 +292,8 @@ type ranked struct {
 	// similarity of the best passage (if hasCosine).
 	lexical, cosine       float64
 	hasLexical, hasCosine bool
+	// tail is set on hits of a list's tail, which Bleve ranked lexically.
+	tail bool
 }
 
 // rankedOf is the vector hit h as a ranking entry scored by its cosine.
@@ -500,166 +518,6 @@ func appendMissing(rs, extra []ranked) []ranked {
 	return rs
 }
 
-// semanticSearch answers r in semantic or hybrid mode. handled is false
-// when r belongs to the lexical path: mode lexical, no mode on an index
-// without embeddings, or a query without positive words (browsing by
-// filters, or only exclusions), which has nothing to embed.
-func (e *Engine) semanticSearch(ctx context.Context, r Request) (res *Results, handled bool, err error) {
-	start := time.Now()
-	if r.Mode == ModeLexical {
-		return nil, false, nil
-	}
-	if err := r.Normalize(); err != nil {
-		return nil, true, err
-	}
-	if r.Mode == "" {
-		if !e.HasEmbeddings() {
-			return nil, false, nil
-		}
-		r.Mode = ModeHybrid
-	}
-	ast, err := parseQuery(r.Query)
-	if err != nil {
-		return nil, true, err
-	}
-	text := embedText(ast)
-	if text == "" {
-		return nil, false, nil
-	}
-	if err := e.checkSemantic(); err != nil {
-		return nil, true, err
-	}
-	st, _ := e.vectors()
-	qv, err := e.sem.embed(ctx, text)
-	if err != nil {
-		return nil, true, err
-	}
-	q, err := e.translate(ast)
-	if err != nil {
-		return nil, true, err
-	}
-	lq := withFilters(q, &r)
-	f := vectorFilter(&r)
-
-	var list []ranked
-	var setQ query.Query // the hit set, for total, facets and date sort
-	var setRes *bleve.SearchResult
-	var best float64 // the best lexical score of a hybrid ranking
-	if isPlain(r.Query, ast) {
-		vec, err := candidates(st, qv, f)
-		if err != nil {
-			return nil, true, err
-		}
-		if r.Mode == ModeSemantic {
-			list = vec
-			setQ = withFilters(idsQuery(rankedIDs(vec)), &r)
-		} else {
-			lex, _, err := e.lexicalTop(ctx, lq, MaxRanked, &Request{})
-			if err != nil {
-				return nil, true, err
-			}
-			if list, best, err = combine(st, qv, lex, vec); err != nil {
-				return nil, true, err
-			}
-			setQ = withFilters(bleve.NewDisjunctionQuery(q, idsQuery(rankedIDs(vec))), &r)
-		}
-	} else {
-		lex, lres, err := e.lexicalTop(ctx, lq, MaxRanked, &r)
-		if err != nil {
-			return nil, true, err
-		}
-		vec, err := e.vectorWithin(ctx, st, qv, f, lq, lex, lres.Total)
-		if err != nil {
-			return nil, true, err
-		}
-		if r.Mode == ModeSemantic {
-			list = appendMissing(vec, lex)
-		} else if list, best, err = combine(st, qv, lex, vec); err != nil {
-			return nil, true, err
-		}
-		setQ, setRes = lq, lres
-	}
-	hl := e.newHighlighter(ast)
-	ex := e.newExplainer(&r, ast, hl)
-	if ex != nil {
-		ex.lexQ, ex.best, ex.hybrid = lq, best, r.Mode == ModeHybrid
-	}
-	res, err = e.rankedResults(ctx, st, qv, &r, list, setQ, setRes, hl, ex, start)
-	return res, true, err
-}
-
-// rankedResults turns a ranking over the hit set setQ into one page of
-// results: by rank for sort=relevance, else by date through Bleve. setRes,
-// if not nil, already holds setQ's total and facets. qv is the query
-// vector, which finds the best passage of hits that have none yet. ex,
-// if not nil, explains each hit.
-func (e *Engine) rankedResults(ctx context.Context, st *vector.Store, qv []float32, r *Request, list []ranked, setQ query.Query,
-	setRes *bleve.SearchResult, hl *highlighter, ex *explainer, start time.Time) (*Results, error) {
-	out := &Results{Mode: r.Mode, Hits: []Hit{}}
-	key := cursorKeyFor(r)
-	if r.Sort != SortRelevance {
-		if err := e.datePage(ctx, st, qv, r, setQ, hl, ex, key, out); err != nil {
-			return nil, err
-		}
-		out.TookMS = float64(time.Since(start).Microseconds()) / 1000
-		return out, nil
-	}
-	if setRes == nil {
-		breq := bleve.NewSearchRequestOptions(setQ, 0, 0, false)
-		addFacets(breq, r)
-		res, err := e.bleveSearch(ctx, breq)
-		if err != nil {
-			return nil, err
-		}
-		setRes = res
-	}
-	out.Total = setRes.Total
-	out.Facets = facetsOf(setRes.Facets, r)
-
-	from := (r.Page - 1) * r.Size
-	if r.Cursor != "" {
-		after, err := decodeCursor(r.Cursor, key, 1)
-		if err != nil {
-			return nil, err
-		}
-		n, err := strconv.Atoi(after[0])
-		if err != nil || n < 0 || n > MaxRanked {
-			return nil, paramErr("cursor", "invalid cursor: bad offset")
-		}
-		from = n
-	}
-	page := slices.Clone(list[min(from, len(list)):min(from+r.Size, len(list))])
-	if r.Snippets > 0 {
-		if err := bestPassages(st, qv, page); err != nil {
-			return nil, err
-		}
-	}
-	lex, err := ex.pageLexical(ctx, e, page)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range page {
-		a, err := e.src.Get(x.id)
-		if errors.Is(err, index.ErrNotFound) {
-			continue // deleted since the ranking was made
-		}
-		if err != nil {
-			return nil, err
-		}
-		h := hitOf(&a, x.score)
-		h.Snippets = semanticSnippets(hl, &a, x.passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
-		if ex != nil {
-			h.Explain = ex.ranked(&a, x, h.Score, lex, true)
-		}
-		out.Hits = append(out.Hits, h)
-	}
-	if end := from + len(page); len(page) == r.Size && end < len(list) {
-		out.NextCursor = encodeCursor(key, []string{strconv.Itoa(end)})
-	}
-	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	return out, nil
-}
-
 // bestPassages finds the passage nearest to qv, and its cosine, of the
 // hits that lack one (hits that came from the lexical ranking only, or a
 // page in date order), for their snippets and explanations.
@@ -686,63 +544,6 @@ func bestPassages(st *vector.Store, qv []float32, page []ranked) error {
 			page[i].passage = h.Passage
 			page[i].cosine, page[i].hasCosine = float64(h.Score), true
 		}
-	}
-	return nil
-}
-
-// datePage serves sort=date and date_asc in the ranked modes: the hit set
-// in date order, paged by Bleve like the lexical path.
-func (e *Engine) datePage(ctx context.Context, st *vector.Store, qv []float32, r *Request, setQ query.Query, hl *highlighter, ex *explainer,
-	key string, out *Results) error {
-	breq := bleve.NewSearchRequestOptions(setQ, r.Size, (r.Page-1)*r.Size, false)
-	breq.Fields = []string{index.FieldSource}
-	order := sortFor(r.Sort)
-	breq.SortByCustom(order)
-	if r.Cursor != "" {
-		after, err := decodeCursor(r.Cursor, key, len(order))
-		if err != nil {
-			return err
-		}
-		breq.SearchAfter = after
-		breq.From = 0
-	}
-	addFacets(breq, r)
-	res, err := e.bleveSearch(ctx, breq)
-	if err != nil {
-		return err
-	}
-	out.Total = res.Total
-	out.Facets = facetsOf(res.Facets, r)
-	page := make([]ranked, len(res.Hits))
-	for i, dm := range res.Hits {
-		page[i] = ranked{id: dm.ID, passage: -1}
-	}
-	if r.Snippets > 0 || ex != nil {
-		if err := bestPassages(st, qv, page); err != nil {
-			return err
-		}
-	}
-	var lex map[string]float64
-	if ex != nil {
-		// Not ranked, so no ranking holds their lexical scores.
-		if lex, err = e.lexicalScores(ctx, ex.lexQ, rankedIDs(page)); err != nil {
-			return err
-		}
-	}
-	for i, dm := range res.Hits {
-		a, err := decodeSource(dm)
-		if err != nil {
-			return err
-		}
-		h := hitOf(&a, 0)
-		h.Snippets = semanticSnippets(hl, &a, page[i].passage, r.Mode == ModeHybrid, r.Snippets, r.SnippetSize)
-		if ex != nil {
-			h.Explain = ex.ranked(&a, page[i], h.Score, lex, false)
-		}
-		out.Hits = append(out.Hits, h)
-	}
-	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
-		out.NextCursor = encodeCursor(key, sortValues(order, res.Hits[n-1]))
 	}
 	return nil
 }
@@ -832,20 +633,22 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	if err != nil {
 		return nil, err
 	}
-	list := make([]ranked, 0, len(hs))
+	l := &list{semantic: true, qv: c}
 	for _, h := range hs {
 		if cc, ok := st.Centroid(h.id); ok && dot(c, cc) >= nearDuplicate {
 			continue // a copy of the article (wire story, re-post)
 		}
-		list = append(list, h)
+		l.head = append(l.head, h)
 	}
-	setQ := withFilters(idsQuery(rankedIDs(list)), &r)
-	hl := e.newHighlighter(&uq.MatchAll{})
-	res, err := e.rankedResults(ctx, st, c, &r, list, setQ, nil, hl, nil, start)
+	setQ := withFilters(idsQuery(rankedIDs(l.head)), &r)
+	p := &plan{ast: &uq.MatchAll{}, strict: setQ, rank: setQ, similar: true}
+	hl := e.newHighlighter(p.ast)
+	res, err := e.answer(ctx, &r, p, l, setQ, nil, hl, nil)
 	if err != nil {
 		return nil, err
 	}
 	e.countDuplicates(ctx, res.Hits)
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
 

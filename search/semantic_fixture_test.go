@@ -290,6 +290,12 @@ func TestMain(m *testing.M) {
 		shared.ix.Close()
 		os.RemoveAll(sharedDir)
 	}
+	if counts != nil {
+		counts.close()
+	}
+	if countsDir != "" {
+		os.RemoveAll(countsDir)
+	}
 	os.Exit(code)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
+	"github.com/newsdex/newsdex/vector"
 )
 
 func mustSearch(tb testing.TB, eng *search.Engine, r search.Request) *search.Results {
@@ -119,13 +120,15 @@ func TestSemanticModes(t *testing.T) {
 }
 
 // allIDs pages through every hit of r.
+// allIDs pages through r by cursor and returns the ids of every hit and
+// the number of hits the results said the list holds (total + related).
 func allIDs(tb testing.TB, eng *search.Engine, r search.Request) ([]string, uint64) {
 	r.Size, r.Snippets, r.Facets = 7, -1, []string{}
 	var ids []string
 	var total uint64
 	for range 200 {
 		res := mustSearch(tb, eng, r)
-		total = res.Total
+		total = res.Total + res.Related
 		for _, h := range res.Hits {
 			ids = append(ids, h.ID)
 		}
@@ -167,9 +170,9 @@ func TestSemanticTotalsAndFacets(t *testing.T) {
 		{Query: "Trump Pelosi", Mode: search.ModeHybrid},
 		{Query: "space", Mode: search.ModeSemantic, Filters: map[string][]string{"outlet": {"wikinews"}}},
 	} {
-		ids, total := allIDs(t, f.eng, r)
-		if uint64(len(ids)) != total || total == 0 {
-			t.Errorf("%q %s: paged %d hits, total %d", r.Query, r.Mode, len(ids), total)
+		ids, listed := allIDs(t, f.eng, r)
+		if uint64(len(ids)) != listed || listed == 0 {
+			t.Errorf("%q %s: paged %d hits, total + related %d", r.Query, r.Mode, len(ids), listed)
 		}
 		if len(ids) != len(slices.Compact(slices.Sorted(slices.Values(ids)))) {
 			t.Errorf("%q %s: a hit repeats across pages", r.Query, r.Mode)
@@ -182,11 +185,16 @@ func TestSemanticTotalsAndFacets(t *testing.T) {
 		if uint64(sum) != res.Total {
 			t.Errorf("%q %s: published histogram sums to %d, total %d", r.Query, r.Mode, sum, res.Total)
 		}
-		// Date order is the same set.
+		// Date order lists the match set, which the relevance order holds.
 		r.Sort = search.SortDate
-		dated, dtotal := allIDs(t, f.eng, r)
-		if dtotal != total || !slices.Equal(slices.Sorted(slices.Values(dated)), slices.Sorted(slices.Values(ids))) {
-			t.Errorf("%q %s sorted by date: %d hits (total %d), by relevance %d", r.Query, r.Mode, len(dated), dtotal, len(ids))
+		dated, dlisted := allIDs(t, f.eng, r)
+		if dlisted != res.Total || uint64(len(dated)) != res.Total {
+			t.Errorf("%q %s sorted by date: %d hits (listed %d), total %d", r.Query, r.Mode, len(dated), dlisted, res.Total)
+		}
+		for _, id := range dated {
+			if !slices.Contains(ids, id) {
+				t.Errorf("%q %s: %s is listed by date, not by relevance", r.Query, r.Mode, id)
+			}
 		}
 	}
 	// Semantic hits need not contain the words.
@@ -196,31 +204,67 @@ func TestSemanticTotalsAndFacets(t *testing.T) {
 	}
 }
 
-// TestSemanticFiltersBeforeTopK: a filtered semantic query returns k hits
-// whenever k articles pass the filter, all of them passing it.
+// TestSemanticFiltersBeforeTopK: filters apply inside the vector search,
+// before its floor and its k: semantic mode's set under a date range is
+// every article in the range above the floor, and a hybrid list's
+// neighbours are the k nearest in the range.
 func TestSemanticFiltersBeforeTopK(t *testing.T) {
 	f := newSemanticFixture(t)
+	ctx := context.Background()
 	from, _ := time.Parse(time.DateOnly, "2019-09-01")
 	to, _ := time.Parse(time.DateOnly, "2019-10-15")
-	inRange := 0
-	for _, a := range f.arts {
-		if !a.Published.Before(from) && a.Published.Before(to.AddDate(0, 0, 1)) {
-			inRange++
+	const q = "president"
+	text, err := search.QueryEmbedText(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := f.emb.Embed(ctx, []string{text})
+	if err != nil {
+		skipOrFail(t, err)
+	}
+	st, _ := f.ix.Vectors()
+	near := func(floor float32, k int) []string {
+		hs, err := st.Search(vector.Query{Vector: vs[0], K: k, MinScore: floor, Filter: vector.Filter{From: from, To: to.AddDate(0, 0, 1)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hs {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	want := near(search.SemanticSimilarity, 1000)
+	if len(want) == 0 {
+		t.Fatalf("no article of the range is above the floor for %q: pick another query", q)
+	}
+	got, _ := allIDs(t, f.eng, search.Request{Query: q, Mode: search.ModeSemantic, From: from, To: to})
+	if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("semantic set in the range: %v, want %v", got, want)
+	}
+	lexical, _ := allIDs(t, f.eng, search.Request{Query: q, Mode: search.ModeLexical, From: from, To: to})
+	const k = 3
+	var wantNear []string
+	for _, id := range near(search.NeighbourSimilarity, k) {
+		if !slices.Contains(lexical, id) {
+			wantNear = append(wantNear, id)
 		}
 	}
+	res := mustSearch(t, f.eng, search.Request{Query: q, Mode: search.ModeHybrid, From: from, To: to, Neighbours: k, Size: search.MaxSize})
+	var gotNear []string
+	for _, h := range res.Hits {
+		if h.Published < "2019-09-01" || h.Published > "2019-10-15" {
+			t.Errorf("hybrid: hit %s published %s, outside the range", h.ID, h.Published)
+		}
+		if h.Match == search.MatchSemantic {
+			gotNear = append(gotNear, h.ID)
+		}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(gotNear)), slices.Sorted(slices.Values(wantNear))) {
+		t.Errorf("hybrid neighbours in the range: %v, want %v", gotNear, wantNear)
+	}
 	for _, mode := range []string{search.ModeSemantic, search.ModeHybrid} {
-		// "coronavirus" is far from every article of autumn 2019: the
-		// filter must pick the candidates, not cut a global top k.
-		res := mustSearch(t, f.eng, search.Request{Query: "coronavirus", Mode: mode, From: from, To: to, Size: 5})
-		if len(res.Hits) != 5 {
-			t.Errorf("%s: %d hits, want 5 (%d articles in range)", mode, len(res.Hits), inRange)
-		}
-		for _, h := range res.Hits {
-			if h.Published < "2019-09-01" || h.Published > "2019-10-15" {
-				t.Errorf("%s: hit %s published %s, outside the range", mode, h.ID, h.Published)
-			}
-		}
-		res = mustSearch(t, f.eng, search.Request{Query: "space", Mode: mode, Filters: map[string][]string{"outlet": {"nobody"}}})
+		res := mustSearch(t, f.eng, search.Request{Query: "space", Mode: mode, Filters: map[string][]string{"outlet": {"nobody"}}})
 		if len(res.Hits) != 0 || res.Total != 0 {
 			t.Errorf("%s: an unknown outlet matched %d", mode, res.Total)
 		}

@@ -37,6 +37,8 @@ func textFields(field string) ([]string, string, error) {
 		return []string{index.QueryPlace}, "standard", nil
 	case "leader":
 		return []string{index.QueryLeader}, "standard", nil
+	case "author":
+		return []string{index.QueryAuthor}, "standard", nil
 	}
 	return nil, "", &ParamError{Param: "q", Pos: -1, Msg: fmt.Sprintf("unknown field %q", field)}
 }
@@ -66,6 +68,8 @@ func (e *Engine) node(n uq.Node) (query.Query, error) {
 		return e.phrase(n)
 	case *uq.Bool:
 		return e.boolean(n)
+	//NEAR	case *uq.Near:
+	//NEAR		return e.near(n)
 	}
 	return nil, fmt.Errorf("search: unknown query node %T", n)
 }

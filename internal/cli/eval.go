@@ -18,21 +18,33 @@ import (
 
 func (e *env) evalCmd() *cobra.Command {
 	var corpus, corporaDir, goldDir, out, peer, cacheDir string
-	var jsonOut bool
+	var jsonOut, floor bool
 	var modes, collections []string
+	var thresholds []float64
 	c := &cobra.Command{
-		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--out FILE]",
+		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--floor] [--out FILE]",
 		Short: "Measure ranking quality on every relevance collection beside a BM25 peer, or entity extraction on the gold set",
 		Long: "Without an argument, index each relevance collection (" + strings.Join(eval.DefaultCollections(), ", ") + ")\n" +
 			"in a temporary index, rank its queries in every mode and run the SQLite FTS5 BM25 peer\n" +
 			"(--peer) on the same documents and queries; print one table per collection and the mix (the\n" +
 			"mean of each collection's primary metric). `eval time` is `eval --collection time`;\n" +
 			"`eval entities` scores the entity extractor on the gold set. Embeddings are cached in\n" +
-			"--cache (append-only), so a second run only re-ranks. See README, \"Evaluating relevance\".",
+			"--cache (append-only), so a second run only re-ranks. See README, \"Evaluating relevance\".\n\n" +
+			"--floor sweeps the similarity floor instead of ranking: for each collection and each\n" +
+			"cosine threshold t of 0.20, 0.25, ..., 0.70, the set of articles whose best passage has\n" +
+			"cosine >= t with the query (no cap): its mean size, the share of queries with an empty\n" +
+			"set, mean and micro precision, mean recall, the relevant share beyond rank 50, and the\n" +
+			"precision of the top 10, 20, 50 and 100 nearest above t (semantic neighbours). Only TIME's\n" +
+			"judgments are complete; on the known-item sets precision is a lower bound. It needs the\n" +
+			"model, ignores --peer and takes no --mode; --floor-thresholds sweeps other thresholds.\n" +
+			"See docs/RELEVANCE.md, \"Similarity floor\".",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if args[0] == "entities" {
+					if floor {
+						return fail("eval: --floor sweeps the relevance collections, not entities")
+					}
 					return e.evalEntities(goldDir)
 				}
 				if cmd.Flags().Changed("collection") {
@@ -45,6 +57,9 @@ func (e *env) evalCmd() *cobra.Command {
 					return fail("eval: unknown collection %q, want %s or entities", c, strings.Join(eval.KnownCollections(), ", "))
 				}
 			}
+			if floor && cmd.Flags().Changed("mode") {
+				return fail("eval: --floor searches passage vectors directly and takes no --mode")
+			}
 			for _, m := range modes {
 				switch m {
 				case search.ModeLexical, search.ModeSemantic, search.ModeHybrid:
@@ -52,10 +67,18 @@ func (e *env) evalCmd() *cobra.Command {
 					return fail("eval: unknown mode %q, want lexical, semantic or hybrid", m)
 				}
 			}
-			return e.runEval(cmd, evalConfig{
+			cfg := evalConfig{
 				collections: collections, modes: modes, out: out, peer: peer, cacheDir: cacheDir,
 				sources: &eval.Sources{Repo: repoRoot(), Corpora: corporaDir, TIME: corpus}, jsonOut: jsonOut,
-			})
+				thresholds: thresholds,
+			}
+			if len(thresholds) == 0 || slices.ContainsFunc(thresholds, func(t float64) bool { return t < -1 || t > 1 }) {
+				return fail("eval: --floor-thresholds %v: want cosines between -1 and 1", thresholds)
+			}
+			if floor {
+				return e.runFloor(cmd, cfg)
+			}
+			return e.runEval(cmd, cfg)
 		},
 	}
 	root := repoRoot()
@@ -68,6 +91,8 @@ func (e *env) evalCmd() *cobra.Command {
 	c.Flags().StringVar(&peer, "peer", filepath.Join(root, "..", "shared", "bench", "relevance_peer.py"), "the BM25 peer script (python3); empty to skip it")
 	c.Flags().StringVar(&cacheDir, "cache", eval.DefaultCacheDir(), "embedding cache folder; empty to embed afresh")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the JSON report instead of the tables")
+	c.Flags().BoolVar(&floor, "floor", false, "sweep the similarity floor (cosine 0.20 to 0.70) instead of ranking")
+	c.Flags().Float64SliceVar(&thresholds, "floor-thresholds", eval.FloorThresholds(), "the cosine thresholds --floor sweeps")
 	return c
 }
 
@@ -85,6 +110,7 @@ type evalConfig struct {
 	out, peer, cacheDir string
 	sources             *eval.Sources
 	jsonOut             bool
+	thresholds          []float64 // of --floor
 }
 
 // runEval measures each collection in turn, printing its table as soon as
@@ -154,6 +180,74 @@ func (e *env) runEval(cmd *cobra.Command, cfg evalConfig) error {
 			return err
 		}
 		if err := os.WriteFile(cfg.out, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("eval: write %s: %w", cfg.out, err)
+		}
+	}
+	return nil
+}
+
+// floorReport is the JSON of `newsdex eval --floor`.
+type floorReport struct {
+	Commit      string              `json:"commit"`
+	Date        time.Time           `json:"date"`
+	Collections []*eval.FloorResult `json:"collections"`
+}
+
+// runFloor sweeps the similarity floor on each collection in turn,
+// printing its tables as soon as it is done.
+func (e *env) runFloor(cmd *cobra.Command, cfg evalConfig) error {
+	ctx := cmd.Context()
+	x, err := extract.New()
+	if err != nil {
+		return err
+	}
+	m := e.embedder()
+	if m == nil {
+		return fail("eval --floor: no embedding model; run `newsdex model fetch`")
+	}
+	o := eval.Options{Extractor: x, Log: e.log, Embedder: m}
+	if cfg.cacheDir != "" {
+		ce, err := eval.OpenCache(cfg.cacheDir, m)
+		if err != nil {
+			return err
+		}
+		defer ce.Close()
+		fmt.Fprintf(e.stderr, "embedding cache %s: %d vectors\n", ce.Path(), ce.Len())
+		o.Embedder = ce
+	}
+	rep := floorReport{Commit: eval.Commit(cfg.sources.Repo), Date: time.Now().UTC().Truncate(time.Second)}
+	if !cfg.jsonOut {
+		fmt.Fprintf(e.stdout, "newsdex eval --floor at %s\n", rep.Commit)
+	}
+	start := time.Now()
+	for _, name := range cfg.collections {
+		col, err := cfg.sources.Load(ctx, name)
+		if err != nil {
+			return fmt.Errorf("%w (is ../shared/corpora present? see --corpora)", err)
+		}
+		res, err := eval.MeasureFloor(ctx, col, o, cfg.thresholds, eval.FloorKs())
+		if err != nil {
+			return err
+		}
+		rep.Collections = append(rep.Collections, res)
+		if !cfg.jsonOut {
+			eval.WriteFloor(e.stdout, res)
+		}
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if cfg.jsonOut {
+		if _, err := e.stdout.Write(b); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "total %.1fs\n", time.Since(start).Seconds())
+	}
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, b, 0o644); err != nil {
 			return fmt.Errorf("eval: write %s: %w", cfg.out, err)
 		}
 	}

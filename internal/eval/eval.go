@@ -53,6 +53,11 @@ type Collection struct {
 	Plain bool
 	// About says in one line what the collection is and how it was drawn.
 	About string
+	// Complete says that every relevant document of every query is judged
+	// (TIME). Otherwise the judgments are known items, one or a few
+	// targets per query, and other documents may be relevant too: a
+	// set's precision against them is a lower bound.
+	Complete bool
 }
 
 // QueryText returns the text newsdex is asked for query q.
@@ -80,7 +85,7 @@ var (
 // ids here are "time-<ordinal>".
 func LoadTIME(dir string) (*Collection, error) {
 	c := &Collection{
-		Name: "time", Primary: MetricNDCG10, PeerFields: "body", Plain: true,
+		Name: "time", Primary: MetricNDCG10, PeerFields: "body", Plain: true, Complete: true,
 		About: "TIME-1963: 423 articles, 83 topics with judgments (TIME.REL.ALL by ordinal); TIME.STP removed from queries",
 	}
 	f, err := os.Open(filepath.Join(dir, "TIME.ALL.gz"))

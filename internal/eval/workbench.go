@@ -105,28 +105,11 @@ func Measure(ctx context.Context, c *Collection, o Options) (*Result, error) {
 	hits0, miss0 := cacheCounts(o.Embedder)
 
 	start := time.Now()
-	ix, err := index.Open(filepath.Join(tmp, "index"))
+	ix, err := build(ctx, c, o, tmp)
 	if err != nil {
-		return nil, fmt.Errorf("eval %s: %w", c.Name, err)
+		return nil, err
 	}
 	defer ix.Close()
-	svc := service.New(ix, o.Extractor, o.Log)
-	if o.Embedder != nil {
-		svc.Prepare = service.NewEmbedding(ix, o.Embedder).Prepare
-	}
-	if err := svc.EnableDups(ctx); err != nil {
-		return nil, fmt.Errorf("eval %s: %w", c.Name, err)
-	}
-	if _, err := svc.Ingest(ctx, func(ctx context.Context, emit func(newsdex.Article) error) error {
-		for _, a := range c.Docs {
-			if err := emit(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, nil); err != nil {
-		return nil, fmt.Errorf("eval %s: index: %w", c.Name, err)
-	}
 	r.Timings.Index = time.Since(start).Seconds()
 
 	var opts []search.Option
@@ -164,6 +147,35 @@ func Measure(ctx context.Context, c *Collection, o Options) (*Result, error) {
 		r.Timings.Peer = time.Since(start).Seconds()
 	}
 	return r, nil
+}
+
+// build indexes c's documents in a fresh index under tmp through the same
+// pipeline as `newsdex index`; the caller closes it.
+func build(ctx context.Context, c *Collection, o Options, tmp string) (*index.Index, error) {
+	ix, err := index.Open(filepath.Join(tmp, "index"))
+	if err != nil {
+		return nil, fmt.Errorf("eval %s: %w", c.Name, err)
+	}
+	svc := service.New(ix, o.Extractor, o.Log)
+	if o.Embedder != nil {
+		svc.Prepare = service.NewEmbedding(ix, o.Embedder).Prepare
+	}
+	if err := svc.EnableDups(ctx); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("eval %s: %w", c.Name, err)
+	}
+	if _, err := svc.Ingest(ctx, func(ctx context.Context, emit func(newsdex.Article) error) error {
+		for _, a := range c.Docs {
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("eval %s: index: %w", c.Name, err)
+	}
+	return ix, nil
 }
 
 func judged(c *Collection) int {
