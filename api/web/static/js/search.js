@@ -313,9 +313,9 @@ export function searchView(main, { nav, session }) {
   function renderFacets(res) {
     const fs = res.facets || {};
     clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
-    // Related hits exist only for a query; the box stays while it is on so
-    // that it can be turned off.
-    if (st.q || st.count) {
+    // Shown when the list holds related hits, and while it is on so that
+    // it can be turned off.
+    if (st.count || res.related > 0) {
       const box = h('input', {
         type: 'checkbox', id: 'count-related', checked: st.count === 'related', dataset: { fk: 'cr' },
         'aria-describedby': 'count-related-help',
@@ -375,7 +375,7 @@ export function searchView(main, { nav, session }) {
       return h('label', { for: id, class: 'mode' }, input, ' ', label);
     });
     return h('fieldset', { class: 'facet-op', id: 'facet-op-' + f },
-      h('legend', null, `Articles with ${LABEL[f].toLowerCase()}:`), choices);
+      h('legend', null, `Articles with ${LABEL[f].toLowerCase()}:`), h('div', { class: 'choices' }, choices));
   }
 
   function withFacetSize(n) {
