@@ -1086,6 +1086,19 @@ func (b *browser) matchFlow(base string, apiC apiClient) {
 	b.shot("match-partial")
 	b.check("all words")
 
+	// The query help lists the syntax with its examples.
+	b.do("help", chromedp.Click(chromedp.CSS(`#q-help-summary`)))
+	b.wait("help", `document.querySelector('details.help').open`)
+	examples := eval[[]string](b, `[...document.querySelectorAll('details.help dt code')].map(c => c.textContent)`)
+	for _, want := range []string{"putin xi", "sanctions NEAR/5 oil", "author:haberman", "putin xi OR gas"} {
+		if !slices.Contains(examples, want) {
+			t.Errorf("help: examples %q lack %q", examples, want)
+		}
+	}
+	b.save("match-help", chromedp.Screenshot(chromedp.CSS("form.search")))
+	b.do("help", chromedp.Click(chromedp.CSS(`#q-help-summary`)))
+	b.check("help")
+
 	// Any word: the toggle puts op=or in the URL and the total becomes
 	// the articles with either word.
 	b.do("any word", chromedp.Click(chromedp.CSS(`#op-any`)))

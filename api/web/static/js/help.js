@@ -26,6 +26,6 @@ export const HELP = [
 
 // HELP_NOTES explain what the result list holds besides the matches.
 export const HELP_NOTES = [
-  'The count says how many articles match the query. With "All words", articles that match only some of the words are listed too, marked "Missing:" with the words they lack; in hybrid mode, articles near in meaning that match none of the words are marked "Related by meaning". Neither kind is counted, nor in the facets or the chart unless "Count related hits too" is on.',
+  'The count says how many articles match the query. With "All words", articles that match only some of the words are listed too, marked "Missing:" with the words they lack; in hybrid mode, articles near in meaning that match none of the words are marked "Related by meaning". Neither kind is in the count, the facets or the chart, unless "Count related hits too" is on: then facets and chart show them apart, as "+N related".',
   'Empty query: browse everything, narrowed by the filters. Click a facet, a chip or a bar of the chart to filter.',
 ];
