@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -394,6 +396,7 @@ func TestBrowser(t *testing.T) {
 	seedSrv, seedAPI := serve(t, seedEng)
 	eng, haveCorpus := browserIndex(t, true)
 	srv, apiC := serve(t, eng)
+	matchSrv, matchAPI := serve(t, matchIndex(t))
 
 	// The page must work under the server's strict policy: no inline
 	// script or style, nothing from elsewhere.
@@ -462,6 +465,7 @@ func TestBrowser(t *testing.T) {
 	if haveCorpus {
 		b.searchFlow(srv.URL, apiC, "trump", "desktop")
 	}
+	b.matchFlow(matchSrv.URL, matchAPI)
 
 	// 8. A shared URL reloads the same search; an entity page follows.
 	shared := url.Values{"q": {"putin"}, "person": {"Xi Jinping"}}
@@ -906,4 +910,317 @@ func (b *browser) searchFlow(base string, apiC apiClient, query, shots string) {
 		t.Errorf("back: hits %v, want the same page again %v", got, page2)
 	}
 	b.check("back")
+}
+
+// conceptEmbedder embeds a text as its counts of a few concept words (the
+// other words do not count), L2-normalised: texts about the same concept
+// are near in meaning whatever their words, so the page's semantic
+// neighbours are known in advance. A text without concept words points
+// along a dimension of its own, far from every query.
+type conceptEmbedder struct{}
+
+// concepts maps each concept word to its dimension; dimension 3 holds
+// texts without any.
+var concepts = map[string]int{
+	"pipeline": 0, "gas": 0, "oil": 0, "crude": 0, "fuel": 0, "energy": 0, "petroleum": 0,
+	"summit": 1, "leaders": 1, "talks": 1, "treaty": 1, "diplomats": 1,
+	"library": 2, "books": 2, "museum": 2,
+}
+
+func (conceptEmbedder) Name() string { return "test-concepts" }
+
+func (conceptEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = conceptVector(t)
+	}
+	return out, nil
+}
+
+func conceptVector(text string) []float32 {
+	v := make([]float32, 4)
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if d, ok := concepts[w]; ok {
+			v[d]++
+		}
+	}
+	var n float64
+	for _, x := range v {
+		n += float64(x * x)
+	}
+	if n == 0 {
+		v[3], n = 1, 1
+	}
+	for i := range v {
+		v[i] /= float32(math.Sqrt(n))
+	}
+	return v
+}
+
+// Ids of the match fixture's articles, by what a search for "pipeline
+// summit" makes of them.
+const (
+	matchBoth     = "m1" // pipeline and summit
+	matchBoth2    = "m2"
+	matchPipeline = "m3" // pipeline only: partial, missing summit
+	matchSummit   = "m4" // summit only: partial, missing pipeline
+	matchEnergy   = "m5" // neither word, but about energy: a semantic neighbour of pipeline
+	matchLibrary  = "m6" // nothing in common
+)
+
+// matchIndex builds an index of a few articles written for the match
+// markers, with concept vectors, and an engine that embeds queries the
+// same way, so that hybrid search (the default mode there) has partial
+// matches and semantic neighbours to show.
+func matchIndex(t *testing.T) *search.Engine {
+	t.Helper()
+	day := func(m, d int) time.Time { return time.Date(2025, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	ent := func(names ...string) []newsdex.Entity {
+		var out []newsdex.Entity
+		for _, n := range names {
+			out = append(out, newsdex.Entity{Name: n, Count: 1, First: -1})
+		}
+		return out
+	}
+	arts := []newsdex.Article{
+		{ID: matchBoth, Title: "Pipeline deal signed at summit", Outlet: "Wire A", Published: day(3, 1), People: ent("Xi Jinping", "Vladimir Putin"),
+			Body: "Leaders signed a gas pipeline deal at the summit in Moscow on Tuesday."},
+		{ID: matchBoth2, Title: "Summit ends without a pipeline deal", Outlet: "Wire B", Published: day(3, 5), People: ent("Xi Jinping"),
+			Body: "The summit in Beijing ended without agreement on the pipeline."},
+		{ID: matchPipeline, Title: "Pipeline repairs delayed again", Outlet: "Wire A", Published: day(2, 10),
+			Body: "Repairs to the damaged pipeline were delayed by storms, engineers said."},
+		{ID: matchSummit, Title: "Summit on schools opens", Outlet: "Wire B", Published: day(1, 20),
+			Body: "Teachers gathered at the summit to discuss schools and exams."},
+		{ID: matchEnergy, Title: "Crude prices climb", Outlet: "Wire A", Published: day(3, 3),
+			Body: "Crude oil and fuel prices climbed as energy demand rose."},
+		{ID: matchLibrary, Title: "Library reopens", Outlet: "Wire C", Published: day(3, 4),
+			Body: "The town library reopened with new books and a cafe."},
+	}
+	emb := conceptEmbedder{}
+	for i := range arts {
+		a := &arts[i]
+		a.Passages = chunk.Split(a.Body, chunk.Options{})
+		vs, err := emb.Embed(context.Background(), index.EmbedTexts(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Embeddings = &newsdex.Embeddings{Model: emb.Name(), Vectors: vs}
+	}
+	ix, err := index.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Add(context.Background(), arts); err != nil {
+		t.Fatalf("index: %v", err)
+	}
+	eng, err := search.New(ix, search.WithEmbedder(emb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+// countAt reads the facet count shown by the button sel.
+func (b *browser) countAt(sel string) int {
+	b.t.Helper()
+	return eval[int](b, `Number(document.querySelector('`+sel+` .count').textContent.replace(/\D/g, ''))`)
+}
+
+// matchFlow checks the match markers over the match fixture: the words
+// toggle, partial matches with their missing words, semantic neighbours,
+// facet clicks that reproduce their counts, any of / all of between the
+// values of one filter, related counts and the pager.
+func (b *browser) matchFlow(base string, apiC apiClient) {
+	t := b.t
+	t.Helper()
+	both := "pipeline summit"
+
+	// All words (the default): the two articles with both words match;
+	// the two with one of them are listed, marked with what they miss.
+	want := apiC.search(url.Values{"q": {both}})
+	if want.Mode != search.ModeHybrid {
+		t.Fatalf("match fixture: default mode %s, want hybrid (the fixture has vectors)", want.Mode)
+	}
+	b.do("all words", chromedp.Navigate(base+"/?"+url.Values{"q": {both}}.Encode()))
+	b.wait("all words", settled)
+	if got := b.shownTotal(); got != int(want.Total) || got != 2 {
+		t.Errorf("all words: page shows %d articles, API %d, want 2 (%s, %s)", got, want.Total, matchBoth, matchBoth2)
+	}
+	if !eval[bool](b, `document.querySelector('#op-all').checked && !document.querySelector('#op-any').checked`) {
+		t.Errorf("all words: the toggle does not show All words")
+	}
+	if got := b.hitIDs(); !slices.Equal(got, ids(want)) {
+		t.Errorf("all words: hits %v, want %v", got, ids(want))
+	}
+	partials := 0
+	for _, h := range want.Hits {
+		note := eval[string](b, `(document.querySelector('li.hit[data-id="`+h.ID+`"] .match-note') || {}).textContent || ''`)
+		switch h.Match {
+		case search.MatchAll:
+			if note != "" {
+				t.Errorf("all words: full match %s is marked %q", h.ID, note)
+			}
+		case search.MatchPartial:
+			partials++
+			struck := eval[[]string](b, `[...document.querySelectorAll('li.hit[data-id="`+h.ID+`"] .missing s')].map(s => s.textContent)`)
+			if wantNote := "Missing: " + strings.Join(h.Missing, " "); note != wantNote || !slices.Equal(struck, h.Missing) || len(h.Missing) == 0 {
+				t.Errorf("all words: partial match %s shows %q with %v struck through, want %q", h.ID, note, struck, wantNote)
+			}
+		}
+	}
+	for id, missing := range map[string]string{matchPipeline: "summit", matchSummit: "pipeline"} {
+		i := slices.IndexFunc(want.Hits, func(h search.Hit) bool { return h.ID == id })
+		if i < 0 || want.Hits[i].Match != search.MatchPartial || !slices.Equal(want.Hits[i].Missing, []string{missing}) {
+			t.Errorf("all words: API lists %s as %+v, want a partial match missing %s", id, want.Hits, missing)
+		}
+	}
+	if partials == 0 {
+		t.Errorf("all words: no partial match among the hits %v", ids(want))
+	}
+	if want.Related > 0 {
+		if got := eval[string](b, `(document.querySelector('.status .related-count') || {}).textContent || ''`); !strings.Contains(got, fmt.Sprintf("%d related", want.Related)) {
+			t.Errorf("all words: status says %q about related hits, want %d related", got, want.Related)
+		}
+	}
+	b.shot("match-partial")
+	b.check("all words")
+
+	// The query help lists the syntax with its examples.
+	b.do("help", chromedp.Click(chromedp.CSS(`#q-help-summary`)))
+	b.wait("help", `document.querySelector('details.help').open`)
+	examples := eval[[]string](b, `[...document.querySelectorAll('details.help dt code')].map(c => c.textContent)`)
+	for _, want := range []string{"putin xi", "sanctions NEAR/5 oil", "author:haberman", "putin xi OR gas"} {
+		if !slices.Contains(examples, want) {
+			t.Errorf("help: examples %q lack %q", examples, want)
+		}
+	}
+	b.save("match-help", chromedp.Screenshot(chromedp.CSS("form.search")))
+	b.do("help", chromedp.Click(chromedp.CSS(`#q-help-summary`)))
+	b.check("help")
+
+	// Any word: the toggle puts op=or in the URL and the total becomes
+	// the articles with either word.
+	b.do("any word", chromedp.Click(chromedp.CSS(`#op-any`)))
+	b.wait("any word", `new URLSearchParams(location.search).get('op') === 'or' && (`+settled+`)`)
+	anyWant := apiC.search(url.Values{"q": {both}, "op": {"or"}})
+	if got := b.shownTotal(); got != int(anyWant.Total) || got != 4 {
+		t.Errorf("any word: page shows %d articles, API %d, want 4", got, anyWant.Total)
+	}
+	if n := eval[int](b, `document.querySelectorAll('li.hit .missing').length`); n != 0 {
+		t.Errorf("any word: %d hits marked missing words", n)
+	}
+	b.do("all words again", chromedp.Click(chromedp.CSS(`#op-all`)))
+	b.wait("all words again", `!new URLSearchParams(location.search).has('op') && (`+settled+`)`)
+	if got := b.shownTotal(); got != int(want.Total) {
+		t.Errorf("all words again: page shows %d articles, want %d", got, want.Total)
+	}
+	b.check("any word")
+
+	// The pager counts the related hits the list holds: one hit a page.
+	pages := int(want.Total + want.Related)
+	b.do("pager", chromedp.Navigate(base+"/?"+url.Values{"q": {both}, "size": {"1"}}.Encode()))
+	b.wait("pager", settled)
+	nums := eval[[]string](b, `[...document.querySelectorAll('nav.pager li a[aria-label^="Page "], nav.pager .current')].map(a => a.textContent)`)
+	if len(nums) == 0 || nums[len(nums)-1] != strconv.Itoa(pages) {
+		t.Errorf("pager: page numbers %v, want the last %d (total %d + related %d)", nums, pages, want.Total, want.Related)
+	}
+	b.do("last page", chromedp.Click(chromedp.CSS(`nav.pager a[aria-label="Page `+strconv.Itoa(pages)+`"]`)))
+	b.wait("last page", `new URLSearchParams(location.search).get('page') === '`+strconv.Itoa(pages)+`' && (`+settled+`)`)
+	if n := len(b.hitIDs()); n != 1 {
+		t.Errorf("last page %d: %d hits, want 1", pages, n)
+	}
+	if eval[bool](b, `document.querySelector('nav.pager a[rel=next]') !== null`) {
+		t.Errorf("last page %d: the pager links a next page", pages)
+	}
+	b.check("pager")
+
+	// A semantic neighbour: the energy article has neither word of
+	// "pipeline" but is near it in meaning; it is listed, marked and not
+	// counted.
+	q := "pipeline"
+	want = apiC.search(url.Values{"q": {q}})
+	b.do("semantic neighbour", chromedp.Navigate(base+"/?"+url.Values{"q": {q}}.Encode()))
+	b.wait("semantic neighbour", settled)
+	i := slices.IndexFunc(want.Hits, func(h search.Hit) bool { return h.ID == matchEnergy })
+	if i < 0 || want.Hits[i].Match != search.MatchSemantic {
+		t.Fatalf("semantic neighbour: API hits %+v, want %s marked semantic", want.Hits, matchEnergy)
+	}
+	if got := b.shownTotal(); got != int(want.Total) || got != 3 {
+		t.Errorf("semantic neighbour: page shows %d articles, API %d, want 3 (the neighbour not counted)", got, want.Total)
+	}
+	if got := eval[string](b, `(document.querySelector('li.hit[data-id="`+matchEnergy+`"] .match-semantic') || {}).textContent || ''`); got != "Related by meaning" {
+		t.Errorf("semantic neighbour: %s marked %q, want Related by meaning", matchEnergy, got)
+	}
+	if n := eval[int](b, `document.querySelectorAll('li.hit .match-semantic').length`); n != 1 {
+		t.Errorf("semantic neighbour: %d hits marked related by meaning, want 1", n)
+	}
+	b.shot("match-semantic")
+	b.check("semantic neighbour")
+
+	// Facet clicks in hybrid mode give the count the facet showed: the
+	// neighbour from Wire A is not in it.
+	outlet := eval[string](b, `document.querySelector('#facet-outlet li:first-child button').dataset.value`)
+	outletCount := b.countAt(`#facet-outlet li:first-child button`)
+	b.do("outlet facet", chromedp.Click(chromedp.CSS(`#facet-outlet li:first-child button`)))
+	b.wait("outlet facet", `new URLSearchParams(location.search).get('outlet') !== null && (`+settled+`)`)
+	if got := b.shownTotal(); got != outletCount || outlet != "Wire A" || got != 2 {
+		t.Errorf("outlet facet %s: page shows %d articles, the facet said %d, want Wire A with 2", outlet, got, outletCount)
+	}
+	b.do("clear outlet", chromedp.Click(chromedp.CSS(`.active button.filter[data-filter="outlet"]`)))
+	b.wait("clear outlet", `new URLSearchParams(location.search).get('outlet') === null && (`+settled+`)`)
+
+	// Two people: any of them (the default), then all of them.
+	for _, name := range []string{"Xi Jinping", "Vladimir Putin"} {
+		sel := `#facet-person button[data-value=` + jsString(name) + `]`
+		count := b.countAt(sel)
+		b.do("person "+name, chromedp.Click(chromedp.CSS(sel)))
+		b.wait("person "+name, `new URLSearchParams(location.search).getAll('person').includes(`+jsString(name)+`) && (`+settled+`)`)
+		if name == "Xi Jinping" {
+			if got := b.shownTotal(); got != count {
+				t.Errorf("person facet %s: page shows %d articles, the facet said %d", name, got, count)
+			}
+		}
+	}
+	people := url.Values{"q": {q}, "person": {"Xi Jinping", "Vladimir Putin"}}
+	if got, want := b.shownTotal(), apiC.search(people).Total; got != int(want) {
+		t.Errorf("two people (any): page shows %d articles, API %d", got, want)
+	}
+	if !eval[bool](b, `document.querySelector('#op-person-any').checked`) {
+		t.Errorf("two people: the any of / all of control is missing or not on any")
+	}
+	b.do("all people", chromedp.Click(chromedp.CSS(`#op-person-all`)))
+	b.wait("all people", `new URLSearchParams(location.search).get('person_op') === 'and' && (`+settled+`)`)
+	people.Set("person_op", "and")
+	if got, want := b.shownTotal(), apiC.search(people).Total; got != int(want) || got != 1 {
+		t.Errorf("two people (all): page shows %d articles, API %d, want 1 (%s)", got, want, matchBoth)
+	}
+	b.shot("match-people")
+	b.check("people any/all")
+
+	// Count related hits too: each facet value shows its related hits
+	// apart from its count.
+	b.do("count related", chromedp.Navigate(base+"/?"+url.Values{"q": {q}}.Encode()))
+	b.wait("count related", settled)
+	b.do("count related", chromedp.Click(chromedp.CSS(`#count-related`)))
+	b.wait("count related", `new URLSearchParams(location.search).get('count') === 'related' && (`+settled+`)`)
+	rel := apiC.search(url.Values{"q": {q}, "count": {"related"}})
+	shown := 0
+	for _, bk := range rel.Facets["outlets"] {
+		sel := `#facet-outlet button[data-value=` + jsString(bk.Value) + `]`
+		got := eval[string](b, `(document.querySelector('`+sel+` .related-count') || {}).textContent || ''`)
+		wantText := ""
+		if bk.Related > 0 {
+			wantText = fmt.Sprintf("+%d related", bk.Related)
+			shown++
+		}
+		if got != wantText || b.countAt(sel) != bk.Count {
+			t.Errorf("count related: outlet %s shows %d and %q, API count %d related %d", bk.Value, b.countAt(sel), got, bk.Count, bk.Related)
+		}
+	}
+	if shown == 0 {
+		t.Errorf("count related: no outlet has related hits in %+v, want Wire A with the neighbour", rel.Facets["outlets"])
+	}
+	b.shot("match-count-related")
+	b.check("count related")
 }

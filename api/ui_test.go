@@ -1,15 +1,27 @@
 package api
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	uq "github.com/newsdex/newsdex/query"
+	"github.com/newsdex/newsdex/search"
 )
 
 // uiRouter serves only the UI routes of the embedded assets.
@@ -239,6 +251,208 @@ func TestETagMatch(t *testing.T) {
 	} {
 		if got := etagMatch(c.header, `"abc"`); got != c.want {
 			t.Errorf("etagMatch(%q) = %v, want %v", c.header, got, c.want)
+		}
+	}
+}
+
+// helpExample is one entry of the page's query help (HELP in
+// web/static/js/help.js): a query, what the help says it means, and the
+// extra URL parameters it needs ("op=or" or none).
+type helpExample struct {
+	query, meaning, extra string
+}
+
+// helpEntry matches one line of the HELP array:
+// ['query', 'meaning', 'extra'], with single-quoted JavaScript strings.
+var helpEntry = regexp.MustCompile(`^\s*\[\s*('(?:[^'\\]|\\.)*')\s*,\s*('(?:[^'\\]|\\.)*')\s*,\s*('(?:[^'\\]|\\.)*')\s*\],?\s*$`)
+
+// jsUnquote undoes the quoting of a single-quoted JavaScript string
+// literal of the simple kind help.js uses (\' and \\ escapes only).
+func jsUnquote(lit string) string {
+	body := lit[1 : len(lit)-1]
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		if body[i] == '\\' && i+1 < len(body) {
+			i++
+		}
+		b.WriteByte(body[i])
+	}
+	return b.String()
+}
+
+// helpExamples reads the HELP array of the embedded help.js. Every line
+// of the array must be an entry, so a line in another form fails the test
+// instead of going unchecked.
+func helpExamples(t *testing.T) []helpExample {
+	t.Helper()
+	src, err := fs.ReadFile(webFS, "web/static/js/help.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(src), "export const HELP = [\n")
+	if !ok {
+		t.Fatal("help.js: no line \"export const HELP = [\"")
+	}
+	block, _, ok := strings.Cut(rest, "\n];")
+	if !ok {
+		t.Fatal("help.js: HELP does not end with a line \"];\"")
+	}
+	var out []helpExample
+	for i, line := range strings.Split(block, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		m := helpEntry.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("help.js: HELP line %d is not ['query', 'meaning', 'extra']: %s", i+1, line)
+		}
+		out = append(out, helpExample{jsUnquote(m[1]), jsUnquote(m[2]), jsUnquote(m[3])})
+	}
+	if len(out) < 10 {
+		t.Fatalf("help.js: %d HELP entries read, want the whole list", len(out))
+	}
+	return out
+}
+
+// bowFixture indexes testdata/articles.jsonl with bag-of-words vectors
+// and returns an engine that answers every mode over it.
+func bowFixture(t *testing.T) *search.Engine {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "articles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var arts []newsdex.Article
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var a newsdex.Article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a)
+	}
+	ix, err := index.Open(filepath.Join(t.TempDir(), "ix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := (&bowWriter{ix: ix}).Put(context.Background(), arts); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := search.New(ix, search.WithEmbedder(bowEmbedder{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+// TestHelpExamples runs every example of the page's query help against
+// the API, in each mode, and checks the meanings the help states: an
+// example the engine refused, or read otherwise, would teach people a
+// query language that does not exist.
+func TestHelpExamples(t *testing.T) {
+	examples := helpExamples(t)
+	hz := newHarness(t, bowFixture(t), Options{})
+	// matchSet returns the ids of the match set of a lexical search, in
+	// id order: the hits marked all (size 100 holds the whole fixture).
+	matchSet := func(t *testing.T, params url.Values) []string {
+		t.Helper()
+		params.Set("size", "100")
+		params.Set("mode", search.ModeLexical)
+		rec := hz.get("/v1/search?" + params.Encode())
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /v1/search?%s: %d %s", params.Encode(), rec.Code, rec.Body)
+		}
+		res := decode[search.Results](t, rec)
+		var got []string
+		for _, h := range res.Hits {
+			if h.Match == search.MatchAll {
+				got = append(got, h.ID)
+			}
+		}
+		if uint64(len(got)) != res.Total {
+			t.Errorf("GET /v1/search?%s: %d hits marked all, total %d", params.Encode(), len(got), res.Total)
+		}
+		slices.Sort(got)
+		return got
+	}
+	for _, ex := range examples {
+		for _, mode := range []string{search.ModeLexical, search.ModeSemantic, search.ModeHybrid} {
+			t.Run(mode+"/"+ex.query+"/"+ex.extra, func(t *testing.T) {
+				params, err := url.ParseQuery(ex.extra)
+				if err != nil {
+					t.Fatalf("help.js: extra parameters %q: %v", ex.extra, err)
+				}
+				params.Set("q", ex.query)
+				params.Set("mode", mode)
+				if rec := hz.get("/v1/search?" + params.Encode()); rec.Code != http.StatusOK {
+					t.Errorf("help example %q (%s): GET /v1/search?%s: %d %s", ex.query, ex.meaning, params.Encode(), rec.Code, rec.Body)
+				}
+			})
+		}
+	}
+
+	// What the help says the examples mean, on the fixture's words (its
+	// five articles: t1 has pipeline, talks and trade, but talks 15 words
+	// from pipeline; t2 has "Pipeline talks"; t3 library; t4 pipeline; t5
+	// trade). Each case names the help example whose meaning it checks.
+	has := func(q, extra string) bool {
+		return slices.ContainsFunc(examples, func(ex helpExample) bool { return ex.query == q && ex.extra == extra })
+	}
+	for _, tc := range []struct {
+		name        string
+		help, extra string // the help example whose meaning is checked
+		q, qExtra   string // the same construct on the fixture's words
+		want        []string
+	}{
+		{"words side by side are AND", "putin xi", "", "pipeline trade", "", []string{"t1"}},
+		{"explicit AND", "putin xi", "", "pipeline AND trade", "", []string{"t1"}},
+		{"Any word is OR", "putin xi", "op=or", "pipeline trade", "op=or", []string{"t1", "t2", "t4", "t5"}},
+		{"OR", "putin OR xi", "", "pipeline OR trade", "", []string{"t1", "t2", "t4", "t5"}},
+		{"AND binds before OR", "putin xi OR gas", "", "pipeline trade OR library", "", []string{"t1", "t3"}},
+		{"NOT excludes", "putin NOT ukraine", "", "pipeline NOT trade", "", []string{"t2", "t4"}},
+		{"minus excludes", "putin NOT ukraine", "", "pipeline -trade", "", []string{"t2", "t4"}},
+		{"plus requires under Any word", "+putin xi", "op=or", "+pipeline trade", "op=or", []string{"t1", "t2", "t4"}},
+		{"NEAR/5 within 5 words", "sanctions NEAR/5 oil", "", "talks NEAR/5 pipeline", "", []string{"t2"}},
+		{"NEAR/5 either order", "sanctions NEAR/5 oil", "", "pipeline NEAR/5 talks", "", []string{"t2"}},
+		{"NEAR alone is NEAR/10", "sanctions NEAR/5 oil", "", "talks NEAR pipeline", "", []string{"t2"}},
+		{"NEAR over a group", "(putin OR kremlin) NEAR/5 sanctions", "", "(talks OR trade) NEAR/5 pipeline", "", []string{"t1", "t2"}},
+		{"phrase", `"joint statement"`, "", `"gas pipeline"`, "", []string{"t1"}},
+		{"one field", "title:ceasefire", "", "title:pipeline", "", []string{"t1", "t2"}},
+	} {
+		t.Run("meaning/"+tc.name, func(t *testing.T) {
+			if !has(tc.help, tc.extra) {
+				t.Fatalf("help.js has no example %q with %q", tc.help, tc.extra)
+			}
+			params, _ := url.ParseQuery(tc.qExtra)
+			params.Set("q", tc.q)
+			if got := matchSet(t, params); !slices.Equal(got, tc.want) {
+				t.Errorf("%q (%s) matches %v, want %v as the help for %q says", tc.q, tc.qExtra, got, tc.want, tc.help)
+			}
+		})
+	}
+
+	// The help names every field the query language knows, and says that
+	// another one is an error, which the API answers with a 400 naming it.
+	var fieldHelp string
+	for _, ex := range examples {
+		if strings.HasPrefix(ex.query, "title:") {
+			fieldHelp = ex.meaning
+		}
+	}
+	for _, f := range uq.Fields() {
+		if !strings.Contains(fieldHelp, f) {
+			t.Errorf("help for title: %q does not name the field %s", fieldHelp, f)
+		}
+	}
+	rec := hz.get("/v1/search?q=" + url.QueryEscape("foo:bar"))
+	if body := rec.Body.String(); rec.Code != http.StatusBadRequest || !strings.Contains(body, "foo") || !strings.Contains(body, "author") {
+		t.Errorf("unknown field foo:bar: %d %s, want a 400 naming foo and the known fields", rec.Code, body)
+	}
+	for _, want := range []string{"NEAR/5", "author:", " OR "} {
+		if !slices.ContainsFunc(examples, func(ex helpExample) bool { return strings.Contains(ex.query, want) }) {
+			t.Errorf("help.js has no example with %q", want)
 		}
 	}
 }

@@ -65,7 +65,8 @@ export function volumeChart(buckets, { interval, hrefFor, caption, height = 150 
   const box = h('div', { class: 'chart-box' });
   fig.appendChild(box);
   if (caption) fig.appendChild(h('figcaption', null, caption));
-  const valid = (buckets || []).filter((b) => b.from && b.to && b.count > 0 && !Number.isNaN(ms(b.from)));
+  // With count=related a bucket may hold only related hits.
+  const valid = (buckets || []).filter((b) => b.from && b.to && b.count + (b.related || 0) > 0 && !Number.isNaN(ms(b.from)));
   if (valid.length === 0) {
     box.appendChild(h('p', { class: 'muted' }, 'No dated articles.'));
     return fig;
@@ -141,10 +142,14 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
   const ph = height - m.top - m.bottom;
   const { units, cuts, total: nUnits } = layout(buckets, interval);
   const unit = pw / nUnits;
-  const max = Math.max(...buckets.map((b) => b.count));
+  // Related hits (count=related) stack above the matches in a lighter
+  // shade; the scale covers both.
+  const stacked = (b) => b.count + (b.related || 0);
+  const max = Math.max(...buckets.map(stacked));
   const x = (u) => m.left + u * unit;
   const y = (n) => m.top + ph - (n / max) * ph;
   const total = buckets.reduce((s, b) => s + b.count, 0);
+  const related = buckets.reduce((s, b) => s + (b.related || 0), 0);
 
   const root = svg('svg', {
     class: 'volume',
@@ -152,7 +157,7 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: 'group',
-    'aria-label': `Articles over time: ${plural(total, 'article')} in ${plural(buckets.length, 'period')}, most in one period ${fmt(max)}`,
+    'aria-label': `Articles over time: ${plural(total, 'article')}${related ? ` and ${plural(related, 'related result')}` : ''} in ${plural(buckets.length, 'period')}, most in one period ${fmt(max)}`,
   });
   // Axes and gridlines.
   for (const frac of [0, 0.5, 1]) {
@@ -188,12 +193,13 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
   buckets.forEach((b, i) => {
     const bx = x(units[i]);
     const bw = Math.max(2, unit - (unit > 6 ? Math.min(4, unit * 0.15) : 0.5));
-    const what = `${periodLabel(b, interval)}: ${plural(b.count, 'article')}`;
+    const what = `${periodLabel(b, interval)}: ${plural(b.count, 'article')}${b.related ? `, +${fmt(b.related)} related` : ''}`;
     const link = svg('a', { href: hrefFor(b), class: 'bar', 'aria-label': what + '. Show this period', dataset: { nav: '', from: b.from, to: b.to, count: b.count } });
     link.appendChild(svg('title', null, what));
     // A full-height transparent column makes thin bars easy to hit.
     link.appendChild(svg('rect', { class: 'hit', x: bx, y: m.top, width: bw, height: ph }));
-    link.appendChild(svg('rect', { class: 'fill', x: bx, y: y(b.count), width: bw, height: Math.max(1, m.top + ph - y(b.count)) }));
+    if (b.count > 0) link.appendChild(svg('rect', { class: 'fill', x: bx, y: y(b.count), width: bw, height: Math.max(1, m.top + ph - y(b.count)) }));
+    if (b.related > 0) link.appendChild(svg('rect', { class: 'fill-related', x: bx, y: y(stacked(b)), width: bw, height: Math.max(1, y(b.count) - y(stacked(b))) }));
     bars.appendChild(link);
   });
   root.appendChild(bars);

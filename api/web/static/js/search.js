@@ -6,9 +6,10 @@ import { h, clear, markedText, safeHref, formatDate, fmt, plural, notice } from 
 import { getJSON, isAbort } from './api.js';
 import {
   FILTERS, FACET_OF, LABEL, SINGULAR, readState, toParams, searchURL, changed, copyState,
-  hasFilter, toggleFilter, isEmpty, entityPath, articlePath,
+  hasFilter, toggleFilter, setFilterOp, isEmpty, entityPath, articlePath,
 } from './state.js';
 import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
+import { HELP, HELP_NOTES } from './help.js';
 
 const MODES = [
   ['lexical', 'Lexical', 'words and phrases, ranked by term statistics'],
@@ -22,15 +23,11 @@ const SORTS = [
   ['date_asc', 'Oldest first'],
 ];
 
-const HELP = [
-  ['putin xi', 'both words (all words must match)'],
-  ['"joint statement"', 'an exact phrase'],
-  ['"xi putin"~5', 'words within 5 positions of each other'],
-  ['xi AND (pipeline OR gas)', 'AND, OR, parentheses'],
-  ['putin NOT ukraine', 'NOT, or -ukraine, excludes'],
-  ['title:ceasefire', 'one field: title, body, person, outlet, cited, place, leader'],
-  ['person:xi', 'articles whose people include Xi'],
-  ['sanction*', 'words starting with sanction'],
+// OPS are the choices of the words toggle: how words side by side
+// combine (op=and is the API's default and stays out of the URL).
+const OPS = [
+  ['and', 'op-all', 'All words', 'articles with every word; the others are listed as partial matches, not counted'],
+  ['or', 'op-any', 'Any word', 'articles with at least one of the words'],
 ];
 
 // Chips shown per hit before the "+N more" button.
@@ -60,12 +57,15 @@ export function searchView(main, { nav, session }) {
   const to = h('input', { id: 'to', name: 'to', type: 'date' });
   const modeInputs = MODES.map(([v, l, d]) =>
     h('label', { class: 'mode', title: d }, h('input', { type: 'radio', name: 'mode', value: v }), ' ', l));
+  const opInputs = OPS.map(([v, id, l, d]) =>
+    h('label', { class: 'mode', for: id, title: d }, h('input', { type: 'radio', name: 'op', value: v, id }), ' ', l));
   const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search articles' },
     h('div', { class: 'qrow' },
       h('label', { for: 'q', class: 'visually-hidden' }, 'Search query'),
       q,
       h('button', { type: 'submit', class: 'primary' }, 'Search')),
     h('div', { class: 'options' },
+      h('fieldset', { class: 'modes words' }, h('legend', null, 'Match'), opInputs),
       h('fieldset', { class: 'modes' }, h('legend', null, 'Mode'), modeInputs),
       h('div', { class: 'field' }, h('label', { for: 'sort' }, 'Sort'), sort),
       h('div', { class: 'field dates' },
@@ -74,13 +74,15 @@ export function searchView(main, { nav, session }) {
         h('button', { type: 'button', class: 'link', on: { click: () => go(changed(st, (n) => { delete n.from; delete n.to; delete n.interval; })) } }, 'Any date'))),
     h('details', { class: 'help' },
       h('summary', { id: 'q-help-summary' }, 'Query syntax'),
-      h('dl', null, HELP.map(([ex, what]) => [h('dt', null, h('code', null, ex)), h('dd', null, what)])),
-      h('p', { class: 'muted' }, 'Empty query: browse everything, narrowed by the filters. Click a facet, a chip or a bar of the chart to filter.')));
+      h('dl', null, HELP.map(([ex, what, extra]) => [
+        h('dt', null, h('code', null, ex), extra === 'op=or' ? h('span', { class: 'help-op' }, ' with Any word') : null),
+        h('dd', null, what)])),
+      HELP_NOTES.map((n) => h('p', { class: 'muted' }, n))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go(readForm());
   });
-  for (const input of form.querySelectorAll('input[name=mode]')) input.addEventListener('change', () => go(readForm()));
+  for (const input of form.querySelectorAll('input[name=mode], input[name=op]')) input.addEventListener('change', () => go(readForm()));
   sort.addEventListener('change', () => go(readForm()));
   for (const d of [from, to]) {
     d.addEventListener('change', () => {
@@ -100,9 +102,11 @@ export function searchView(main, { nav, session }) {
 
   function readForm() {
     const mode = form.querySelector('input[name=mode]:checked');
+    const op = form.querySelector('input[name=op]:checked');
     return changed(st, (n) => {
       const qv = q.value.trim();
       if (qv) n.q = qv; else delete n.q;
+      if (op && op.value !== 'and') n.op = op.value; else delete n.op;
       if (mode && (st.mode || mode.value !== defaultMode)) n.mode = mode.value;
       if (sort.value && sort.value !== 'relevance') n.sort = sort.value; else delete n.sort;
       for (const [k, el] of [['from', from], ['to', to]]) {
@@ -123,6 +127,8 @@ export function searchView(main, { nav, session }) {
     to.value = st.to || '';
     const mode = st.mode || (res && res.mode) || 'lexical';
     for (const r of form.querySelectorAll('input[name=mode]')) r.checked = r.value === mode;
+    const op = st.op || 'and';
+    for (const r of form.querySelectorAll('input[name=op]')) r.checked = r.value === op;
   }
 
   async function update() {
@@ -204,21 +210,50 @@ export function searchView(main, { nav, session }) {
     renderStatus(res);
     renderActive();
     renderChart(buckets, interval);
-    renderFacets(res.facets || {});
+    renderFacets(res);
     clear(hits);
     for (const hit of res.hits || []) hits.appendChild(renderHit(hit));
     if ((res.hits || []).length === 0) {
-      hits.appendChild(h('li', { class: 'empty' },
-        h('p', null, 'No articles match.'),
-        isEmpty(st) ? null : h('p', null, 'Try fewer words or ', h('a', { href: '/', 'data-nav': '' }, 'start over'), '.')));
+      if (listed(res) > 0) {
+        // A page number past the end of the list (an old link).
+        hits.appendChild(h('li', { class: 'empty' },
+          h('p', null, 'This page is past the end of the results.'),
+          h('p', null, h('a', { href: searchURL(changed(st, () => {})), 'data-nav': '' }, 'Go to the first page'), '.')));
+      } else {
+        hits.appendChild(h('li', { class: 'empty' },
+          h('p', null, 'No articles match.'),
+          isEmpty(st) ? null : h('p', null, 'Try fewer words, ', st.q && !st.op ? 'choose "Any word", ' : null, 'or ', h('a', { href: '/', 'data-nav': '' }, 'start over'), '.')));
+      }
     }
     renderPager(res);
+  }
+
+  // listedRelated is how many related hits (partial matches and semantic
+  // neighbours) the list holds: date sorts list only the match set unless
+  // count=related asks for them too.
+  function listedRelated(res) {
+    const dated = st.sort === 'date' || st.sort === 'date_asc';
+    return dated && st.count !== 'related' ? 0 : res.related || 0;
+  }
+
+  // listed is the length of the list that page and cursor walk.
+  function listed(res) {
+    return (res.total || 0) + listedRelated(res);
   }
 
   function renderStatus(res) {
     const n = res.hits ? res.hits.length : 0;
     const size = Number(st.size) || 10;
-    const parts = [plural(res.total, 'article')];
+    const total = res.total || 0;
+    const related = listedRelated(res);
+    const verb = total === 1 ? 'matches' : 'match';
+    const parts = [h('span', { class: 'match-count' },
+      res.capped ? `at least ${plural(total, 'article')} ${verb} (capped)` : `${plural(total, 'article')} ${verb}`)];
+    // Related hits are never part of the count: say so apart from it.
+    if (related > 0) {
+      parts.push(h('span', { class: 'related-count' },
+        `${plural(related, 'related result')} listed with them, not counted`));
+    }
     if (n > 0) {
       if (st.cursor) parts.push(`${fmt(n)} shown`);
       else {
@@ -228,8 +263,9 @@ export function searchView(main, { nav, session }) {
     }
     if (res.mode) parts.push(res.mode);
     if (typeof res.took_ms === 'number') parts.push(`${res.took_ms.toFixed(1)} ms`);
-    status.textContent = parts.join(' · ');
-    status.dataset.total = String(res.total);
+    clear(status).append(...parts.flatMap((p, i) => (i ? [' · ', p] : [p])));
+    status.dataset.total = String(total);
+    status.dataset.related = String(related);
   }
 
   function renderActive() {
@@ -274,8 +310,25 @@ export function searchView(main, { nav, session }) {
     }));
   }
 
-  function renderFacets(fs) {
+  function renderFacets(res) {
+    const fs = res.facets || {};
     clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
+    // Shown when the list holds related hits, and while it is on so that
+    // it can be turned off.
+    if (st.count || res.related > 0) {
+      const box = h('input', {
+        type: 'checkbox', id: 'count-related', checked: st.count === 'related', dataset: { fk: 'cr' },
+        'aria-describedby': 'count-related-help',
+      });
+      box.addEventListener('change', () => go(changed(st, (n) => {
+        if (box.checked) n.count = 'related'; else delete n.count;
+      })));
+      facets.appendChild(h('div', { class: 'count-related' },
+        h('label', { for: 'count-related' }, box, ' Count related hits too'),
+        h('p', { id: 'count-related-help', class: 'muted' }, st.count === 'related'
+          ? 'Facets and the chart show partial matches and related articles apart, as "+N related".'
+          : 'Facets and the chart count the matching articles only.')));
+    }
     const facetSize = Number(st.facet_size) || 10;
     for (const f of FILTERS) {
       const name = FACET_OF[f];
@@ -295,11 +348,12 @@ export function searchView(main, { nav, session }) {
       const open = name in panelOpen ? panelOpen[name] : desktop();
       const det = h('details', { class: 'facet', id, open, dataset: { facet: name } },
         h('summary', null, LABEL[f], selected.length ? h('span', { class: 'badge', 'aria-label': `${selected.length} selected` }, String(selected.length)) : null),
+        selected.length > 1 ? facetOp(f) : null,
         h('ul', { role: 'list' }, items),
         h('div', { class: 'facet-actions' },
           selected.length ? h('button', {
             type: 'button', class: 'link', dataset: { fk: 'fc:' + f },
-            on: { click: () => go(changed(st, (n) => { n.filters[f] = []; })) },
+            on: { click: () => go(changed(st, (n) => { n.filters[f] = []; delete n.ops[f]; })) },
           }, 'Clear ' + LABEL[f].toLowerCase()) : null,
           buckets.length >= facetSize && facetSize < 50 ? h('a', {
             href: searchURL(withFacetSize(50)), 'data-nav': '', class: 'more', dataset: { fk: 'fm:' + f },
@@ -308,6 +362,20 @@ export function searchView(main, { nav, session }) {
       det.addEventListener('toggle', () => { panelOpen[name] = det.open; });
       facets.appendChild(det);
     }
+  }
+
+  // facetOp is the control that chooses how the selected values of
+  // filter f combine: any of them (the API's default) or all of them.
+  function facetOp(f) {
+    const cur = st.ops[f] === 'and' ? 'and' : 'or';
+    const choices = [['or', 'any', 'any of these'], ['and', 'all', 'all of these']].map(([v, key, label]) => {
+      const id = `op-${f}-${key}`;
+      const input = h('input', { type: 'radio', name: `op-${f}`, value: v, id, checked: cur === v, dataset: { fk: `fo:${f}:${v}` } });
+      input.addEventListener('change', () => go(setFilterOp(st, f, v)));
+      return h('label', { for: id, class: 'mode' }, input, ' ', label);
+    });
+    return h('fieldset', { class: 'facet-op', id: 'facet-op-' + f },
+      h('legend', null, `Articles with ${LABEL[f].toLowerCase()}:`), h('div', { class: 'choices' }, choices));
   }
 
   function withFacetSize(n) {
@@ -323,7 +391,11 @@ export function searchView(main, { nav, session }) {
       on: { click: () => go(toggleFilter(st, f, b.value)) },
     },
     h('span', { class: 'name' }, b.value, b.office ? h('span', { class: 'office' }, b.office) : null),
-    b.count === null ? null : h('span', { class: 'count', 'aria-label': plural(b.count, 'article') }, fmt(b.count))));
+    h('span', { class: 'counts' },
+      b.count === null ? null : h('span', { class: 'count', 'aria-label': plural(b.count, 'matching article') }, fmt(b.count)),
+      st.count === 'related' && b.related > 0
+        ? h('span', { class: 'related-count', 'aria-label': plural(b.related, 'related result') }, '+' + fmt(b.related) + ' related')
+        : null)));
   }
 
   // chipFilter is the filter a chip toggles: a leader chip stands for the
@@ -405,16 +477,32 @@ export function searchView(main, { nav, session }) {
       }
     });
 
-    return h('li', { class: 'hit', dataset: { id: hit.id } },
+    return h('li', { class: 'hit', dataset: { id: hit.id, match: hit.match || 'all' } },
       h('article', { 'aria-labelledby': titleId },
         h('h3', { id: titleId, class: 'title' }, h('a', { href: articlePath(hit.id), 'data-nav': '', dataset: { fk: `t:${hit.id}` } }, title)),
         h('p', { class: 'meta' }, meta.flatMap((m, i) => (i ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '), m] : [m]))),
+        matchNote(hit),
         (hit.snippets || []).map((s) => h('p', { class: 'snippet' }, markedText(s))),
         chips.length ? chipList : null,
         h('div', { class: 'hit-actions' }, simBtn),
         simBox));
   }
   let hitSeq = 0;
+
+  // matchNote marks a hit that is not in the match set, as web search
+  // engines do: a partial match with the query parts it lacks, struck
+  // through, or a semantic neighbour. Full matches get none.
+  function matchNote(hit) {
+    if (hit.match === 'partial') {
+      const missing = hit.missing || [];
+      return h('p', { class: ['match-note', 'missing'] },
+        missing.length ? ['Missing: ', missing.map((w, i) => [i ? ' ' : null, h('s', null, w)])] : 'Partial match');
+    }
+    if (hit.match === 'semantic') {
+      return h('p', { class: ['match-note', 'match-semantic'], title: 'Near the query in meaning; it has none of its words' }, 'Related by meaning');
+    }
+    return null;
+  }
 
   function pageLink(label, next, { rel, current, fk, aria } = {}) {
     if (current) return h('li', null, h('span', { class: 'current', 'aria-current': 'page' }, label));
@@ -440,9 +528,14 @@ export function searchView(main, { nav, session }) {
       }
     } else {
       const page = Number(st.page) || 1;
-      const last = Math.max(1, Math.min(Math.ceil(res.total / size), Math.floor(MAX_DEPTH / size)));
-      if (last <= 1 && !res.next_cursor) return;
-      if (page > 1) items.push(pageLink('‹ Prev', atPage(page - 1), { rel: 'prev', fk: 'prev', aria: 'Previous page' }));
+      // The list holds the match set and the related hits it shows; page
+      // numbers reach the API's depth limit, the cursor goes on from there.
+      const pages = Math.ceil(listed(res) / size);
+      const depth = Math.floor(MAX_DEPTH / size);
+      const last = Math.max(1, Math.min(pages, depth));
+      const deeper = page >= depth && pages > depth && res.next_cursor;
+      if (last <= 1 && page <= 1 && !deeper) return;
+      if (page > 1) items.push(pageLink('‹ Prev', atPage(Math.min(page - 1, last)), { rel: 'prev', fk: 'prev', aria: 'Previous page' }));
       const nums = new Set([1, last]);
       for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= last) nums.add(p);
       let prev = 0;
@@ -452,7 +545,7 @@ export function searchView(main, { nav, session }) {
         prev = p;
       }
       if (page < last) items.push(pageLink('Next ›', atPage(page + 1), { rel: 'next', fk: 'next', aria: 'Next page' }));
-      else if (res.next_cursor) {
+      else if (deeper) {
         // Past the page-number depth limit, keep going with the cursor.
         const n = copyState(st);
         delete n.page;

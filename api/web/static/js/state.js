@@ -5,8 +5,16 @@
 // FILTERS are the repeatable filter parameters, in panel order.
 export const FILTERS = ['leader', 'person', 'outlet', 'cited', 'place'];
 
-// SCALARS are the single-valued parameters the page keeps in the URL.
-export const SCALARS = ['q', 'from', 'to', 'sort', 'mode', 'size', 'page', 'cursor', 'interval', 'facet_size'];
+// SCALARS are the single-valued parameters the page keeps in the URL:
+// op joins the words of the query (and, the default, is left out), k
+// bounds the semantic neighbours of a hybrid list and count=related makes
+// facets and the chart count related hits too.
+export const SCALARS = ['q', 'op', 'from', 'to', 'sort', 'mode', 'size', 'page', 'cursor', 'interval', 'facet_size', 'k', 'count'];
+
+// opParam is the parameter that joins the values of filter f: person_op.
+export function opParam(f) {
+  return f + '_op';
+}
 
 // FACET_OF maps a filter parameter to its facet in the response.
 export const FACET_OF = { leader: 'leaders', person: 'people', outlet: 'outlets', cited: 'cited', place: 'places' };
@@ -21,15 +29,19 @@ export const SINGULAR = { leader: 'leader', person: 'person', outlet: 'outlet', 
 // are dropped (the API would refuse them).
 export function readState(search) {
   const p = new URLSearchParams(search);
-  const st = { filters: {} };
+  const st = { filters: {}, ops: {} };
   for (const f of FILTERS) {
     const seen = new Set();
     st.filters[f] = p.getAll(f).filter((v) => v.trim() !== '' && !seen.has(v) && seen.add(v));
+    // or is the API's default: only and is kept.
+    if (p.get(opParam(f)) === 'and') st.ops[f] = 'and';
   }
   for (const k of SCALARS) {
     const v = p.get(k);
     if (v !== null && v !== '') st[k] = v;
   }
+  // and is the default; other values go to the API, which names them.
+  if (st.op === 'and') delete st.op;
   return st;
 }
 
@@ -37,7 +49,12 @@ export function readState(search) {
 export function toParams(st) {
   const p = new URLSearchParams();
   if (st.q) p.set('q', st.q);
-  for (const f of FILTERS) for (const v of st.filters[f] || []) p.append(f, v);
+  for (const f of FILTERS) {
+    const vals = st.filters[f] || [];
+    for (const v of vals) p.append(f, v);
+    // An operator means something only between two values or more.
+    if (vals.length > 1 && st.ops && st.ops[f] === 'and') p.set(opParam(f), 'and');
+  }
   for (const k of SCALARS) if (k !== 'q' && st[k]) p.set(k, st[k]);
   return p;
 }
@@ -50,7 +67,7 @@ export function searchURL(st) {
 
 // copyState returns a deep copy of st.
 export function copyState(st) {
-  const n = { ...st, filters: {} };
+  const n = { ...st, filters: {}, ops: { ...(st.ops || {}) } };
   for (const f of FILTERS) n.filters[f] = [...(st.filters[f] || [])];
   return n;
 }
@@ -78,6 +95,15 @@ export function toggleFilter(st, f, value) {
     const v = value.toLowerCase();
     if (hasFilter(n, f, value)) n.filters[f] = n.filters[f].filter((x) => x.toLowerCase() !== v);
     else n.filters[f].push(value);
+    if (n.filters[f].length < 2) delete n.ops[f];
+  });
+}
+
+// setFilterOp sets how the values of filter f combine: 'and' (articles
+// carrying all of them) or 'or' (any of them, the default).
+export function setFilterOp(st, f, op) {
+  return changed(st, (n) => {
+    if (op === 'and') n.ops[f] = 'and'; else delete n.ops[f];
   });
 }
 
