@@ -59,8 +59,10 @@ type Hit struct {
 	Places    []string `json:"places"`
 	Score     float64  `json:"score"`
 	Snippets  []string `json:"snippets"`
-	// Match is all (a member of the match set), partial or semantic
-	// (related hits, not counted in Total).
+	// Match is all (the article satisfies the query), partial (some of
+	// its words) or semantic (by meaning only). In lexical and hybrid mode
+	// partial and semantic hits are related hits, not counted in Total;
+	// in semantic mode every hit is in the set Total counts.
 	Match string `json:"match"`
 	// Missing lists the query's parts a partial match lacks.
 	Missing []string `json:"missing,omitempty"`
