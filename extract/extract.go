@@ -149,6 +149,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	markLines(s)
 	markGlued(s)
 	d.matchSpans(s)
+	d.markCredits(s)
 	markExpansions(s)
 	d.findPeople(s)
 	d.resolveRoles(s)
