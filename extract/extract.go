@@ -92,6 +92,7 @@ type state struct {
 	deferred []pcand // full names without a cue, accepted if the surname recurs
 	places   []mention
 	outlets  []mention
+	orgs     []orgKey // organisation names of the article (findOrgNames)
 	year     int
 	date     time.Time
 }
@@ -150,7 +151,9 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	markGlued(s)
 	d.matchSpans(s)
 	d.markCredits(s)
+	d.findOrgNames(s)
 	markExpansions(s)
+	markNameExpansions(s)
 	d.findPeople(s)
 	d.resolveRoles(s)
 	d.resolvePending(s)
