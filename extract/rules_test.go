@@ -75,3 +75,25 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+// TestDatelinePlace checks that a dateline resolves through the aliases:
+// "WASHINGTON" is the capital, "NEW YORK" the city.
+func TestDatelinePlace(t *testing.T) {
+	x := mustNew(t)
+	tests := []struct{ dateline, want string }{
+		{"WASHINGTON", "Washington, D.C."},
+		{"Washington", "Washington, D.C."},
+		{"NEW YORK", "New York City"},
+		{"LOS ANGELES", "Los Angeles"},
+		{"Moscow", "Moscow"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dateline, func(t *testing.T) {
+			a := newsdex.Article{Body: "Stocks rose on Monday.", Dateline: tc.dateline}
+			x.Extract(&a)
+			if got := newsdex.Names(a.Places); !slices.Contains(got, tc.want) {
+				t.Errorf("places of dateline %q = %q, want %q among them", tc.dateline, got, tc.want)
+			}
+		})
+	}
+}
