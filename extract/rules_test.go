@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/ingest"
 )
 
 // ruleCase is one case of testdata/rules/*.json: a short article and the
@@ -95,5 +96,17 @@ func TestDatelinePlace(t *testing.T) {
 				t.Errorf("places of dateline %q = %q, want %q among them", tc.dateline, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestOutletNamesAgree checks that every canonical outlet ingest gives the
+// publisher field is the name the extractor cites the outlet under, so the
+// outlets facet and cited outlets share one name per outlet.
+func TestOutletNamesAgree(t *testing.T) {
+	x := mustNew(t)
+	for _, name := range ingest.OutletNames() {
+		if got := x.d.outletOf(name); got != "" && got != name {
+			t.Errorf("ingest outlet %q is cited as %q", name, got)
+		}
 	}
 }
