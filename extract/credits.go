@@ -10,7 +10,7 @@ package extract
 // "/"-joined chain holding one makes the chain a credit.
 var creditWords = newWordSet(`images image photo photos photograph photographs photographer pictures getty
 shutterstock flickr wikimedia commons istock istockphoto pool epa efe epa-efe sipa zuma alamy corbis
-handout courtesy`)
+handout courtesy file files`)
 
 // creditCues before ":" or "by" start a credit: "Photo: Name", "Photo by Name".
 var creditCues = newWordSet(`photo photos photograph photographer image images credit credits illustration
@@ -162,6 +162,14 @@ func (d *data) creditChain(s *state, k int) {
 				if sp := s.spanCovering(t); sp != nil && sp.e.outlet != 0 {
 					credit = true
 				}
+			}
+		}
+	}
+	// "Yuri Gripas | Reuters" at the end of a caption line.
+	if !credit && sep == '|' && (last >= len(s.toks) || s.toks[last].f&fLineStart != 0) {
+		for t := elems[len(elems)-1].i; t < last; t++ {
+			if sp := s.spanCovering(t); sp != nil && sp.e.outlet != 0 {
+				credit = true
 			}
 		}
 	}

@@ -118,7 +118,9 @@ func (s *state) thingContext(a, b int) bool {
 	// a person or a job title, "of" or "at" introduces the employer.
 	if p := a - 1; p >= 1 && toks[p].f&fWord != 0 && toks[p].f&fLower != 0 && (toks[p].h == hOf || toks[p].h == hAt) {
 		q := toks[p-1]
-		if s.claimed[p-1] && q.f&fJunk == 0 && q.f&fCap != 0 || q.f&fLower != 0 && attribNouns[q.h] || q.f&fLower != 0 && employerTitles[q.h] {
+		// "Personal Computer Rental Corp of Coral Gables": after a company.
+		if s.claimed[p-1] && q.f&fJunk == 0 && q.f&fCap != 0 || q.f&fLower != 0 && attribNouns[q.h] || q.f&fLower != 0 && employerTitles[q.h] ||
+			q.f&fCap != 0 && orgSuffixWords[q.h] {
 			return true
 		}
 	}
