@@ -14,7 +14,7 @@ handout courtesy file files`)
 
 // creditCues before ":" or "by" start a credit: "Photo: Name", "Photo by Name".
 var creditCues = newWordSet(`photo photos photograph photographer image images credit credits illustration
-caption`)
+caption contributing`)
 
 // creditStops end the list of a poll or survey: "Reuters/Ipsos poll" is a
 // citation, not a credit.
@@ -47,7 +47,42 @@ func (d *data) markCredits(s *state) {
 		case t.f&fPunct != 0 && t.h == '(':
 			d.creditParen(s, k)
 		}
+		if t.f&fLineStart != 0 {
+			d.bylineLine(s, k)
+		}
 	}
+}
+
+// bylineLine claims a byline: a line of names only ("David Jackson, and
+// Kevin Johnson") followed by a line that is an outlet's name ("USA
+// TODAY"). The authors are not people of the story.
+func (d *data) bylineLine(s *state, k int) {
+	toks := s.toks
+	j := k
+	names := 0
+	for j < len(toks) && (j == k || toks[j].f&fLineStart == 0) {
+		t := toks[j]
+		switch {
+		case s.capWord(j):
+			names++
+		case t.f&fWord != 0 && (t.h == hAnd || t.h == hBy):
+		case s.isPunct(j, ','):
+		default:
+			return
+		}
+		j++
+		if j-k > 12 {
+			return
+		}
+	}
+	if names < 2 || j >= len(toks) {
+		return
+	}
+	sp := s.spanStarting(j)
+	if sp == nil || sp.e.outlet == 0 || int(sp.j) < len(toks) && toks[sp.j].f&fLineStart == 0 {
+		return
+	}
+	s.claimCredit(k, j)
 }
 
 // claimCredit marks tokens [i, j) as a credit.

@@ -354,6 +354,11 @@ func (d *data) knownMention(s *state, i, j int) {
 		s.pend = append(s.pend, pending{tok: int32(i), cands: append([]cand(nil), cs...)})
 		return
 	}
+	// "George Washington University", "John F. Kennedy Center": a known
+	// name before an organisation or place noun names the thing.
+	if thingAfter(s, j) && orgHeads[s.toks[j].h] {
+		return
+	}
 	p := cs[0]
 	d.addMention(s, p.person+1, d.people[p.person].name, int(s.toks[i].s), true)
 }
