@@ -96,6 +96,9 @@ type data struct {
 	outletIdx   map[string]int32
 	lead        *leaders.Dataset
 	tk          tokenizer
+	// nicks maps a given name's hash to the hashes of the names that are
+	// the same name (Chuck ↔ Charles, from nicknames.txt).
+	nicks map[uint64][]uint64
 }
 
 // shape records the capitalisation a variant needs; with several variants
@@ -196,6 +199,7 @@ func loadData() (*data, error) {
 		placeIdx:    make(map[string]int32),
 		demonyms:    make(map[string]string),
 		outletIdx:   make(map[string]int32),
+		nicks:       make(map[uint64][]uint64),
 	}
 	lead, err := leaders.Load()
 	if err != nil {
@@ -214,6 +218,7 @@ func loadData() (*data, error) {
 		{"places.tsv", d.placeLine},
 		{"outlets.tsv", d.outletLine},
 		{"stopphrases.txt", d.stopLine},
+		{"nicknames.txt", d.nickLine},
 	} {
 		if err := lines(f.name, f.fn); err != nil {
 			return nil, err
@@ -368,6 +373,50 @@ func (d *data) outletLine(_ int, f []string) error {
 		e.shape(cm, um)
 	}
 	return nil
+}
+
+// nickLine reads nicknames.txt: every pair of names on a line is linked.
+func (d *data) nickLine(_ int, f []string) error {
+	if len(f) < 2 {
+		return fmt.Errorf("want formal<TAB>short|short, got %q", strings.Join(f, "\t"))
+	}
+	names := append([]string{f[0]}, splitAliases(f[1])...)
+	for _, a := range names {
+		for _, b := range names {
+			if a != b {
+				d.nicks[hashWord(a)] = append(d.nicks[hashWord(a)], hashWord(b))
+			}
+		}
+	}
+	return nil
+}
+
+// sameGiven reports whether two given names (hashes) are the same name or
+// one is a short form of the other.
+func (d *data) sameGiven(a, b uint64) bool {
+	if a == b {
+		return true
+	}
+	for _, v := range d.nicks[a] {
+		if v == b {
+			return true
+		}
+	}
+	return false
+}
+
+// knownByVariant returns the known person named first+last or a variant of
+// first with last ("Charles Grassley" → Chuck Grassley).
+func (d *data) knownByVariant(first, last uint64) (int32, bool) {
+	if idx, ok := d.byFirstLast[[2]uint64{first, last}]; ok {
+		return idx, true
+	}
+	for _, v := range d.nicks[first] {
+		if idx, ok := d.byFirstLast[[2]uint64{v, last}]; ok {
+			return idx, true
+		}
+	}
+	return 0, false
 }
 
 func (d *data) stopLine(_ int, f []string) error {

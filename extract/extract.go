@@ -92,6 +92,7 @@ type state struct {
 	deferred []pcand // full names without a cue, accepted if the surname recurs
 	places   []mention
 	outlets  []mention
+	orgs     []orgKey // organisation names of the article (findOrgNames)
 	year     int
 	date     time.Time
 }
@@ -149,7 +150,10 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	markLines(s)
 	markGlued(s)
 	d.matchSpans(s)
+	d.markCredits(s)
+	d.findOrgNames(s)
 	markExpansions(s)
+	markNameExpansions(s)
 	d.findPeople(s)
 	d.resolveRoles(s)
 	d.resolvePending(s)
@@ -194,10 +198,12 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 		a.Dateline = dateline
 	}
 	if a.Dateline != "" {
-		if i, ok := d.placeIdx[a.Dateline]; ok {
-			s.places = append(s.places, mention{key: d.places[i].name, pos: -1})
-		} else if key, ok := d.lookupPlace(a.Dateline); ok {
+		// Aliases first: the dateline "WASHINGTON" is the capital, not the
+		// state whose canonical name is "Washington".
+		if key, ok := d.lookupPlace(a.Dateline); ok {
 			s.places = append(s.places, mention{key: key, pos: -1})
+		} else if i, ok := d.placeIdx[a.Dateline]; ok {
+			s.places = append(s.places, mention{key: d.places[i].name, pos: -1})
 		}
 	}
 	a.Places = collect(nil, s.places)

@@ -243,7 +243,8 @@ func TestCited(t *testing.T) {
 		{"bloomberg person", "Michael Bloomberg spent money. Bloomberg said he would run.", "", nil},
 		{"bloomberg outlet", "Bloomberg reported the merger.", "", []string{"Bloomberg"}},
 		{"publisher not cited", "WASHINGTON (AP) — The Senate voted. Associated Press writer Jane Roe contributed to this report.", "Associated Press", nil},
-		{"publisher cited", "The vote was close, The New York Times reported.", "New York Times - News", []string{"The New York Times"}},
+		// Issue 16: an outlet named in its own article is no citation, cue or not.
+		{"publisher reported", "The vote was close, The New York Times reported.", "New York Times - News", nil},
 		{"canonical", "The Wall Street Journal and NYT and the Washington Post said.", "", []string{"The Wall Street Journal", "The New York Times", "The Washington Post"}},
 	}
 	for _, tc := range tests {

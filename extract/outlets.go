@@ -3,11 +3,9 @@ package extract
 import "strings"
 
 var (
-	hContributed = hashWord("contributed")
-	hCopyright   = hashWord("copyright")
-	hFor         = hashWord("for")
-	hOn          = hashWord("on")
-	hNews        = hashWord("news")
+	hFor  = hashWord("for")
+	hOn   = hashWord("on")
+	hNews = hashWord("news")
 )
 
 // outletOf returns the canonical outlet named in a publisher string such as
@@ -65,9 +63,6 @@ func (d *data) findOutlets(s *state, publisher string) {
 		if s.isPunct(i-1, '(') && s.isPunct(j, ')') && i < 20 {
 			continue
 		}
-		if name == pub && (!cue || d.creditLine(s, i)) {
-			continue
-		}
 		if name == "ABC News" {
 			if australia < 0 {
 				australia = 0
@@ -85,13 +80,26 @@ func (d *data) findOutlets(s *state, publisher string) {
 		}
 		s.outlets = append(s.outlets, mention{key: name, pos: toks[i].s, tok: int32(i), amb: sp.e.outletAmb})
 	}
-	d.resolveShortOutlets(s)
+	d.resolveShortOutlets(s, pub)
+	// An outlet named in its own article is no citation: "NEW YORK
+	// (Reuters) -", "told Reuters", "NPR's Eleanor Beardsley reports".
+	if pub != "" {
+		n := 0
+		for _, m := range s.outlets {
+			if m.key != pub {
+				s.outlets[n] = m
+				n++
+			}
+		}
+		s.outlets = s.outlets[:n]
+	}
 }
 
 // resolveShortOutlets maps an ambiguous short name ("the Times", "the
-// Post") to an outlet the article names in full whose name ends in that
-// word ("The New York Times", "The Washington Post").
-func (d *data) resolveShortOutlets(s *state) {
+// Post") to the publisher or to an outlet the article names in full whose
+// name ends in that word ("The New York Times", "The Washington Post"):
+// "the Times" in a Washington Times story is the Washington Times.
+func (d *data) resolveShortOutlets(s *state, pub string) {
 	for k := range s.outlets {
 		m := &s.outlets[k]
 		if !m.amb {
@@ -105,6 +113,10 @@ func (d *data) resolveShortOutlets(s *state) {
 			}
 		}
 		word := strings.ToLower(s.text[last.s:last.e])
+		if pub != "" && strings.HasSuffix(strings.ToLower(pub), " "+word) {
+			m.key = pub
+			continue
+		}
 		for _, o := range s.outlets {
 			if !o.amb && o.key != m.key && strings.HasSuffix(strings.ToLower(o.key), " "+word) {
 				m.key = o.key
@@ -143,29 +155,6 @@ func (d *data) outletCue(s *state, i, j int) bool {
 			if t.w&wCue != 0 {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-// creditLine reports whether token i is in a sentence that credits the
-// outlet ("... contributed to this report", "Copyright 2019 The Associated Press").
-func (d *data) creditLine(s *state, i int) bool {
-	toks := s.toks
-	for k := i; k >= 0 && k > i-12; k-- {
-		if toks[k].f&fSentEnd != 0 {
-			break
-		}
-		if toks[k].h == hCopyright || toks[k].f&fPunct != 0 && toks[k].h == '©' {
-			return true
-		}
-	}
-	for k := i; k < len(toks) && k < i+12; k++ {
-		if toks[k].f&fSentEnd != 0 {
-			break
-		}
-		if toks[k].h == hContributed {
-			return true
 		}
 	}
 	return false

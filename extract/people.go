@@ -354,6 +354,11 @@ func (d *data) knownMention(s *state, i, j int) {
 		s.pend = append(s.pend, pending{tok: int32(i), cands: append([]cand(nil), cs...)})
 		return
 	}
+	// "George Washington University", "John F. Kennedy Center": a known
+	// name before an organisation or place noun names the thing.
+	if thingAfter(s, j) && orgHeads[s.toks[j].h] {
+		return
+	}
 	p := cs[0]
 	d.addMention(s, p.person+1, d.people[p.person].name, int(s.toks[i].s), true)
 }
@@ -431,7 +436,7 @@ func (d *data) decideUnknown(s *state, run []elem) {
 		return
 	}
 	// A known person under another form: same first and last name.
-	if idx, ok := d.byFirstLast[[2]uint64{toks[firstTok].h, toks[lastTok].h}]; ok {
+	if idx, ok := d.knownByVariant(toks[firstTok].h, toks[lastTok].h); ok {
 		for k := a; k < b; k++ {
 			s.claimed[k] = true
 		}
@@ -439,6 +444,16 @@ func (d *data) decideUnknown(s *state, run []elem) {
 		return
 	}
 	if toks[a].f&fAllCapsLine != 0 {
+		return
+	}
+	// Companies ("McDonnell Douglas" beside "McDonnell Douglas Corp"),
+	// things ("the Geneva Conventions", "Ginnie Mae executive") and towns in
+	// a list of places ("Miami Beach and Coral Gables") are not people.
+	if s.isOrg(firstTok, lastTok) || s.thingContext(a, b) || d.placeListItem(s, a, b) {
+		return
+	}
+	// "Bill William": two forms of one given name are a fragment.
+	if nCore == 2 && d.sameGiven(toks[firstTok].h, toks[lastTok].h) {
 		return
 	}
 	// "Al Noor Mosque", "James Webb Space Telescope": a capitalised noun
@@ -487,19 +502,21 @@ func (d *data) decideUnknown(s *state, run []elem) {
 	for k := a; k < b; k++ {
 		s.claimed[k] = true
 	}
-	s.addUnknown(pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, count: 1, pos: toks[a].s, full: true})
+	d.addUnknown(s, pcand{name: name, first: toks[firstTok].h, last: toks[lastTok].h, count: 1, pos: toks[a].s, full: true})
 }
 
 // addUnknown adds or merges a person not in the gazetteers. Spellings that
-// differ only in diacritics merge; the one with diacritics wins.
-func (s *state) addUnknown(pc pcand) {
+// differ only in diacritics merge; the one with diacritics wins. Short and
+// long forms of the given name with the same surname ("Ken Starr", "Kenneth
+// Starr") merge under the form the article writes first.
+func (d *data) addUnknown(s *state, pc pcand) {
 	f := ""
 	for k := range s.people {
 		p := &s.people[k]
 		if p.known != 0 {
 			continue
 		}
-		same := p.name == pc.name
+		same := p.name == pc.name || p.last == pc.last && p.first != pc.first && d.sameGiven(p.first, pc.first)
 		if !same && (!isASCII(p.name) || !isASCII(pc.name)) {
 			if f == "" {
 				f = leaders.Fold(pc.name)
@@ -671,7 +688,7 @@ func (d *data) resolvePending(s *state) {
 			for t := dc.tokA; t < dc.tokB; t++ {
 				s.claimed[t] = true
 			}
-			s.addUnknown(dc)
+			d.addUnknown(s, dc)
 		}
 	}
 	for _, p := range s.pend {

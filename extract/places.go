@@ -22,7 +22,9 @@ aces wings mercury dream sky lynx airlines express ballet philharmonic stock exc
 institute polytechnic villa rovers wanderers albion hotspur athletic pelicans hornets grizzlies pistons cavaliers magic hawks wizards pacers
 timberwolves suns blazers nuggets raptors 76ers sixers analytica energy motors motor party movement
 front brigade brigades army militia council committee commission ministry agency organization organisation
-federation league alliance coalition association society fund authority`
+federation league alliance coalition association society fund authority
+conventions treaties protocols agreements declarations conferences securities bancorp bankshares banque
+brokerage brokers underwriters generale generali sa ag nv plc llc gmbh spa s.a. n.v. a.g. cie bhd`
 
 // placeStateCue words after "New York" make it the state.
 var stateCueWords = `gov gov. governor attorney legislature assembly senate senator sen. state lawmakers

@@ -70,6 +70,10 @@ type Options struct {
 	// text, content, ...), first exactly and then ignoring case. Use
 	// ParseMap to build it from a flag value.
 	Map map[string]string
+	// Set gives a constant value to a field of every article that has
+	// none, e.g. {"outlet": "Wikinews"}: the fields are those of SetFields.
+	// Use ParseSet to build it from flag values.
+	Set map[string]string
 	// HTTPClient fetches http(s) sources. Nil means a client with a 10 s
 	// timeout (DefaultTimeout).
 	HTTPClient *http.Client
@@ -134,6 +138,11 @@ func (o Options) validate() error {
 	case "", FormatSeed, FormatJSONL, FormatReuters, FormatCSV, FormatFeed, FormatHTML:
 	default:
 		return fmt.Errorf("ingest: unknown format %q, want %s", o.Format, formats)
+	}
+	for f := range o.Set {
+		if !slices.Contains(SetFields, f) {
+			return fmt.Errorf("ingest: unknown set field %q, want one of %s", f, strings.Join(SetFields, ", "))
+		}
 	}
 	for t := range o.Map {
 		if !slices.Contains(targets, t) {
@@ -430,6 +439,7 @@ func (s *stream) send(rec int, a newsdex.Article) error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
+	applySet(&a, s.opts.Set)
 	if _, err := Normalize(&a); err != nil {
 		s.skipRecord(rec, err)
 		return nil

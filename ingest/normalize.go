@@ -50,6 +50,8 @@ func quote(s string) string {
 // POST /v1/articles (package api). Text fields lose control characters
 // and surrounding space, one-line fields (title, id, url, names, labels)
 // have their whitespace collapsed, the body keeps paragraphs as "\n\n";
+// the outlet becomes its canonical name (CanonicalOutlet), with the
+// section and the raw publisher value kept in Labels;
 // empty authors and labels are removed; the dateline is found in the body
 // when a has none; the published date becomes UTC; an empty id becomes a
 // hash of the URL, or of title and body.
@@ -69,6 +71,9 @@ func Normalize(a *newsdex.Article) (dropped []*FieldError, err error) {
 	for _, s := range []*string{&a.ID, &a.URL, &a.Outlet, &a.Language, &a.Dateline, &a.Source} {
 		*s = cleanLine(*s)
 	}
+	// One name per outlet: "New York Times - News" and "NYTimes" are
+	// "The New York Times" for the outlets facet and the outlet= filter.
+	canonicalizeOutlet(a)
 	if a.Dateline == "" {
 		a.Dateline, _ = findDateline(a.Body)
 	}

@@ -24,6 +24,7 @@ import (
 type sourceFlags struct {
 	format string
 	mapped string
+	set    []string
 	batch  int
 	embed  bool
 }
@@ -31,6 +32,7 @@ type sourceFlags struct {
 func (f *sourceFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.format, "format", "", "force the source format: seed, jsonl, reuters, csv, feed, html (default: detect)")
 	c.Flags().StringVar(&f.mapped, "map", "", "field mapping for jsonl/csv, e.g. id=ID,title=title,body=content_original")
+	c.Flags().StringArrayVar(&f.set, "set", nil, "give every article that lacks it a constant field value, e.g. --set outlet=Wikinews\n(repeatable; fields: "+strings.Join(ingest.SetFields, ", ")+")")
 	c.Flags().IntVar(&f.batch, "batch", pipeline.DefaultBatchSize, "articles per index batch and writer (at most 1000 when handed to a server)")
 	c.Flags().BoolVar(&f.embed, "embed", os.Getenv("NEWSDEX_EMBED") != "false",
 		"compute passage embeddings for semantic search when the model is present ($NEWSDEX_EMBED);\n--embed=false builds a lexical-only index")
@@ -58,6 +60,11 @@ func (f *sourceFlags) options() (ingest.Options, error) {
 		}
 		opts.Map = m
 	}
+	set, err := ingest.ParseSet(f.set)
+	if err != nil {
+		return opts, err
+	}
+	opts.Set = set
 	return opts, nil
 }
 
@@ -67,7 +74,7 @@ func (e *env) indexCmd() *cobra.Command {
 	var jsonOut bool
 	var cpuProfile string
 	c := &cobra.Command{
-		Use:   "index --index DIR [--format F] [--map k=v,...] SOURCE...",
+		Use:   "index --index DIR [--format F] [--map k=v,...] [--set field=value] SOURCE...",
 		Short: "Add articles from files, directories or feed URLs to the index (created if missing)",
 		Long: "Add articles to the index. Articles with an id already in the index replace it.\n" +
 			"If a `newsdex serve` holds the index, the articles are handed to it and are searchable as soon as this returns.",
