@@ -92,6 +92,10 @@ const (
 	MaxFuzzy = 2
 )
 
+// DefaultNear is the distance of NEAR written without /N, as in SQLite
+// FTS5.
+const DefaultNear = 10
+
 // fieldNames are the fields a query may name, in the order error
 // messages list them.
 var fieldNames = [...]string{"title", "body", "author", "person", "outlet", "cited", "place", "leader"}
@@ -303,7 +307,7 @@ func (p *parser) or(field string) (Node, error) {
 			if err := p.wantOperand(op); err != nil {
 				return nil, err
 			}
-		case tAnd:
+		case tAnd, tNear:
 			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
 		}
 		n, err := p.all(field)
@@ -395,7 +399,7 @@ func (p *parser) sequence(field string) (Node, error) {
 			if err := p.wantOperand(op); err != nil {
 				return nil, err
 			}
-		case tAnd:
+		case tAnd, tNear:
 			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
 		}
 		c, err := p.and(field)
@@ -441,7 +445,9 @@ func (p *parser) and(field string) (clause, error) {
 
 // unary parses
 //
-//	unary = [ NOT | "-" | "+" ] primary
+//	unary = [ NOT | "-" | "+" ] near
+//
+// so that -a NEAR/5 b excludes the whole NEAR match.
 func (p *parser) unary(field string) (clause, error) {
 	occ := should
 	switch p.tok.kind {
@@ -467,8 +473,101 @@ func (p *parser) unary(field string) (clause, error) {
 			occ = must
 		}
 	}
-	n, err := p.primary(field)
+	n, err := p.near(field)
 	return clause{n: n, occ: occ}, err
+}
+
+// nearHint says what a NEAR operand may be.
+const nearHint = `NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`
+
+// near parses a proximity chain, which binds tighter than AND:
+//
+//	near = primary { NEAR primary }
+//
+// Every operand must be a plain word or an OR group of plain words, all
+// in one field, and the chain has one distance.
+func (p *parser) near(field string) (Node, error) {
+	at := p.tok.pos
+	first, err := p.primary(field)
+	if err != nil || p.tok.kind != tNear {
+		return first, err
+	}
+	nr := &Near{Dist: p.tok.slop, At: at}
+	if err := p.nearOperand(nr, first); err != nil {
+		return nil, err
+	}
+	for p.tok.kind == tNear {
+		op := p.tok
+		if op.slop != nr.Dist {
+			return nil, p.errAt(op.pos, op.name()+" after NEAR/"+strconv.Itoa(nr.Dist)+" in one chain",
+				"a NEAR chain has one distance; join chains of different distances with AND, as (a NEAR/3 b) AND (b NEAR/10 c)")
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if err := p.wantOperand(op); err != nil {
+			return nil, err
+		}
+		switch p.tok.kind {
+		case tNot, tMinus, tPlus:
+			return nil, p.errAt(p.tok.pos, p.tok.name()+" inside NEAR",
+				"NEAR takes words and (a OR b) groups of words; write -(a NEAR/5 b) to exclude a whole chain")
+		}
+		n, err := p.primary(field)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.nearOperand(nr, n); err != nil {
+			return nil, err
+		}
+	}
+	return nr, nil
+}
+
+// nearOperand appends operand n to the groups of nr, or reports why it
+// cannot be one.
+func (p *parser) nearOperand(nr *Near, n Node) error {
+	var g []Term
+	var add func(n Node) error
+	add = func(n Node) error {
+		switch n := n.(type) {
+		case *Term:
+			switch {
+			case n.Wildcard:
+				return p.errAt(n.At, "wildcard "+quote(n.String())+" inside NEAR", nearHint)
+			case n.Fuzzy > 0:
+				return p.errAt(n.At, "fuzzy word "+quote(n.String())+" inside NEAR", nearHint)
+			}
+			if len(nr.Groups) == 0 && len(g) == 0 {
+				nr.Field = n.Field
+			} else if n.Field != nr.Field {
+				return p.errAt(n.At, "NEAR operands in different fields",
+					"a field applies to a whole chain, as title:(a NEAR/5 b)")
+			}
+			g = append(g, *n)
+		case *Phrase:
+			return p.errAt(n.At, "phrase inside NEAR", nearHint)
+		case *Near:
+			return p.errAt(n.At, "NEAR inside NEAR", "write one chain, as a NEAR/5 b NEAR/5 c")
+		case *Bool:
+			if len(n.Must) > 0 || len(n.MustNot) > 0 {
+				return p.errAt(n.At, "AND or NOT inside a NEAR operand", nearHint)
+			}
+			for _, c := range n.Should {
+				if err := add(c); err != nil {
+					return err
+				}
+			}
+		default:
+			return p.errAt(n.Pos(), "unexpected "+quote(n.String())+" inside NEAR", nearHint)
+		}
+		return nil
+	}
+	if err := add(n); err != nil {
+		return err
+	}
+	nr.Groups = append(nr.Groups, g)
+	return nil
 }
 
 // wantOperand checks that the current token can start a clause after the
@@ -477,7 +576,7 @@ func (p *parser) wantOperand(op token) error {
 	switch p.tok.kind {
 	case tEOF:
 		return p.errAt(op.pos, "nothing after "+op.name(), "want a term, phrase or group after it")
-	case tRParen, tAnd, tOr:
+	case tRParen, tAnd, tOr, tNear:
 		return p.errAt(p.tok.pos, "unexpected "+p.tok.name()+" after "+op.name(), "want a term, phrase or group")
 	}
 	return nil
@@ -572,6 +671,23 @@ func (b *Bool) add(c clause) {
 // sequences can make deeper than the parentheses, so that String's
 // output (one pair of parentheses per Bool) parses again.
 func checkDepth(p *parser, n Node, d int) error {
+	if nr, ok := n.(*Near); ok {
+		// String writes a field and an OR group in parentheses too.
+		levels := 0
+		if nr.Field != "" {
+			levels++
+		}
+		for _, g := range nr.Groups {
+			if len(g) > 1 {
+				levels++
+				break
+			}
+		}
+		if d+levels > MaxDepth {
+			return p.errAt(nr.At, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
+		}
+		return nil
+	}
 	b, ok := n.(*Bool)
 	if !ok {
 		return nil
@@ -579,9 +695,13 @@ func checkDepth(p *parser, n Node, d int) error {
 	if d == MaxDepth {
 		return p.errAt(b.At, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
 	}
-	for _, cs := range [][]Node{b.Must, b.Should, b.MustNot} {
+	for i, cs := range [][]Node{b.Must, b.Should, b.MustNot} {
 		for _, c := range cs {
-			if err := checkDepth(p, c, d+1); err != nil {
+			cd := d + 1
+			if nr, ok := c.(*Near); ok && i != 1 && nr.Field == "" {
+				cd++ // +(a NEAR b), -(a NEAR b)
+			}
+			if err := checkDepth(p, c, cd); err != nil {
 				return err
 			}
 		}
