@@ -15,8 +15,8 @@ const (
 	tPhrase         // text, field, slop
 	tLParen         // field is set for the "(" of title:(
 	tRParen
-	tAnd // AND, &&
-	tOr  // OR, ||
+	tAnd  // AND, &&
+	tOr   // OR, ||
 	tNot  // NOT, !
 	tNear // NEAR, NEAR/N: slop holds N
 	tMinus
