@@ -1,22 +1,26 @@
 // Package query parses the newsdex user query language into a small AST.
 // It sits between api and search, and package search is its one caller:
-// api hands the q parameter over unparsed, search passes it to Parse,
-// turns a *SyntaxError into a *search.ParamError with its position (which
-// api answers with 400) and translates the Node into Bleve queries. This
-// package knows nothing of Bleve or of text analysis: Term and Phrase
-// hold text as typed.
+// api hands the q parameter over unparsed, search passes it to Parse or
+// ParseOp, turns a *SyntaxError into a *search.ParamError with its
+// position (which api answers with 400) and translates the Node into
+// Bleve queries. This package knows nothing of Bleve or of text analysis:
+// Term, Phrase and Near hold text as typed.
 //
 // # Syntax
 //
 //	putin                  a word, searched in the default fields (title, body)
+//	putin xi               both words (default operator AND; see below)
 //	"power of siberia"     a phrase: the words in this order
 //	"putin xi"~3           proximity: the words within 3 positions, N in 0..100
+//	a NEAR/5 b             proximity: a and b within 5 words, in any order, N in 0..100
+//	a NEAR b               the same as a NEAR/10 b
+//	(oil OR gas) NEAR/5 sanctions   one of oil, gas within 5 words of sanctions
 //	wor*  w?rd             wildcards: * any run of characters, ? one character
 //	zelenskiy~  putn~2     fuzzy: within 1 (word~ or word~1) or 2 edits
-//	person:putin           a field: title, body, person, outlet, cited, place, leader
-//	outlet:"new york times"  person:(putin OR xi)
+//	person:putin           a field: title, body, author, person, outlet, cited, place, leader
+//	outlet:"new york times"  person:(putin OR xi)  title:(oil NEAR/3 price)
 //	a AND b   a && b       both
-//	a OR b    a || b   a b both optional, at least one must match
+//	a OR b    a || b       either
 //	NOT a   -a   !a        exclude a
 //	+a                     require a
 //	( ... )                grouping, nested up to MaxDepth levels
@@ -24,49 +28,111 @@
 //
 // An empty or blank query, and a lone "*", match every article.
 //
-// # Precedence and meaning
+// # Default operator and precedence
 //
-// NOT (and -, +, !) binds tightest, then AND, then OR. Words side by side
-// without an operator form an OR sequence, as with Elasticsearch's
-// default_operator OR, so "a b AND c" is a OR (b AND c). Within a
-// sequence, +x makes x required and -x or NOT x excludes x from the whole
-// sequence, as in Lucene and Elasticsearch:
+// The default operator joins clauses written side by side. Parse uses
+// OpAnd, as SQLite FTS5, Media Cloud and GDELT do; ParseOp(s, OpOr)
+// gives the Lucene and Elasticsearch default_operator OR.
 //
+// With OpAnd, from the tightest: NEAR, then NOT (and -, +, !), then AND,
+// explicit or side by side, then OR. So "a b OR c" is (a AND b) OR c and
+// "a OR b c" is a OR (b AND c). + changes nothing, since every clause is
+// required already:
+//
+//	putin xi               Bool{Must: [putin, xi]}
+//	putin -trump           Bool{Must: [putin], MustNot: [trump]}
+//	+a b                   Bool{Must: [a, b]}
+//	a b OR c               Bool{Should: [Bool{Must: [a, b]}, c]}
+//	(a OR b) -c            Bool{Must: [Bool{Should: [a, b]}], MustNot: [c]}
+//	-trump                 Bool{MustNot: [trump]}: all articles except
+//	a OR -b                Bool{Should: [a, Bool{MustNot: [b]}]}: a, or anything without b
+//	x a NEAR/5 b           Bool{Must: [x, Near{a NEAR/5 b}]}
+//	(Putin OR Kremlin) AND (sanctions NEAR/5 oil)
+//	                       Bool{Must: [Bool{Should: [Putin, Kremlin]}, Near{sanctions NEAR/5 oil}]}
+//
+// With OpOr, from the tightest: NEAR, then NOT (and -, +, !), then AND,
+// then OR. Words side by side form an OR sequence, so "a b AND c" is
+// a OR (b AND c). Within a sequence, +x makes x required and -x or NOT x
+// excludes x from the whole sequence, as in Lucene and Elasticsearch;
+// when the sequence has a required clause, the optional ones only rank:
+//
+//	putin xi               Bool{Should: [putin, xi]}
 //	putin -trump           Bool{Should: [putin], MustNot: [trump]}
-//	putin OR NOT trump     the same: OR only separates clauses
+//	+a b                   Bool{Must: [a], Should: [b]}: a required, b ranks
+//	putin OR NOT trump     the same as putin -trump: OR only separates clauses
 //	xi AND pipeline        Bool{Must: [xi, pipeline]}
 //	(a OR b) AND NOT c     Bool{Must: [Bool{Should: [a, b]}], MustNot: [c]}
 //	-trump                 Bool{MustNot: [trump]}: all articles except
 //
-// An AND chain is a unit inside a sequence: "x NOT a AND NOT b" is x OR
-// (neither a nor b). Only uppercase AND, OR and NOT are operators; "and"
-// is a word. Nested groups of the same kind are flattened where that does
-// not change which articles match: "a OR (b OR c)" is (a b c).
+// Under OpOr an AND chain is a unit inside a sequence: "x NOT a AND NOT
+// b" is x OR (neither a nor b).
 //
-// # Words
+// With either operator, only uppercase AND, OR, NOT and NEAR are
+// operators; "and" and "near" are words. Nested groups of the same kind
+// are flattened where that does not change which articles match:
+// "a OR (b OR c)" is (a OR b OR c), and "a (b c)" under OpAnd is
+// (+a +b +c).
+//
+// # Proximity
+//
+// a NEAR/N b matches articles where a and b occur within N words of
+// each other, in either order, as "a b"~N does; a chain a NEAR/N b
+// NEAR/N c needs all of its operands within one window, like "a b c"~N.
+// NEAR alone means NEAR/10, as in SQLite FTS5. NEAR binds tighter than
+// everything else, so "x a NEAR/5 b" is x AND (a NEAR/5 b), and
+// "-a NEAR/5 b" excludes the articles where a is within 5 words of b.
+// An operand is a plain word or a parenthesised OR group of plain words,
+// such as (sanctions OR embargo); a field applies to the whole chain,
+// as in title:(a NEAR/3 b), and all operands must have the same field.
+// A chain takes one distance: "a NEAR/3 b NEAR/5 c" is an error, and so
+// are phrases, wildcards, fuzzy words, NOT, AND and NEAR inside an
+// operand. Under OpAnd the group "(a b)" means AND, so
+// "(a b) NEAR/5 c" is an error there; write (a OR b).
+//
+// # Canonical form
+//
+// Node.String writes every Bool in parentheses with its Must clauses
+// first, prefixed with +, then its Should clauses joined by OR, then its
+// MustNot clauses prefixed with -: "putin xi OR kremlin" under OpAnd is
+// ((+putin +xi) OR kremlin). + and - mean the same under either
+// operator, and so does OR, so the canonical form of a tree from OpAnd
+// parses back to the same tree with OpAnd and with OpOr. A Bool that
+// mixes optional (Should) clauses with + or - clauses, such as OpOr's
+// "+a b" (+a b), comes only from OpOr and reads back the same only
+// with OpOr. A Near is written a NEAR/N b, with the distance, and in
+// parentheses after + or -.
+//
+// # Words and fields
 //
 // Words are separated by white space, parentheses and quotes. A word may
 // hold any other character, in any script: "Putin-Xi", "Power-of-Siberia"
 // and "10:30" are one word each (the search analyzer splits them). "-",
-// "+" and "!" are operators only at the start of a word. A colon makes a
-// field only after one of the field names (any case); "foo:bar" and
-// "http://x" are plain words, but foo:"x" and foo:(x) are unknown-field
-// errors because only field syntax produces them. A ? at the end of a
-// word is a question mark, not a wildcard: "pipeline?" searches pipeline
-// (people type questions); use w?rd inside a word. Quote a URL with a
-// query string ("x.org/a?b=c"), or ? makes it a pattern.
+// "+" and "!" are operators only at the start of a word. A ? at the end
+// of a word is a question mark, not a wildcard: "pipeline?" searches
+// pipeline (people type questions); use w?rd inside a word. Quote a URL
+// with a query string ("x.org/a?b=c"), or ? makes it a pattern.
+//
+// NAME:VALUE is field syntax when NAME is one or more ASCII letters (in
+// any case) and VALUE is not empty and does not start with "/"; so are
+// NAME:"phrase" and NAME:(group) for any NAME. A NAME that is not one of
+// Fields() is an error naming the known fields, so that "foo:bar" is not
+// silently searched as something else; write foo\:bar to search the
+// word. "10:30" (a digit first), "http://x" (a "/" after the colon) and
+// "re:" (nothing after it) stay words.
 //
 // # Errors
 //
-// Parse returns a *SyntaxError for the leftmost problem, with its byte
+// ParseOp returns a *SyntaxError for the leftmost problem, with its byte
 // offset and rune column, such as
 //
 //	query: unexpected ")" at position 14
-//	query: unknown field "foo" at position 0, want one of title, body, ...
+//	query: unknown field "foo" at position 0, want one of title, body, ...; write foo\:bar to search the word
+//	query: phrase inside NEAR at position 0, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words
 //
 // Leading wildcards (*foo) are errors because they scan the whole term
 // dictionary. Queries longer than MaxLength bytes, with more than
-// MaxClauses terms and phrases, or nested deeper than MaxDepth are errors.
+// MaxClauses terms and phrases (the words of a NEAR count one each), or
+// nested deeper than MaxDepth are errors.
 package query
 
 import (
@@ -86,7 +152,7 @@ const (
 	// MaxDepth is the deepest nesting, of parentheses in the input and of
 	// Bool nodes in the tree (so that String's output parses too).
 	MaxDepth = 32
-	// MaxSlop is the largest N of "a phrase"~N.
+	// MaxSlop is the largest N of "a phrase"~N and of a NEAR/N b.
 	MaxSlop = 100
 	// MaxFuzzy is the largest edit distance of word~N.
 	MaxFuzzy = 2

@@ -128,6 +128,11 @@ func TestParseAST(t *testing.T) {
 			MustNot: []Node{term("c", 17)},
 		}},
 		{OpOr, "-trump", &Bool{MustNot: []Node{term("trump", 1)}}},
+		{OpOr, "putin OR NOT trump", &Bool{Should: []Node{term("putin", 0)}, MustNot: []Node{term("trump", 13)}}},
+		{OpOr, "x NOT a AND NOT b", &Bool{Should: []Node{
+			term("x", 0),
+			&Bool{MustNot: []Node{term("a", 6), term("b", 16)}, At: 6},
+		}}},
 		{OpOr, "a OR -b", &Bool{Should: []Node{term("a", 0)}, MustNot: []Node{term("b", 6)}}},
 		{OpAnd, "a NEAR/5 b", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 9)}}, Dist: 5}},
 		{OpAnd, "a NEAR b", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 7)}}, Dist: 10}},
