@@ -6,7 +6,7 @@ import (
 	"unicode"
 )
 
-// Node is a parsed query: *Term, *Phrase, *Bool or *MatchAll.
+// Node is a parsed query: *Term, *Phrase, *Near, *Bool or *MatchAll.
 type Node interface {
 	// Pos returns the byte offset in the input where the node starts.
 	Pos() int
@@ -46,6 +46,26 @@ type Phrase struct {
 	At int
 }
 
+// Near is a proximity query, a NEAR/5 b: an article matches when one
+// word of each operand (group) occurs within Dist words of the others, in
+// any order, the way "a b"~Dist does for the words of a phrase.
+type Near struct {
+	// Field is one of Fields(), or "" for the default fields; every term
+	// of Groups has this field.
+	Field string
+	// Groups holds the operands in query order, at least two. Each is
+	// one word or the alternatives of an OR group such as (sanctions OR
+	// embargo). The terms are plain words: Wildcard is false and Fuzzy
+	// is 0.
+	Groups [][]Term
+	// Dist is N of NEAR/N, 0..MaxSlop; NEAR alone is DefaultNear.
+	Dist int
+	// At is the byte offset of the first operand (of its "(" or field
+	// name, if any); in the form field:(a NEAR b), of the operand inside
+	// the parentheses, as for a Term in field:(a).
+	At int
+}
+
 // Bool combines clauses the way Lucene's boolean query does: a hit
 // satisfies every Must clause and no MustNot clause, and when Must is
 // empty, at least one Should clause. When Must is not empty, Should
@@ -70,6 +90,9 @@ func (t *Term) Pos() int { return t.At }
 func (p *Phrase) Pos() int { return p.At }
 
 // Pos implements Node.
+func (n *Near) Pos() int { return n.At }
+
+// Pos implements Node.
 func (b *Bool) Pos() int { return b.At }
 
 // Pos implements Node.
@@ -87,6 +110,15 @@ func (t *Term) String() string {
 func (p *Phrase) String() string {
 	var b strings.Builder
 	p.write(&b)
+	return b.String()
+}
+
+// String returns the chain as a NEAR/N b NEAR/N (c OR d), with the
+// distance always written, and with a field as field:(a NEAR/N b). It
+// means the same under either default operator.
+func (n *Near) String() string {
+	var b strings.Builder
+	n.write(&b)
 	return b.String()
 }
 
@@ -114,6 +146,8 @@ func write(b *strings.Builder, n Node) {
 	case *Phrase:
 		n.write(b)
 	case *Bool:
+		n.write(b)
+	case *Near:
 		n.write(b)
 	default:
 		b.WriteString(n.String())
@@ -151,6 +185,35 @@ func (p *Phrase) write(b *strings.Builder) {
 	}
 }
 
+func (n *Near) write(b *strings.Builder) {
+	if n.Field != "" {
+		b.WriteString(n.Field)
+		b.WriteString(":(")
+	}
+	for i, g := range n.Groups {
+		if i > 0 {
+			b.WriteString(" NEAR/")
+			b.WriteString(strconv.Itoa(n.Dist))
+			b.WriteByte(' ')
+		}
+		if len(g) > 1 {
+			b.WriteByte('(')
+		}
+		for j, t := range g {
+			if j > 0 {
+				b.WriteString(" OR ")
+			}
+			writeWord(b, t.Text, false)
+		}
+		if len(g) > 1 {
+			b.WriteByte(')')
+		}
+	}
+	if n.Field != "" {
+		b.WriteByte(')')
+	}
+}
+
 func (bq *Bool) write(b *strings.Builder) {
 	b.WriteByte('(')
 	sep := false
@@ -161,6 +224,14 @@ func (bq *Bool) write(b *strings.Builder) {
 			}
 			sep = true
 			b.WriteString(prefix)
+			// The prefix applies to the whole chain either way;
+			// the parentheses only show it. field:( shows it too.
+			if nr, ok := n.(*Near); ok && nr.Field == "" {
+				b.WriteByte('(')
+				write(b, n)
+				b.WriteByte(')')
+				continue
+			}
 			write(b, n)
 		}
 	}
@@ -188,6 +259,9 @@ func writeWord(b *strings.Builder, text string, wildcard bool) {
 		b.WriteByte('\\')
 		b.WriteString(text)
 		return
+	}
+	if text == "NEAR" || strings.HasPrefix(text, "NEAR/") {
+		b.WriteByte('\\')
 	}
 	// The colon needs escaping wherever the lexer would read a field,
 	// known or unknown (see lexer.next): a known name, or letters
@@ -220,7 +294,8 @@ func writeWord(b *strings.Builder, text string, wildcard bool) {
 
 // Terms returns the terms and phrases of n that a hit may contain: those
 // not under a MustNot clause, Must clauses before Should clauses, each in
-// query order, duplicates kept. It serves highlighting.
+// query order, duplicates kept. The words of a Near come in query order,
+// every alternative of a group included. It serves highlighting.
 // A phrase comes back as a Term holding the phrase text (Wildcard and
 // Fuzzy unset); callers that need the slop walk the tree themselves.
 // Terms returns nil for MatchAll and for queries with only negative
@@ -237,6 +312,10 @@ func collect(n Node, out *[]Term) {
 		*out = append(*out, *n)
 	case *Phrase:
 		*out = append(*out, Term{Field: n.Field, Text: n.Text, At: n.At})
+	case *Near:
+		for _, g := range n.Groups {
+			*out = append(*out, g...)
+		}
 	case *Bool:
 		for _, c := range n.Must {
 			collect(c, out)

@@ -15,9 +15,10 @@ const (
 	tPhrase         // text, field, slop
 	tLParen         // field is set for the "(" of title:(
 	tRParen
-	tAnd // AND, &&
-	tOr  // OR, ||
-	tNot // NOT, !
+	tAnd  // AND, &&
+	tOr   // OR, ||
+	tNot  // NOT, !
+	tNear // NEAR, NEAR/N: slop holds N
 	tMinus
 	tPlus
 )
@@ -48,6 +49,8 @@ func (t token) name() string {
 		if t.lit == "AND" || t.lit == "OR" || t.lit == "NOT" {
 			return t.lit
 		}
+	case tNear:
+		return t.lit
 	}
 	return `"` + t.lit + `"`
 }
@@ -163,8 +166,38 @@ func (lx *lexer) next() (token, *SyntaxError) {
 		t.kind = tOr
 	case "NOT":
 		t.kind = tNot
+	case "NEAR":
+		t.kind, t.slop = tNear, DefaultNear
+	default:
+		// Anything after NEAR/ but a distance is a typo of the
+		// operator rather than a word someone searches for.
+		if d, ok := strings.CutPrefix(t.lit, "NEAR/"); ok {
+			n, ok := atoi(d)
+			switch {
+			case !ok:
+				return token{}, lx.err(start, "bad NEAR distance "+quote(t.lit), nearDistHint)
+			case n > MaxSlop:
+				return token{}, lx.err(start, "NEAR distance "+quote(t.lit)+" out of range", nearDistHint)
+			}
+			t.kind, t.slop = tNear, n
+		}
 	}
 	return t, nil
+}
+
+const nearDistHint = "want NEAR/N with N in 0..100, or NEAR for NEAR/10"
+
+// atoi reads a non-empty run of digits; values above 1000 come back as
+// 1000, out of range without overflowing.
+func atoi(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = min(n*10+int(s[i]-'0'), 1000)
+	}
+	return n, s != ""
 }
 
 // fieldPrefixLen returns n > 0 when s starts with a name (an ASCII letter

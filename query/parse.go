@@ -1,22 +1,26 @@
 // Package query parses the newsdex user query language into a small AST.
 // It sits between api and search, and package search is its one caller:
-// api hands the q parameter over unparsed, search passes it to Parse,
-// turns a *SyntaxError into a *search.ParamError with its position (which
-// api answers with 400) and translates the Node into Bleve queries. This
-// package knows nothing of Bleve or of text analysis: Term and Phrase
-// hold text as typed.
+// api hands the q parameter over unparsed, search passes it to Parse or
+// ParseOp, turns a *SyntaxError into a *search.ParamError with its
+// position (which api answers with 400) and translates the Node into
+// Bleve queries. This package knows nothing of Bleve or of text analysis:
+// Term, Phrase and Near hold text as typed.
 //
 // # Syntax
 //
 //	putin                  a word, searched in the default fields (title, body)
+//	putin xi               both words (default operator AND; see below)
 //	"power of siberia"     a phrase: the words in this order
 //	"putin xi"~3           proximity: the words within 3 positions, N in 0..100
+//	a NEAR/5 b             proximity: a and b within 5 words, in any order, N in 0..100
+//	a NEAR b               the same as a NEAR/10 b
+//	(oil OR gas) NEAR/5 sanctions   one of oil, gas within 5 words of sanctions
 //	wor*  w?rd             wildcards: * any run of characters, ? one character
 //	zelenskiy~  putn~2     fuzzy: within 1 (word~ or word~1) or 2 edits
-//	person:putin           a field: title, body, person, outlet, cited, place, leader
-//	outlet:"new york times"  person:(putin OR xi)
+//	person:putin           a field: title, body, author, person, outlet, cited, place, leader
+//	outlet:"new york times"  person:(putin OR xi)  title:(oil NEAR/3 price)
 //	a AND b   a && b       both
-//	a OR b    a || b   a b both optional, at least one must match
+//	a OR b    a || b       either
 //	NOT a   -a   !a        exclude a
 //	+a                     require a
 //	( ... )                grouping, nested up to MaxDepth levels
@@ -24,49 +28,111 @@
 //
 // An empty or blank query, and a lone "*", match every article.
 //
-// # Precedence and meaning
+// # Default operator and precedence
 //
-// NOT (and -, +, !) binds tightest, then AND, then OR. Words side by side
-// without an operator form an OR sequence, as with Elasticsearch's
-// default_operator OR, so "a b AND c" is a OR (b AND c). Within a
-// sequence, +x makes x required and -x or NOT x excludes x from the whole
-// sequence, as in Lucene and Elasticsearch:
+// The default operator joins clauses written side by side. Parse uses
+// OpAnd, as SQLite FTS5, Media Cloud and GDELT do; ParseOp(s, OpOr)
+// gives the Lucene and Elasticsearch default_operator OR.
 //
+// With OpAnd, from the tightest: NEAR, then NOT (and -, +, !), then AND,
+// explicit or side by side, then OR. So "a b OR c" is (a AND b) OR c and
+// "a OR b c" is a OR (b AND c). + changes nothing, since every clause is
+// required already:
+//
+//	putin xi               Bool{Must: [putin, xi]}
+//	putin -trump           Bool{Must: [putin], MustNot: [trump]}
+//	+a b                   Bool{Must: [a, b]}
+//	a b OR c               Bool{Should: [Bool{Must: [a, b]}, c]}
+//	(a OR b) -c            Bool{Must: [Bool{Should: [a, b]}], MustNot: [c]}
+//	-trump                 Bool{MustNot: [trump]}: all articles except
+//	a OR -b                Bool{Should: [a, Bool{MustNot: [b]}]}: a, or anything without b
+//	x a NEAR/5 b           Bool{Must: [x, Near{a NEAR/5 b}]}
+//	(Putin OR Kremlin) AND (sanctions NEAR/5 oil)
+//	                       Bool{Must: [Bool{Should: [Putin, Kremlin]}, Near{sanctions NEAR/5 oil}]}
+//
+// With OpOr, from the tightest: NEAR, then NOT (and -, +, !), then AND,
+// then OR. Words side by side form an OR sequence, so "a b AND c" is
+// a OR (b AND c). Within a sequence, +x makes x required and -x or NOT x
+// excludes x from the whole sequence, as in Lucene and Elasticsearch;
+// when the sequence has a required clause, the optional ones only rank:
+//
+//	putin xi               Bool{Should: [putin, xi]}
 //	putin -trump           Bool{Should: [putin], MustNot: [trump]}
-//	putin OR NOT trump     the same: OR only separates clauses
+//	+a b                   Bool{Must: [a], Should: [b]}: a required, b ranks
+//	putin OR NOT trump     the same as putin -trump: OR only separates clauses
 //	xi AND pipeline        Bool{Must: [xi, pipeline]}
 //	(a OR b) AND NOT c     Bool{Must: [Bool{Should: [a, b]}], MustNot: [c]}
 //	-trump                 Bool{MustNot: [trump]}: all articles except
 //
-// An AND chain is a unit inside a sequence: "x NOT a AND NOT b" is x OR
-// (neither a nor b). Only uppercase AND, OR and NOT are operators; "and"
-// is a word. Nested groups of the same kind are flattened where that does
-// not change which articles match: "a OR (b OR c)" is (a b c).
+// Under OpOr an AND chain is a unit inside a sequence: "x NOT a AND NOT
+// b" is x OR (neither a nor b).
 //
-// # Words
+// With either operator, only uppercase AND, OR, NOT and NEAR are
+// operators; "and" and "near" are words. Nested groups of the same kind
+// are flattened where that does not change which articles match:
+// "a OR (b OR c)" is (a OR b OR c), and "a (b c)" under OpAnd is
+// (+a +b +c).
+//
+// # Proximity
+//
+// a NEAR/N b matches articles where a and b occur within N words of
+// each other, in either order, as "a b"~N does; a chain a NEAR/N b
+// NEAR/N c needs all of its operands within one window, like "a b c"~N.
+// NEAR alone means NEAR/10, as in SQLite FTS5. NEAR binds tighter than
+// everything else, so "x a NEAR/5 b" is x AND (a NEAR/5 b), and
+// "-a NEAR/5 b" excludes the articles where a is within 5 words of b.
+// An operand is a plain word or a parenthesised OR group of plain words,
+// such as (sanctions OR embargo); a field applies to the whole chain,
+// as in title:(a NEAR/3 b), and all operands must have the same field.
+// A chain takes one distance: "a NEAR/3 b NEAR/5 c" is an error, and so
+// are phrases, wildcards, fuzzy words, NOT, AND and NEAR inside an
+// operand. Under OpAnd the group "(a b)" means AND, so
+// "(a b) NEAR/5 c" is an error there; write (a OR b).
+//
+// # Canonical form
+//
+// Node.String writes every Bool in parentheses with its Must clauses
+// first, prefixed with +, then its Should clauses joined by OR, then its
+// MustNot clauses prefixed with -: "putin xi OR kremlin" under OpAnd is
+// ((+putin +xi) OR kremlin). + and - mean the same under either
+// operator, and so does OR, so the canonical form of a tree from OpAnd
+// parses back to the same tree with OpAnd and with OpOr. A Bool that
+// mixes optional (Should) clauses with + or - clauses, such as OpOr's
+// "+a b" (+a b), comes only from OpOr and reads back the same only
+// with OpOr. A Near is written a NEAR/N b, with the distance, and in
+// parentheses after + or -.
+//
+// # Words and fields
 //
 // Words are separated by white space, parentheses and quotes. A word may
 // hold any other character, in any script: "Putin-Xi", "Power-of-Siberia"
 // and "10:30" are one word each (the search analyzer splits them). "-",
-// "+" and "!" are operators only at the start of a word. A colon makes a
-// field only after one of the field names (any case); "foo:bar" and
-// "http://x" are plain words, but foo:"x" and foo:(x) are unknown-field
-// errors because only field syntax produces them. A ? at the end of a
-// word is a question mark, not a wildcard: "pipeline?" searches pipeline
-// (people type questions); use w?rd inside a word. Quote a URL with a
-// query string ("x.org/a?b=c"), or ? makes it a pattern.
+// "+" and "!" are operators only at the start of a word. A ? at the end
+// of a word is a question mark, not a wildcard: "pipeline?" searches
+// pipeline (people type questions); use w?rd inside a word. Quote a URL
+// with a query string ("x.org/a?b=c"), or ? makes it a pattern.
+//
+// NAME:VALUE is field syntax when NAME is one or more ASCII letters (in
+// any case) and VALUE is not empty and does not start with "/"; so are
+// NAME:"phrase" and NAME:(group) for any NAME. A NAME that is not one of
+// Fields() is an error naming the known fields, so that "foo:bar" is not
+// silently searched as something else; write foo\:bar to search the
+// word. "10:30" (a digit first), "http://x" (a "/" after the colon) and
+// "re:" (nothing after it) stay words.
 //
 // # Errors
 //
-// Parse returns a *SyntaxError for the leftmost problem, with its byte
+// ParseOp returns a *SyntaxError for the leftmost problem, with its byte
 // offset and rune column, such as
 //
 //	query: unexpected ")" at position 14
-//	query: unknown field "foo" at position 0, want one of title, body, ...
+//	query: unknown field "foo" at position 0, want one of title, body, ...; write foo\:bar to search the word
+//	query: phrase inside NEAR at position 0, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words
 //
 // Leading wildcards (*foo) are errors because they scan the whole term
 // dictionary. Queries longer than MaxLength bytes, with more than
-// MaxClauses terms and phrases, or nested deeper than MaxDepth are errors.
+// MaxClauses terms and phrases (the words of a NEAR count one each), or
+// nested deeper than MaxDepth are errors.
 package query
 
 import (
@@ -86,11 +152,15 @@ const (
 	// MaxDepth is the deepest nesting, of parentheses in the input and of
 	// Bool nodes in the tree (so that String's output parses too).
 	MaxDepth = 32
-	// MaxSlop is the largest N of "a phrase"~N.
+	// MaxSlop is the largest N of "a phrase"~N and of a NEAR/N b.
 	MaxSlop = 100
 	// MaxFuzzy is the largest edit distance of word~N.
 	MaxFuzzy = 2
 )
+
+// DefaultNear is the distance of NEAR written without /N, as in SQLite
+// FTS5.
+const DefaultNear = 10
 
 // fieldNames are the fields a query may name, in the order error
 // messages list them.
@@ -303,7 +373,7 @@ func (p *parser) or(field string) (Node, error) {
 			if err := p.wantOperand(op); err != nil {
 				return nil, err
 			}
-		case tAnd:
+		case tAnd, tNear:
 			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
 		}
 		n, err := p.all(field)
@@ -395,7 +465,7 @@ func (p *parser) sequence(field string) (Node, error) {
 			if err := p.wantOperand(op); err != nil {
 				return nil, err
 			}
-		case tAnd:
+		case tAnd, tNear:
 			return nil, p.errAt(p.tok.pos, "unexpected "+p.tok.name(), "want a term, phrase or group before it")
 		}
 		c, err := p.and(field)
@@ -441,7 +511,9 @@ func (p *parser) and(field string) (clause, error) {
 
 // unary parses
 //
-//	unary = [ NOT | "-" | "+" ] primary
+//	unary = [ NOT | "-" | "+" ] near
+//
+// so that -a NEAR/5 b excludes the whole NEAR match.
 func (p *parser) unary(field string) (clause, error) {
 	occ := should
 	switch p.tok.kind {
@@ -467,8 +539,101 @@ func (p *parser) unary(field string) (clause, error) {
 			occ = must
 		}
 	}
-	n, err := p.primary(field)
+	n, err := p.near(field)
 	return clause{n: n, occ: occ}, err
+}
+
+// nearHint says what a NEAR operand may be.
+const nearHint = `NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`
+
+// near parses a proximity chain, which binds tighter than AND:
+//
+//	near = primary { NEAR primary }
+//
+// Every operand must be a plain word or an OR group of plain words, all
+// in one field, and the chain has one distance.
+func (p *parser) near(field string) (Node, error) {
+	at := p.tok.pos
+	first, err := p.primary(field)
+	if err != nil || p.tok.kind != tNear {
+		return first, err
+	}
+	nr := &Near{Dist: p.tok.slop, At: at}
+	if err := p.nearOperand(nr, first); err != nil {
+		return nil, err
+	}
+	for p.tok.kind == tNear {
+		op := p.tok
+		if op.slop != nr.Dist {
+			return nil, p.errAt(op.pos, op.name()+" after NEAR/"+strconv.Itoa(nr.Dist)+" in one chain",
+				"a NEAR chain has one distance; join chains of different distances with AND, as (a NEAR/3 b) AND (b NEAR/10 c)")
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if err := p.wantOperand(op); err != nil {
+			return nil, err
+		}
+		switch p.tok.kind {
+		case tNot, tMinus, tPlus:
+			return nil, p.errAt(p.tok.pos, p.tok.name()+" inside NEAR",
+				"NEAR takes words and (a OR b) groups of words; write -(a NEAR/5 b) to exclude a whole chain")
+		}
+		n, err := p.primary(field)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.nearOperand(nr, n); err != nil {
+			return nil, err
+		}
+	}
+	return nr, nil
+}
+
+// nearOperand appends operand n to the groups of nr, or reports why it
+// cannot be one.
+func (p *parser) nearOperand(nr *Near, n Node) error {
+	var g []Term
+	var add func(n Node) error
+	add = func(n Node) error {
+		switch n := n.(type) {
+		case *Term:
+			switch {
+			case n.Wildcard:
+				return p.errAt(n.At, "wildcard "+quote(n.String())+" inside NEAR", nearHint)
+			case n.Fuzzy > 0:
+				return p.errAt(n.At, "fuzzy word "+quote(n.String())+" inside NEAR", nearHint)
+			}
+			if len(nr.Groups) == 0 && len(g) == 0 {
+				nr.Field = n.Field
+			} else if n.Field != nr.Field {
+				return p.errAt(n.At, "NEAR operands in different fields",
+					"a field applies to a whole chain, as title:(a NEAR/5 b)")
+			}
+			g = append(g, *n)
+		case *Phrase:
+			return p.errAt(n.At, "phrase inside NEAR", nearHint)
+		case *Near:
+			return p.errAt(n.At, "NEAR inside NEAR", "write one chain, as a NEAR/5 b NEAR/5 c")
+		case *Bool:
+			if len(n.Must) > 0 || len(n.MustNot) > 0 {
+				return p.errAt(n.At, "AND or NOT inside a NEAR operand", nearHint)
+			}
+			for _, c := range n.Should {
+				if err := add(c); err != nil {
+					return err
+				}
+			}
+		default:
+			return p.errAt(n.Pos(), "unexpected "+quote(n.String())+" inside NEAR", nearHint)
+		}
+		return nil
+	}
+	if err := add(n); err != nil {
+		return err
+	}
+	nr.Groups = append(nr.Groups, g)
+	return nil
 }
 
 // wantOperand checks that the current token can start a clause after the
@@ -477,7 +642,7 @@ func (p *parser) wantOperand(op token) error {
 	switch p.tok.kind {
 	case tEOF:
 		return p.errAt(op.pos, "nothing after "+op.name(), "want a term, phrase or group after it")
-	case tRParen, tAnd, tOr:
+	case tRParen, tAnd, tOr, tNear:
 		return p.errAt(p.tok.pos, "unexpected "+p.tok.name()+" after "+op.name(), "want a term, phrase or group")
 	}
 	return nil
@@ -572,6 +737,23 @@ func (b *Bool) add(c clause) {
 // sequences can make deeper than the parentheses, so that String's
 // output (one pair of parentheses per Bool) parses again.
 func checkDepth(p *parser, n Node, d int) error {
+	if nr, ok := n.(*Near); ok {
+		// String writes a field and an OR group in parentheses too.
+		levels := 0
+		if nr.Field != "" {
+			levels++
+		}
+		for _, g := range nr.Groups {
+			if len(g) > 1 {
+				levels++
+				break
+			}
+		}
+		if d+levels > MaxDepth {
+			return p.errAt(nr.At, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
+		}
+		return nil
+	}
 	b, ok := n.(*Bool)
 	if !ok {
 		return nil
@@ -579,9 +761,13 @@ func checkDepth(p *parser, n Node, d int) error {
 	if d == MaxDepth {
 		return p.errAt(b.At, "nesting too deep", "the limit is "+strconv.Itoa(MaxDepth)+" levels")
 	}
-	for _, cs := range [][]Node{b.Must, b.Should, b.MustNot} {
+	for i, cs := range [][]Node{b.Must, b.Should, b.MustNot} {
 		for _, c := range cs {
-			if err := checkDepth(p, c, d+1); err != nil {
+			cd := d + 1
+			if nr, ok := c.(*Near); ok && i != 1 && nr.Field == "" {
+				cd++ // +(a NEAR b), -(a NEAR b)
+			}
+			if err := checkDepth(p, c, cd); err != nil {
 				return err
 			}
 		}

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -129,7 +128,43 @@ func TestParseAST(t *testing.T) {
 			MustNot: []Node{term("c", 17)},
 		}},
 		{OpOr, "-trump", &Bool{MustNot: []Node{term("trump", 1)}}},
+		{OpOr, "putin OR NOT trump", &Bool{Should: []Node{term("putin", 0)}, MustNot: []Node{term("trump", 13)}}},
+		{OpOr, "x NOT a AND NOT b", &Bool{Should: []Node{
+			term("x", 0),
+			&Bool{MustNot: []Node{term("a", 6), term("b", 16)}, At: 6},
+		}}},
 		{OpOr, "a OR -b", &Bool{Should: []Node{term("a", 0)}, MustNot: []Node{term("b", 6)}}},
+		{OpAnd, "a NEAR/5 b", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 9)}}, Dist: 5}},
+		{OpAnd, "a NEAR b", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 7)}}, Dist: 10}},
+		{OpAnd, "a NEAR/0 b", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 9)}}, Dist: 0}},
+		{OpAnd, "a near b", &Bool{Must: []Node{term("a", 0), term("near", 2), term("b", 7)}}},
+		{OpAnd, "x a NEAR/5 b", &Bool{Must: []Node{
+			term("x", 0),
+			&Near{Groups: [][]Term{{*term("a", 2)}, {*term("b", 11)}}, Dist: 5, At: 2},
+		}}},
+		{OpOr, "x a NEAR/5 b", &Bool{Should: []Node{
+			term("x", 0),
+			&Near{Groups: [][]Term{{*term("a", 2)}, {*term("b", 11)}}, Dist: 5, At: 2},
+		}}},
+		{OpAnd, "a NEAR/3 b NEAR/3 c", &Near{Groups: [][]Term{{*term("a", 0)}, {*term("b", 9)}, {*term("c", 18)}}, Dist: 3}},
+		{OpAnd, "(sanctions OR embargo) NEAR/5 oil", &Near{Groups: [][]Term{
+			{*term("sanctions", 1), *term("embargo", 14)},
+			{*term("oil", 30)},
+		}, Dist: 5}},
+		{OpAnd, "title:(a NEAR/3 b)", &Near{Field: "title", Groups: [][]Term{
+			{{Field: "title", Text: "a", At: 7}},
+			{{Field: "title", Text: "b", At: 16}},
+		}, Dist: 3, At: 7}},
+		{OpAnd, "title:a NEAR/3 title:b", &Near{Field: "title", Groups: [][]Term{
+			{{Field: "title", Text: "a"}},
+			{{Field: "title", Text: "b", At: 15}},
+		}, Dist: 3}},
+		{OpAnd, "(Putin OR Kremlin) AND (sanctions NEAR/5 oil)", &Bool{Must: []Node{
+			&Bool{Should: []Node{term("Putin", 1), term("Kremlin", 10)}, At: 1},
+			&Near{Groups: [][]Term{{*term("sanctions", 24)}, {*term("oil", 41)}}, Dist: 5, At: 24},
+		}}},
+		{OpAnd, "-a NEAR b", &Bool{MustNot: []Node{&Near{Groups: [][]Term{{*term("a", 1)}, {*term("b", 8)}}, Dist: 10, At: 1}}}},
+		{OpOr, "(a b) NEAR c", &Near{Groups: [][]Term{{*term("a", 1), *term("b", 3)}, {*term("c", 11)}}, Dist: 10}},
 		{OpAnd, `title:"x y"~2`, &Phrase{Field: "title", Text: "x y", Slop: 2}},
 		{OpAnd, "wor*", &Term{Text: "wor*", Wildcard: true}},
 		{OpAnd, "Putin-Xi", term("Putin-Xi", 0)},
@@ -170,11 +205,15 @@ func TestParseDefault(t *testing.T) {
 }
 
 // nest returns a query whose Bool tree under op is 2*levels+1 deep but
-// which has only levels pairs of parentheses.
-func nest(op Op, levels int) string {
+// which has only levels pairs of parentheses. The innermost group is
+// inner[0] if given; it must be a group of the OR kind.
+func nest(op Op, levels int, inner ...string) string {
 	q, wrap := "a b", "x y AND ("
 	if op == OpAnd {
 		q, wrap = "a OR b", "x OR y ("
+	}
+	if len(inner) > 0 {
+		q = inner[0]
 	}
 	for range levels {
 		q = wrap + q + ")"
@@ -228,6 +267,31 @@ func TestParseErrors(t *testing.T) {
 		{"unknown field capital", "a Note:meeting", 2, 0, `query: unknown field "Note" at position 2, want one of title, body, author, person, outlet, cited, place, leader; write Note\:meeting to search the word`, nil},
 		{"unknown field escapes", `mailto:a\ b c`, 0, 0, `query: unknown field "mailto" at position 0, want one of title, body, author, person, outlet, cited, place, leader; write mailto\:a\ b to search the word`, nil},
 		{"unknown field double colon", "foo::bar", 0, 0, `query: unknown field "foo" at position 0, want one of title, body, author, person, outlet, cited, place, leader; write foo\::bar to search the word`, nil},
+		{"near mixed distance", "a NEAR/3 b NEAR/4 c", 11, 0, `query: NEAR/4 after NEAR/3 in one chain at position 11, a NEAR chain has one distance; join chains of different distances with AND, as (a NEAR/3 b) AND (b NEAR/10 c)`, nil},
+		{"near mixed default", "a NEAR/3 b NEAR c", 11, 0, `query: NEAR after NEAR/3 in one chain at position 11, a NEAR chain has one distance; join chains of different distances with AND, as (a NEAR/3 b) AND (b NEAR/10 c)`, nil},
+		{"near phrase", `"a b" NEAR c`, 0, 0, `query: phrase inside NEAR at position 0, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near phrase in group", `a NEAR (b OR "c d")`, 13, 0, `query: phrase inside NEAR at position 13, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near wildcard", "a NEAR/5 oil*", 9, 0, `query: wildcard "oil*" inside NEAR at position 9, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near fuzzy", "putn~1 NEAR b", 0, 0, `query: fuzzy word "putn~1" inside NEAR at position 0, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near minus", "a NEAR -b", 7, 0, `query: "-" inside NEAR at position 7, NEAR takes words and (a OR b) groups of words; write -(a NEAR/5 b) to exclude a whole chain`, nil},
+		{"near NOT", "a NEAR NOT b", 7, 0, `query: NOT inside NEAR at position 7, NEAR takes words and (a OR b) groups of words; write -(a NEAR/5 b) to exclude a whole chain`, nil},
+		{"near AND group", "(a AND b) NEAR c", 1, 0, `query: AND or NOT inside a NEAR operand at position 1, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near NOT group", "a NEAR (b -d)", 8, 0, `query: AND or NOT inside a NEAR operand at position 8, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, nil},
+		{"near nested", "(a NEAR b) NEAR c", 1, 0, `query: NEAR inside NEAR at position 1, write one chain, as a NEAR/5 b NEAR/5 c`, nil},
+		{"near fields", "title:a NEAR/3 body:b", 15, 0, `query: NEAR operands in different fields at position 15, a field applies to a whole chain, as title:(a NEAR/5 b)`, nil},
+		{"near field and default", "title:a NEAR/3 b", 15, 0, `query: NEAR operands in different fields at position 15, a field applies to a whole chain, as title:(a NEAR/5 b)`, nil},
+		{"near first", "NEAR b", 0, 0, `query: unexpected NEAR at position 0, want a term, phrase or group before it`, nil},
+		{"near in group first", "a (NEAR/2 b)", 3, 0, `query: unexpected NEAR/2 at position 3, want a term, phrase or group before it`, nil},
+		{"near last", "a NEAR/5", 2, 0, `query: nothing after NEAR/5 at position 2, want a term, phrase or group after it`, nil},
+		{"near close", "(a NEAR)", 7, 0, `query: unexpected ")" after NEAR at position 7, want a term, phrase or group`, nil},
+		{"near AND", "a NEAR AND b", 7, 0, `query: unexpected AND after NEAR at position 7, want a term, phrase or group`, nil},
+		{"AND near", "a AND NEAR b", 6, 0, `query: unexpected NEAR after AND at position 6, want a term, phrase or group`, nil},
+		{"near NEAR", "a NEAR NEAR b", 7, 0, `query: unexpected NEAR after NEAR at position 7, want a term, phrase or group`, nil},
+		{"near bad distance", "a NEAR/x b", 2, 0, `query: bad NEAR distance "NEAR/x" at position 2, want NEAR/N with N in 0..100, or NEAR for NEAR/10`, nil},
+		{"near no distance", "a NEAR/ b", 2, 0, `query: bad NEAR distance "NEAR/" at position 2, want NEAR/N with N in 0..100, or NEAR for NEAR/10`, nil},
+		{"near negative", "a NEAR/-1 b", 2, 0, `query: bad NEAR distance "NEAR/-1" at position 2, want NEAR/N with N in 0..100, or NEAR for NEAR/10`, nil},
+		{"near too far", "a NEAR/101 b", 2, 0, `query: NEAR distance "NEAR/101" out of range at position 2, want NEAR/N with N in 0..100, or NEAR for NEAR/10`, nil},
+		{"near huge", "a NEAR/99999999999999999999 b", 2, 0, `query: NEAR distance "NEAR/99999999999999999999" out of range at position 2, want NEAR/N with N in 0..100, or NEAR for NEAR/10`, nil},
 		{"field in field", "title:(a body:b)", 9, 0, `query: field body inside title:(...) at position 9, a field group applies its field to every clause in it`, nil},
 		{"unterminated", `putin "gas pipeline`, 6, 0, `query: unterminated phrase at position 6, want a closing "`, nil},
 		{"unterminated escape", `"a\"`, 0, 0, `query: unterminated phrase at position 0, want a closing "`, nil},
@@ -256,6 +320,9 @@ func TestParseErrors(t *testing.T) {
 		{"too deep", strings.Repeat("(", 33) + "a" + strings.Repeat(")", 33), 32, 0, `query: nesting too deep at position 32, the limit is 32 levels`, nil},
 		{"too deep field", strings.Repeat("(", 32) + "title:(a)" + strings.Repeat(")", 32), 32, 0, `query: nesting too deep at position 32, the limit is 32 levels`, nil},
 		{name: "too deep tree", in: nest(OpOr, 16), pos: 144, want: `query: nesting too deep at position 144, the limit is 32 levels`, op: ptr(OpOr)},
+		{name: "near AND juxtaposed", in: "(a b) NEAR c", pos: 1, want: `query: AND or NOT inside a NEAR operand at position 1, NEAR takes words and (a OR b) groups of words; use "a b"~N for a phrase within N words`, op: ptr(OpAnd)},
+		{name: "too deep near", in: nest(OpAnd, 15, "a OR title:((b OR c) NEAR d)"), pos: 132, want: `query: nesting too deep at position 132, the limit is 32 levels`, op: ptr(OpAnd)},
+		{name: "too deep near prefix", in: nest(OpAnd, 15, "a OR b -c NEAR e"), pos: 128, want: `query: nesting too deep at position 128, the limit is 32 levels`, op: ptr(OpAnd)},
 		{name: "too deep tree", in: nest(OpAnd, 16), pos: 128, want: `query: nesting too deep at position 128, the limit is 32 levels`, op: ptr(OpAnd)},
 		{"too many clauses", strings.Repeat("a ", 256) + `"b c"`, 512, 0, `query: too many clauses at position 512, the limit is 256 terms and phrases`, nil},
 	}
@@ -294,14 +361,18 @@ func ptr[T any](v T) *T { return &v }
 func TestLimitsAllow(t *testing.T) {
 	for _, op := range ops {
 		for name, q := range map[string]string{
-			"length":  strings.Repeat("a", MaxLength),
-			"clauses": strings.Repeat("a ", MaxClauses),
-			"parens":  strings.Repeat("(", MaxDepth) + "a b" + strings.Repeat(")", MaxDepth),
-			"tree":    nest(op, 15),
+			"length":     strings.Repeat("a", MaxLength),
+			"clauses":    strings.Repeat("a ", MaxClauses),
+			"parens":     strings.Repeat("(", MaxDepth) + "a b" + strings.Repeat(")", MaxDepth),
+			"tree":       nest(op, 15),
+			"near":       nest(op, 15, "a OR (b OR c) NEAR d"),
+			"field near": nest(op, 15, "a OR title:(b NEAR d)"),
 		} {
 			if _, err := ParseOp(q, op); err != nil {
 				t.Errorf("%s: ParseOp(%v): %v", name, op, err)
+				continue
 			}
+			checkParse(t, q, op) // and String's output too
 		}
 	}
 }
@@ -320,6 +391,8 @@ func TestTerms(t *testing.T) {
 		{"a AND NOT (b OR c) d*", []string{"a", "d*"}, []string{"a", "d*"}},
 		{`person:"vladimir putin" NOT (a AND NOT b)`, []string{`person:"vladimir putin"`}, []string{`person:"vladimir putin"`}},
 		{"a OR -b", []string{"a"}, []string{"a"}},
+		{"x -(y NEAR z) (a OR b) NEAR/2 c", []string{"x", "a", "b", "c"}, []string{"x", "a", "b", "c"}},
+		{"title:(a NEAR b)", []string{"title:a", "title:b"}, []string{"title:a", "title:b"}},
 	}
 	for _, tc := range tests {
 		for _, op := range ops {
@@ -357,13 +430,58 @@ func TestFields(t *testing.T) {
 	}
 }
 
-// ignorePos compares trees without their byte offsets, which String
-// does not keep.
-var ignorePos = cmp.Options{
-	cmpopts.IgnoreFields(Term{}, "At"),
-	cmpopts.IgnoreFields(Phrase{}, "At"),
-	cmpopts.IgnoreFields(Bool{}, "At"),
-	cmpopts.IgnoreFields(MatchAll{}, "At"),
+// sameTree reports whether a and b are the same tree but for byte
+// offsets, which String does not keep. (cmp.Diff with options to ignore
+// At compares slices pairwise and takes exponential time on deep trees.)
+func sameTree(a, b Node) bool {
+	switch a := a.(type) {
+	case *Term:
+		b, ok := b.(*Term)
+		return ok && sameTerm(*a, *b)
+	case *Phrase:
+		b, ok := b.(*Phrase)
+		return ok && a.Field == b.Field && a.Text == b.Text && a.Slop == b.Slop
+	case *MatchAll:
+		_, ok := b.(*MatchAll)
+		return ok
+	case *Near:
+		b, ok := b.(*Near)
+		if !ok || a.Field != b.Field || a.Dist != b.Dist || len(a.Groups) != len(b.Groups) {
+			return false
+		}
+		for i, g := range a.Groups {
+			if len(g) != len(b.Groups[i]) {
+				return false
+			}
+			for j, t := range g {
+				if !sameTerm(t, b.Groups[i][j]) {
+					return false
+				}
+			}
+		}
+		return true
+	case *Bool:
+		b, ok := b.(*Bool)
+		return ok && sameNodes(a.Must, b.Must) && sameNodes(a.Should, b.Should) && sameNodes(a.MustNot, b.MustNot)
+	}
+	return false
+}
+
+func sameTerm(a, b Term) bool {
+	a.At, b.At = 0, 0
+	return a == b
+}
+
+func sameNodes(a, b []Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameTree(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // FuzzParse checks, with each default operator, that ParseOp never
@@ -412,8 +530,8 @@ func checkParse(t *testing.T, s string, op Op) {
 		if err != nil {
 			t.Fatalf("ParseOp(%q, %v) = %s, which does not parse with %v: %v", s, op, s1, op2, err)
 		}
-		if diff := cmp.Diff(n, n2, ignorePos); diff != "" {
-			t.Fatalf("ParseOp(%q, %v) = %s, which parses with %v to %s (-first +second):\n%s", s, op, s1, op2, n2, diff)
+		if !sameTree(n, n2) {
+			t.Fatalf("ParseOp(%q, %v) = %s, which parses with %v to a different tree %s", s, op, s1, op2, n2)
 		}
 	}
 	_ = Terms(n)
@@ -439,6 +557,20 @@ func checkTree(t *testing.T, s string, n Node) {
 	case *Phrase:
 		if strings.TrimSpace(n.Text) == "" || n.Slop < 0 || n.Slop > MaxSlop {
 			t.Fatalf("Parse(%q): bad phrase %s", s, n)
+		}
+	case *Near:
+		if len(n.Groups) < 2 || n.Dist < 0 || n.Dist > MaxSlop {
+			t.Fatalf("Parse(%q): bad NEAR %s", s, n)
+		}
+		for _, g := range n.Groups {
+			if len(g) == 0 {
+				t.Fatalf("Parse(%q): empty NEAR operand in %s", s, n)
+			}
+			for _, term := range g {
+				if term.Text == "" || term.Wildcard || term.Fuzzy != 0 || term.Field != n.Field {
+					t.Fatalf("Parse(%q): bad NEAR term %+v in %s", s, term, n)
+				}
+			}
 		}
 	case *Bool:
 		if len(n.Must)+len(n.Should)+len(n.MustNot) == 0 {
@@ -487,4 +619,35 @@ func ExampleParseOp() {
 	// Output:
 	// AND (+putin +xi -trump)
 	// OR (putin OR xi -trump)
+}
+
+// TestSameTree checks the fuzz target's comparison, so that it cannot
+// pass by finding every pair of trees the same.
+func TestSameTree(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"a b", "  a  b", true},
+		{"a b", "a OR b", false},
+		{"title:a", "a", false},
+		{"a~1", "a", false},
+		{`"a b"~2`, `"a b"`, false},
+		{"a NEAR/5 b", "a  NEAR/5  b", true},
+		{"a NEAR/5 b", "a NEAR/6 b", false},
+		{"a NEAR b", "(a OR c) NEAR b", false},
+		{"a NEAR b", "a NEAR b NEAR c", false},
+		{"a -b", "a -c", false},
+		{"*", "", true},
+	}
+	for _, tc := range tests {
+		a, errA := Parse(tc.a)
+		b, errB := Parse(tc.b)
+		if errA != nil || errB != nil {
+			t.Fatalf("Parse: %v, %v", errA, errB)
+		}
+		if got := sameTree(a, b); got != tc.want {
+			t.Errorf("sameTree(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
 }
