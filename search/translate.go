@@ -68,8 +68,8 @@ func (e *Engine) node(n uq.Node) (query.Query, error) {
 		return e.phrase(n)
 	case *uq.Bool:
 		return e.boolean(n)
-		//NEAR	case *uq.Near:
-		//NEAR		return e.near(n)
+	case *uq.Near:
+		return e.near(n)
 	}
 	return nil, fmt.Errorf("search: unknown query node %T", n)
 }
