@@ -394,8 +394,9 @@ func TestHelpExamples(t *testing.T) {
 	}
 
 	// What the help says the examples mean, on the fixture's words (its
-	// five articles: t1 has pipeline, talks and trade, but talks 15 words
-	// from pipeline; t2 has "Pipeline talks"; t3 library; t4 pipeline; t5
+	// five articles: t1 has pipeline, talks and trade, with five words
+	// between the title's last word, pipeline, and talks (the title and
+	// the body are one text); t2 has "Pipeline talks"; t3 library; t4 pipeline; t5
 	// trade). Each case names the help example whose meaning it checks.
 	has := func(q, extra string) bool {
 		return slices.ContainsFunc(examples, func(ex helpExample) bool { return ex.query == q && ex.extra == extra })
@@ -414,9 +415,10 @@ func TestHelpExamples(t *testing.T) {
 		{"NOT excludes", "putin NOT ukraine", "", "pipeline NOT trade", "", []string{"t2", "t4"}},
 		{"minus excludes", "putin NOT ukraine", "", "pipeline -trade", "", []string{"t2", "t4"}},
 		{"plus requires under Any word", "+putin xi", "op=or", "+pipeline trade", "op=or", []string{"t1", "t2", "t4"}},
-		{"NEAR/5 within 5 words", "sanctions NEAR/5 oil", "", "talks NEAR/5 pipeline", "", []string{"t2"}},
-		{"NEAR/5 either order", "sanctions NEAR/5 oil", "", "pipeline NEAR/5 talks", "", []string{"t2"}},
-		{"NEAR alone is NEAR/10", "sanctions NEAR/5 oil", "", "talks NEAR pipeline", "", []string{"t2"}},
+		{"NEAR/4 within 4 words", "sanctions NEAR/5 oil", "", "talks NEAR/4 pipeline", "", []string{"t2"}},
+		{"NEAR/5 counts the words between", "sanctions NEAR/5 oil", "", "talks NEAR/5 pipeline", "", []string{"t1", "t2"}},
+		{"NEAR/4 either order", "sanctions NEAR/5 oil", "", "pipeline NEAR/4 talks", "", []string{"t2"}},
+		{"NEAR alone is NEAR/10", "sanctions NEAR/5 oil", "", "talks NEAR pipeline", "", []string{"t1", "t2"}},
 		{"NEAR over a group", "(putin OR kremlin) NEAR/5 sanctions", "", "(talks OR trade) NEAR/5 pipeline", "", []string{"t1", "t2"}},
 		{"phrase", `"joint statement"`, "", `"gas pipeline"`, "", []string{"t1"}},
 		{"one field", "title:ceasefire", "", "title:pipeline", "", []string{"t1", "t2"}},
