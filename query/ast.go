@@ -10,8 +10,10 @@ import (
 type Node interface {
 	// Pos returns the byte offset in the input where the node starts.
 	Pos() int
-	// String returns the canonical form of the node, which Parse reads
-	// back to the same tree.
+	// String returns the canonical form of the node, which ParseOp
+	// reads back to the same tree with the operator that produced it,
+	// and with either operator for a tree from OpAnd (see the package
+	// doc, "Canonical form").
 	String() string
 }
 
@@ -252,7 +254,8 @@ func (bq *Bool) write(b *strings.Builder) {
 // writeWord writes text so that the lexer reads it back as one word with
 // the same text and wildcard flag: it escapes separators, quotes,
 // parentheses, "~", literal * and ?, a leading operator character, a
-// colon that would make a field prefix, and words that are operators.
+// colon that would make a field prefix (known or not), and words that
+// are operators (AND, NEAR, NEAR/5, and NEAR/x, which is an error).
 func writeWord(b *strings.Builder, text string, wildcard bool) {
 	switch text {
 	case "AND", "OR", "NOT", "&&", "||":

@@ -150,7 +150,8 @@ const (
 	// MaxClauses is the most terms and phrases in a query.
 	MaxClauses = 256
 	// MaxDepth is the deepest nesting, of parentheses in the input and of
-	// Bool nodes in the tree (so that String's output parses too).
+	// Bool nodes in the tree, with the parentheses String writes around
+	// and inside a Near (so that String's output parses too).
 	MaxDepth = 32
 	// MaxSlop is the largest N of "a phrase"~N and of a NEAR/N b.
 	MaxSlop = 100
