@@ -21,8 +21,9 @@ import (
 func (e *env) evalCmd() *cobra.Command {
 	var corpus, corporaDir, goldDir, out, peer, cacheDir string
 	var jsonOut, floor, diffs bool
-	var modes, collections []string
-	var thresholds []float64
+	var modes, collections, probes []string
+	var thresholds, mins, bands []float64
+	var short bool
 	c := &cobra.Command{
 		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--floor] [--out FILE]",
 		Short: "Measure ranking quality on every relevance collection beside a BM25 peer, or entity extraction on the gold set",
@@ -40,7 +41,16 @@ func (e *env) evalCmd() *cobra.Command {
 			"precision of the top 10, 20, 50 and 100 nearest above t (semantic neighbours). Only TIME's\n" +
 			"judgments are complete; on the known-item sets precision is a lower bound. It needs the\n" +
 			"model, ignores --peer and takes no --mode; --floor-thresholds sweeps other thresholds.\n" +
-			"See docs/RELEVANCE.md, \"Similarity floor\".",
+			"--floor-band D1,D2,... adds relative floors, one row per pair of --floor-min A and band D:\n" +
+			"the set is every article with cosine >= max(A, b - D), where b is the query's best\n" +
+			"cosine over the whole index (a function of the query alone, so filters keep counts).\n" +
+			"--floor-short also measures each collection's queries cut to 2 words (TIME: the first\n" +
+			"2 content words; known-item sets: the 2 rarest by document frequency), with the same\n" +
+			"judgments. --floor-probe Q1,Q2,... prints the set size of unjudged queries under each\n" +
+			"floor. See docs/RELEVANCE.md, \"Similarity floor\" and \"Relative floor\"; e.g.\n" +
+			"  newsdex eval --floor --floor-thresholds 0.5,0.6,0.65 --floor-band 0.05,0.08,0.1,0.15,0.2 \\\n" +
+			"    --floor-min 0.3,0.35,0.4,0.45,0.5 --floor-short --collection paraphrase-gold \\\n" +
+			"    --floor-probe marathon,space,coronavirus",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -60,6 +70,11 @@ func (e *env) evalCmd() *cobra.Command {
 					return fail("eval: unknown collection %q, want %s or entities", c, strings.Join(eval.KnownCollections(), ", "))
 				}
 			}
+			for _, f := range []string{"floor-band", "floor-min", "floor-short", "floor-probe", "floor-thresholds"} {
+				if !floor && cmd.Flags().Changed(f) {
+					return fail("eval: --%s needs --floor", f)
+				}
+			}
 			if floor && cmd.Flags().Changed("mode") {
 				return fail("eval: --floor searches passage vectors directly and takes no --mode")
 			}
@@ -73,10 +88,22 @@ func (e *env) evalCmd() *cobra.Command {
 			cfg := evalConfig{
 				collections: collections, modes: modes, out: out, peer: peer, cacheDir: cacheDir,
 				sources: &eval.Sources{Repo: repoRoot(), Corpora: corporaDir, TIME: corpus}, jsonOut: jsonOut,
-				thresholds: thresholds,
+				short: short, probes: probes,
 			}
 			if len(thresholds) == 0 || slices.ContainsFunc(thresholds, func(t float64) bool { return t < -1 || t > 1 }) {
 				return fail("eval: --floor-thresholds %v: want cosines between -1 and 1", thresholds)
+			}
+			cfg.rules = eval.Absolute(thresholds)
+			if cmd.Flags().Changed("floor-band") {
+				if len(bands) == 0 || slices.ContainsFunc(bands, func(d float64) bool { return d <= 0 || d > 2 }) {
+					return fail("eval: --floor-band %v: want bands above 0 and at most 2", bands)
+				}
+				if len(mins) == 0 || slices.ContainsFunc(mins, func(a float64) bool { return a < -1 || a > 1 }) {
+					return fail("eval: --floor-min %v: want cosines between -1 and 1", mins)
+				}
+				cfg.rules = append(cfg.rules, eval.Relative(mins, bands)...)
+			} else if cmd.Flags().Changed("floor-min") {
+				return fail("eval: --floor-min needs --floor-band")
 			}
 			if floor {
 				return e.runFloor(cmd, cfg)
@@ -96,6 +123,10 @@ func (e *env) evalCmd() *cobra.Command {
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the JSON report instead of the tables")
 	c.Flags().BoolVar(&floor, "floor", false, "sweep the similarity floor (cosine 0.20 to 0.70) instead of ranking")
 	c.Flags().Float64SliceVar(&thresholds, "floor-thresholds", eval.FloorThresholds(), "the cosine thresholds --floor sweeps")
+	c.Flags().Float64SliceVar(&bands, "floor-band", nil, "bands D of relative floors max(A, best - D) that --floor also sweeps")
+	c.Flags().Float64SliceVar(&mins, "floor-min", []float64{0.30, 0.35, 0.40, 0.45, 0.50}, "minimums A of the relative floors (with --floor-band)")
+	c.Flags().BoolVar(&short, "floor-short", false, "--floor: also measure each collection's queries cut to 2 words")
+	c.Flags().StringSliceVar(&probes, "floor-probe", nil, "--floor: unjudged queries whose set size under each floor is printed")
 	c.Flags().BoolVar(&diffs, "diffs", false, "eval entities: list every missed and spurious entity per article")
 	return c
 }
@@ -115,6 +146,9 @@ type evalConfig struct {
 	sources             *eval.Sources
 	jsonOut             bool
 	thresholds          []float64 // of --floor
+	rules               []eval.FloorRule
+	short               bool
+	probes              []string
 }
 
 // runEval measures each collection in turn, printing its table as soon as
@@ -229,13 +263,21 @@ func (e *env) runFloor(cmd *cobra.Command, cfg evalConfig) error {
 		if err != nil {
 			return fmt.Errorf("%w (is ../shared/corpora present? see --corpora)", err)
 		}
-		res, err := eval.MeasureFloor(ctx, col, o, cfg.thresholds, eval.FloorKs())
-		if err != nil {
-			return err
+		spec := eval.FloorSpec{Rules: cfg.rules, Ks: eval.FloorKs(), Probes: cfg.probes}
+		cols := []*eval.Collection{col}
+		if cfg.short {
+			cols = append(cols, eval.ShortQueries(col))
 		}
-		rep.Collections = append(rep.Collections, res)
-		if !cfg.jsonOut {
-			eval.WriteFloor(e.stdout, res)
+		for _, c := range cols {
+			res, err := eval.MeasureFloor(ctx, c, o, spec)
+			if err != nil {
+				return err
+			}
+			spec.Probes = nil // the index is the same: once is enough
+			rep.Collections = append(rep.Collections, res)
+			if !cfg.jsonOut {
+				eval.WriteFloor(e.stdout, res)
+			}
 		}
 	}
 	b, err := json.MarshalIndent(rep, "", "  ")

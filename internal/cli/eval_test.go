@@ -22,6 +22,10 @@ func TestEvalFloorArgs(t *testing.T) {
 		{"mode", []string{"eval", "--floor", "--mode", "semantic"}, "takes no --mode"},
 		{"threshold out of range", []string{"eval", "--floor", "--floor-thresholds", "0.5,1.5"}, "between -1 and 1"},
 		{"unknown collection", []string{"eval", "--floor", "--collection", "nope"}, `unknown collection "nope"`},
+		{"band without floor", []string{"eval", "--floor-band", "0.1"}, "--floor-band needs --floor"},
+		{"zero band", []string{"eval", "--floor", "--floor-band", "0,0.1"}, "want bands above 0"},
+		{"min out of range", []string{"eval", "--floor", "--floor-band", "0.1", "--floor-min", "1.5"}, "--floor-min [1.5]"},
+		{"min without band", []string{"eval", "--floor", "--floor-min", "0.3"}, "--floor-min needs --floor-band"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -54,12 +55,68 @@ type FloorQuery struct {
 	Relevant map[string]bool
 }
 
-// FloorRow is one threshold's figures over a collection's judged queries.
+// FloorRule is how a query's floor is set. With Band 0 it is the
+// absolute cosine Min; with Band > 0 it is relative to the query,
+// max(Min, best − Band), where best is the highest best-passage cosine of
+// any article in the whole index. A relative floor is still a function
+// of the query alone (not of the filters), so that the pure semantic hit
+// set {articles passing the filters with cosine ≥ floor(q)} keeps facet
+// counts reproducible: a facet click adds a filter, not a new floor.
+type FloorRule struct {
+	Min  float64 `json:"min"`
+	Band float64 `json:"band,omitempty"`
+}
+
+// Absolute returns the absolute rules of thresholds, in order.
+func Absolute(thresholds []float64) []FloorRule {
+	rs := make([]FloorRule, len(thresholds))
+	for i, t := range thresholds {
+		rs[i] = FloorRule{Min: t}
+	}
+	return rs
+}
+
+// Relative returns the relative rules max(A, best − D) of every pair of
+// mins and bands, mins outer.
+func Relative(mins, bands []float64) []FloorRule {
+	var rs []FloorRule
+	for _, a := range mins {
+		for _, d := range bands {
+			rs = append(rs, FloorRule{Min: a, Band: d})
+		}
+	}
+	return rs
+}
+
+// Floor returns the floor for a query whose nearest article has cosine
+// best (ignored by an absolute rule). It computes in float32, as the
+// engine compares cosines, so that best − Band is the value a search
+// would use.
+func (r FloorRule) Floor(best float32) float32 {
+	f := float32(r.Min)
+	if r.Band > 0 {
+		f = max(f, best-float32(r.Band))
+	}
+	return f
+}
+
+// String is the rule as the tables print it: "0.65" or "max(0.30,b-0.05)".
+func (r FloorRule) String() string {
+	if r.Band > 0 {
+		return fmt.Sprintf("max(%.2f,b-%.2f)", r.Min, r.Band)
+	}
+	return fmt.Sprintf("%.2f", r.Min)
+}
+
+// FloorRow is one rule's figures over a collection's judged queries.
 // Counts are kept beside the ratios so that rows can be checked and
 // summed; a ratio whose denominator is zero is 0.
 type FloorRow struct {
+	// Threshold is the rule's Min (the absolute floor when Band is 0).
 	Threshold float64 `json:"threshold"`
-	Queries   int     `json:"queries"`
+	// Band is the relative rule's band D, 0 for an absolute floor.
+	Band    float64 `json:"band,omitempty"`
+	Queries int     `json:"queries"`
 	// Empty counts the queries whose set is empty.
 	Empty      int     `json:"empty"`
 	EmptyShare float64 `json:"empty_share"`
@@ -100,6 +157,12 @@ type FloorTop struct {
 // Sweep measures the sets S_t of qs for each threshold (a cosine compared
 // as the engine compares it, in float32) and their top ks.
 func Sweep(qs []FloorQuery, thresholds []float64, ks []int) []FloorRow {
+	return SweepRules(qs, Absolute(thresholds), ks)
+}
+
+// SweepRules measures, for each rule, the sets {articles with cosine ≥
+// floor(q)} of qs and their top ks.
+func SweepRules(qs []FloorQuery, rules []FloorRule, ks []int) []FloorRow {
 	type prepared struct {
 		scores []float32
 		cum    []int // cum[i]: relevant among the first i hits
@@ -130,18 +193,14 @@ func Sweep(qs []FloorQuery, thresholds []float64, ks []int) []FloorRow {
 		}
 		ps = append(ps, p)
 	}
-	rows := make([]FloorRow, 0, len(thresholds))
-	for _, t := range thresholds {
-		row := FloorRow{Threshold: t, Queries: len(ps), Top: make([]FloorTop, len(ks))}
+	rows := make([]FloorRow, 0, len(rules))
+	for _, r := range rules {
+		row := FloorRow{Threshold: r.Min, Band: r.Band, Queries: len(ps), Top: make([]FloorTop, len(ks))}
 		for i, k := range ks {
 			row.Top[i].K = k
 		}
 		for _, p := range ps {
-			// The hits are best first, so S_t is a prefix.
-			n := 0
-			for n < len(p.scores) && p.scores[n] >= float32(t) {
-				n++
-			}
+			n := setSize(p.scores, r)
 			rel := p.cum[n]
 			row.MeanRecall += float64(rel) / float64(p.nrel)
 			if n == 0 {
@@ -184,6 +243,20 @@ func Sweep(qs []FloorQuery, thresholds []float64, ks []int) []FloorRow {
 	return rows
 }
 
+// setSize is the size of the set a rule gives over scores, best first:
+// a prefix, since the floor is one number per query.
+func setSize(scores []float32, r FloorRule) int {
+	if len(scores) == 0 {
+		return 0
+	}
+	f := r.Floor(scores[0])
+	n := 0
+	for n < len(scores) && scores[n] >= f {
+		n++
+	}
+	return n
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -204,21 +277,44 @@ type FloorResult struct {
 	// judged query.
 	MeanRelevant float64    `json:"mean_relevant"`
 	Rows         []FloorRow `json:"rows"`
+	// Probes are the set sizes of FloorSpec.Probes, in order.
+	Probes []FloorProbe `json:"probes,omitempty"`
 	// Index and Sweep are wall-clock seconds.
 	Index float64 `json:"index_s"`
 	Sweep float64 `json:"sweep_s"`
 }
 
-// MeasureFloor indexes c as Measure does and sweeps the thresholds and ks
-// over its judged queries, each embedded as the engine embeds a query (its
+// FloorProbe is the set size each rule gives one unjudged query.
+type FloorProbe struct {
+	Query string `json:"query"`
+	// Best is the cosine of the nearest article; 0 when no article
+	// reaches the lowest Min.
+	Best float32 `json:"best"`
+	// Sizes has one set size per rule, in the order of FloorSpec.Rules.
+	Sizes []int `json:"sizes"`
+}
+
+// FloorSpec is what MeasureFloor measures.
+type FloorSpec struct {
+	// Rules are the floors swept, one row each.
+	Rules []FloorRule
+	// Ks are the neighbour depths (FloorKs).
+	Ks []int
+	// Probes are query texts without judgments (such as one-word
+	// queries) whose set sizes under each rule are reported.
+	Probes []string
+}
+
+// MeasureFloor indexes c as Measure does and sweeps the rules and ks over
+// its judged queries, each embedded as the engine embeds a query (its
 // positive words, through index.EmbedText) and searched over all of the
 // index's passage vectors. It needs o.Embedder; Modes and Peer are unused.
-func MeasureFloor(ctx context.Context, c *Collection, o Options, thresholds []float64, ks []int) (*FloorResult, error) {
+func MeasureFloor(ctx context.Context, c *Collection, o Options, spec FloorSpec) (*FloorResult, error) {
 	if o.Embedder == nil {
 		return nil, fmt.Errorf("eval %s: the floor sweep needs the embedding model (`newsdex model fetch`)", c.Name)
 	}
-	if len(thresholds) == 0 {
-		return nil, fmt.Errorf("eval %s: the floor sweep needs at least one threshold", c.Name)
+	if len(spec.Rules) == 0 {
+		return nil, fmt.Errorf("eval %s: the floor sweep needs at least one rule", c.Name)
 	}
 	tmp, err := os.MkdirTemp(o.TempDir, "newsdex-floor-"+c.Name+"-")
 	if err != nil {
@@ -242,7 +338,31 @@ func MeasureFloor(ctx context.Context, c *Collection, o Options, thresholds []fl
 	if m := o.Embedder.Name(); m != model {
 		return nil, fmt.Errorf("eval %s: the index's vectors come from model %q, queries would be embedded with %q", c.Name, model, m)
 	}
-	lowest := float32(slices.Min(thresholds))
+	// Every rule's floor is at least its Min, so no set reaches below
+	// the lowest Min; and best(q), the first hit, is above it whenever
+	// any set is non-empty.
+	lowest := float32(slices.MinFunc(spec.Rules, func(a, b FloorRule) int { return cmp.Compare(a.Min, b.Min) }).Min)
+	nearest := func(id, q string) ([]vector.Hit, error) {
+		text, err := QueryEmbedText(q)
+		if err != nil {
+			return nil, fmt.Errorf("eval %s: query %s: %w", c.Name, id, err)
+		}
+		if text == "" { // nothing to embed: the engine answers lexically, with no neighbours
+			return nil, nil
+		}
+		vs, err := o.Embedder.Embed(ctx, []string{text})
+		if err != nil {
+			return nil, fmt.Errorf("eval %s: embed query %s: %w", c.Name, id, err)
+		}
+		if len(vs) != 1 {
+			return nil, fmt.Errorf("eval %s: embed query %s: got %d vectors", c.Name, id, len(vs))
+		}
+		hits, err := st.Search(vector.Query{Vector: vs[0], K: docs, MinScore: lowest})
+		if err != nil {
+			return nil, fmt.Errorf("eval %s: query %s: %w", c.Name, id, err)
+		}
+		return hits, nil
+	}
 	var qs []FloorQuery
 	for _, q := range c.Queries {
 		if len(q.Relevant) == 0 {
@@ -253,32 +373,43 @@ func MeasureFloor(ctx context.Context, c *Collection, o Options, thresholds []fl
 		}
 		r.Queries++
 		r.MeanRelevant += float64(len(q.Relevant))
-		fq := FloorQuery{Relevant: q.Relevant}
-		text, err := QueryEmbedText(c.QueryText(q))
+		hits, err := nearest(q.ID, c.QueryText(q))
 		if err != nil {
-			return nil, fmt.Errorf("eval %s: query %s: %w", c.Name, q.ID, err)
+			return nil, err
 		}
-		if text != "" { // nothing to embed: the engine answers lexically, with no neighbours
-			vs, err := o.Embedder.Embed(ctx, []string{text})
-			if err != nil {
-				return nil, fmt.Errorf("eval %s: embed query %s: %w", c.Name, q.ID, err)
-			}
-			if len(vs) != 1 {
-				return nil, fmt.Errorf("eval %s: embed query %s: got %d vectors", c.Name, q.ID, len(vs))
-			}
-			fq.Hits, err = st.Search(vector.Query{Vector: vs[0], K: docs, MinScore: lowest})
-			if err != nil {
-				return nil, fmt.Errorf("eval %s: query %s: %w", c.Name, q.ID, err)
-			}
-		}
-		qs = append(qs, fq)
+		qs = append(qs, FloorQuery{Relevant: q.Relevant, Hits: hits})
 	}
 	if r.Queries > 0 {
 		r.MeanRelevant /= float64(r.Queries)
 	}
-	r.Rows = Sweep(qs, thresholds, ks)
+	r.Rows = SweepRules(qs, spec.Rules, spec.Ks)
+	for _, p := range spec.Probes {
+		hits, err := nearest(fmt.Sprintf("%q", p), p)
+		if err != nil {
+			return nil, err
+		}
+		r.Probes = append(r.Probes, ProbeSizes(p, hits, spec.Rules))
+	}
 	r.Sweep = time.Since(start).Seconds()
 	return r, nil
+}
+
+// ProbeSizes returns the set size each rule gives a query whose nearest
+// articles are hits (in any order).
+func ProbeSizes(query string, hits []vector.Hit, rules []FloorRule) FloorProbe {
+	scores := make([]float32, len(hits))
+	for i, h := range hits {
+		scores[i] = h.Score
+	}
+	slices.SortFunc(scores, func(a, b float32) int { return cmp.Compare(b, a) })
+	p := FloorProbe{Query: query, Sizes: make([]int, len(rules))}
+	if len(scores) > 0 {
+		p.Best = scores[0]
+	}
+	for i, r := range rules {
+		p.Sizes[i] = setSize(scores, r)
+	}
+	return p
 }
 
 // QueryEmbedText returns the text the search engine embeds for query q:
@@ -315,24 +446,30 @@ func WriteFloor(w io.Writer, r *FloorResult) {
 		fmt.Fprintln(w, "judgments are known items (one or a few targets per query): precision is a LOWER BOUND, other articles may be relevant")
 	}
 	fmt.Fprintf(w, "S_t = every article whose best passage has cosine >= t (no cap); mean P over queries with a non-empty S_t; P>%d = relevant share of S_t beyond rank %d\n", FloorDeep, FloorDeep)
+	head := "t"
+	if slices.ContainsFunc(r.Rows, func(row FloorRow) bool { return row.Band > 0 }) {
+		fmt.Fprintln(w, "max(A,b-D): relative floor, t = max(A, b - D) where b is the query's best cosine over the whole index")
+		head = "floor"
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "t\tmean |S|\tempty\tmean P\tmicro P\tmean R\tn>%d/q\tP>%d\t\n", FloorDeep, FloorDeep)
+	fmt.Fprintf(tw, "%s\tmean |S|\tempty\tmean P\tmicro P\tmean R\tn>%d/q\tP>%d\t\n", head, FloorDeep, FloorDeep)
 	for _, row := range r.Rows {
 		deep := "-"
 		if row.Deep > 0 {
 			deep = fmt.Sprintf("%.3f", row.DeepPrecision)
 		}
-		fmt.Fprintf(tw, "%.2f\t%.1f\t%.2f\t%s\t%s\t%.3f\t%.1f\t%s\t\n", row.Threshold, row.MeanSize, row.EmptyShare,
+		fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%s\t%s\t%.3f\t%.1f\t%s\t\n", row.Rule(), row.MeanSize, row.EmptyShare,
 			orDash(row.MeanPrecision, row.Queries > row.Empty), orDash(row.MicroPrecision, row.InSets > 0),
 			row.MeanRecall, ratio(row.Deep, row.Queries), deep)
 	}
 	tw.Flush()
+	writeProbes(w, r)
 	if len(r.Rows) == 0 || len(r.Rows[0].Top) == 0 {
 		return
 	}
 	fmt.Fprintln(w, "neighbours: precision of the top k nearest with cosine >= t, mean over queries with a non-empty S_t (P@k) and micro (µP@k)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "t\t")
+	fmt.Fprintf(tw, "%s\t", head)
 	for _, top := range r.Rows[0].Top {
 		fmt.Fprintf(tw, "P@%d\t", top.K)
 	}
@@ -341,12 +478,43 @@ func WriteFloor(w io.Writer, r *FloorResult) {
 	}
 	fmt.Fprintln(tw)
 	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "%.2f\t", row.Threshold)
+		fmt.Fprintf(tw, "%s\t", row.Rule())
 		for _, top := range row.Top {
 			fmt.Fprintf(tw, "%s\t", orDash(top.Precision, top.Shown > 0))
 		}
 		for _, top := range row.Top {
 			fmt.Fprintf(tw, "%s\t", orDash(top.Micro, top.Shown > 0))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+// Rule returns the row's rule.
+func (row FloorRow) Rule() FloorRule { return FloorRule{Min: row.Threshold, Band: row.Band} }
+
+// writeProbes prints the probe queries' set sizes, one row per rule (the
+// rows of r.Rows) and one column per query, below a line of their best
+// cosines.
+func writeProbes(w io.Writer, r *FloorResult) {
+	if len(r.Probes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "unjudged queries: set size under each floor (b = the query's best cosine)")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "floor\t")
+	for _, p := range r.Probes {
+		fmt.Fprintf(tw, "%s\t", p.Query)
+	}
+	fmt.Fprint(tw, "\nb\t")
+	for _, p := range r.Probes {
+		fmt.Fprintf(tw, "%.3f\t", p.Best)
+	}
+	fmt.Fprintln(tw)
+	for i, row := range r.Rows {
+		fmt.Fprintf(tw, "%s\t", row.Rule())
+		for _, p := range r.Probes {
+			fmt.Fprintf(tw, "%d\t", p.Sizes[i])
 		}
 		fmt.Fprintln(tw)
 	}

@@ -167,3 +167,94 @@ func TestWriteFloor(t *testing.T) {
 		}
 	}
 }
+
+func TestFloorRule(t *testing.T) {
+	// The floor is computed in float32, as the engine compares cosines:
+	// .9 − .1 is float32(.9) − float32(.1), not float32(.8).
+	f32 := func(a, b float32) float32 { return a - b }
+	tests := []struct {
+		rule eval.FloorRule
+		best float32
+		want float32
+		str  string
+	}{
+		// An absolute floor ignores the query's best cosine.
+		{eval.FloorRule{Min: .65}, .9, .65, "0.65"},
+		{eval.FloorRule{Min: .65}, .3, .65, "0.65"},
+		// A relative one is best − band while that is above the minimum…
+		{eval.FloorRule{Min: .3, Band: .1}, .9, f32(.9, .1), "max(0.30,b-0.10)"},
+		{eval.FloorRule{Min: .3, Band: .05}, .52, f32(.52, .05), "max(0.30,b-0.05)"},
+		// …and the minimum below it, also when best itself is below it
+		// (the set is then empty).
+		{eval.FloorRule{Min: .45, Band: .2}, .5, .45, "max(0.45,b-0.20)"},
+		{eval.FloorRule{Min: .45, Band: .05}, .4, .45, "max(0.45,b-0.05)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.str, func(t *testing.T) {
+			if got := tc.rule.Floor(tc.best); got != tc.want {
+				t.Errorf("%v.Floor(%v) = %v, want %v", tc.rule, tc.best, got, tc.want)
+			}
+			if got := tc.rule.String(); got != tc.str {
+				t.Errorf("String() = %q, want %q", got, tc.str)
+			}
+		})
+	}
+	if got, want := eval.Relative([]float64{.3, .4}, []float64{.05, .1}), []eval.FloorRule{{.3, .05}, {.3, .1}, {.4, .05}, {.4, .1}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Relative = %v, want %v", got, want)
+	}
+}
+
+// TestSweepRelative works the relative floors out by hand on floorFixture
+// (best cosines: a .9, b .5, d .8).
+func TestSweepRelative(t *testing.T) {
+	rules := []eval.FloorRule{{Min: .3, Band: .1}, {Min: .55, Band: .1}, {Min: .3, Band: .0205}}
+	rows := eval.SweepRules(floorFixture(), rules, []int{1})
+	want := []eval.FloorRow{
+		{
+			// a: floor .8, {a1} (relevant); b: floor .4, {b1}; d: floor
+			// .7, all 60 (down to .741), d00 and d55 relevant.
+			Threshold: .3, Band: .1, Queries: 3, InSets: 62, Relevant: 3, MeanSize: 62.0 / 3,
+			MeanPrecision: (1 + 0 + 2.0/60) / 3, MicroPrecision: 3.0 / 62, MeanRecall: (.5 + 0 + 1) / 3,
+			Deep: 10, DeepRelevant: 1, DeepPrecision: .1,
+			Top: []eval.FloorTop{{K: 1, Precision: 2.0 / 3, Shown: 3, Relevant: 2, Micro: 2.0 / 3}},
+		},
+		{
+			// The minimum .55 is above b's best .5: b's set is empty,
+			// while a and d keep their relative floors .8 and .7.
+			Threshold: .55, Band: .1, Queries: 3, Empty: 1, EmptyShare: 1.0 / 3, InSets: 61, Relevant: 3, MeanSize: 61.0 / 3,
+			MeanPrecision: (1 + 2.0/60) / 2, MicroPrecision: 3.0 / 61, MeanRecall: (.5 + 0 + 1) / 3,
+			Deep: 10, DeepRelevant: 1, DeepPrecision: .1,
+			Top: []eval.FloorTop{{K: 1, Precision: 1, Shown: 2, Relevant: 2, Micro: 1}},
+		},
+		{
+			// A narrow band: a {a1}; b {b1}; d floor .7795, d00 to d20
+			// (21 articles, d00 relevant).
+			Threshold: .3, Band: .0205, Queries: 3, InSets: 23, Relevant: 2, MeanSize: 23.0 / 3,
+			MeanPrecision: (1 + 0 + 1.0/21) / 3, MicroPrecision: 2.0 / 23, MeanRecall: (.5 + 0 + .5) / 3,
+			Top: []eval.FloorTop{{K: 1, Precision: 2.0 / 3, Shown: 3, Relevant: 2, Micro: 2.0 / 3}},
+		},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows, want %d", len(rows), len(want))
+	}
+	for i := range want {
+		t.Run(rules[i].String(), func(t *testing.T) {
+			if got, w := roundRow(rows[i]), roundRow(want[i]); !reflect.DeepEqual(got, w) {
+				t.Errorf("got  %+v\nwant %+v", got, w)
+			}
+		})
+	}
+}
+
+func TestProbeSizes(t *testing.T) {
+	hits := []vector.Hit{{ID: "x3", Score: .40}, {ID: "x1", Score: .52}, {ID: "x2", Score: .47}}
+	rules := []eval.FloorRule{{Min: .65}, {Min: .45}, {Min: .3, Band: .05}, {Min: .3, Band: .08}, {Min: .3, Band: .2}, {Min: .5, Band: .2}}
+	got := eval.ProbeSizes("marathon", hits, rules)
+	want := eval.FloorProbe{Query: "marathon", Best: .52, Sizes: []int{0, 2, 2, 2, 3, 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ProbeSizes = %+v, want %+v", got, want)
+	}
+	if got := eval.ProbeSizes("nothing", nil, rules); got.Best != 0 || !reflect.DeepEqual(got.Sizes, make([]int, len(rules))) {
+		t.Errorf("ProbeSizes without hits = %+v, want best 0 and empty sets", got)
+	}
+}
