@@ -213,7 +213,7 @@ func TestSemanticFiltersBeforeTopK(t *testing.T) {
 	ctx := context.Background()
 	from, _ := time.Parse(time.DateOnly, "2019-09-01")
 	to, _ := time.Parse(time.DateOnly, "2019-10-15")
-	const q = "president"
+	const q = "impeachment"
 	text, err := search.QueryEmbedText(q)
 	if err != nil {
 		t.Fatal(err)
