@@ -458,3 +458,60 @@ func TestHelpExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeQueryExamples runs every example of the README's query
+// language table against the API: each is accepted, except the rows the
+// README documents as a 400, which must fail with what it says.
+func TestReadmeQueryExamples(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(b), "### Query language\n")
+	if !ok {
+		t.Fatal("README.md has no Query language section")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	hz := newHarness(t, bowFixture(t), Options{})
+	tick := regexp.MustCompile("`([^`]+)`")
+	n := 0
+	for _, row := range strings.Split(table, "\n") {
+		cells := strings.Split(row, "|")
+		if len(cells) < 3 || strings.HasPrefix(strings.TrimSpace(cells[1]), "---") || strings.TrimSpace(cells[1]) == "syntax" {
+			continue
+		}
+		syntax, meaning := cells[1], cells[2]
+		bad := strings.Contains(meaning, "400")
+		for _, m := range tick.FindAllStringSubmatch(syntax, -1) {
+			q := m[1]
+			if strings.HasSuffix(q, ":") {
+				q += "pipeline" // a field name alone: search it for a word
+			}
+			n++
+			rec := hz.get("/v1/search?q=" + url.QueryEscape(q))
+			switch {
+			case bad && rec.Code != http.StatusBadRequest:
+				t.Errorf("README says %q is a 400; got %d %s", q, rec.Code, rec.Body)
+			case bad:
+				var e struct {
+					Error struct{ Message string } `json:"error"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil {
+					t.Fatal(err)
+				}
+				// The README quotes the message and, for the fix, the
+				// escaped word, which is no part of the message.
+				for _, want := range tick.FindAllStringSubmatch(meaning, -1) {
+					if !strings.Contains(want[1], `\`) && !strings.Contains(e.Error.Message, want[1]) {
+						t.Errorf("README says %q answers %s; got %q", q, want[1], e.Error.Message)
+					}
+				}
+			case rec.Code != http.StatusOK:
+				t.Errorf("README example %q: %d %s", q, rec.Code, rec.Body)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d examples in the README's query language table, want at least 20", n)
+	}
+}
