@@ -94,7 +94,7 @@ var ErrNotFound = errors.New("search: article not found")
 // ErrOldIndex is returned by New for an index built before article text
 // was indexed as one field (index.FieldText): its words cannot be found
 // until it is rebuilt.
-var ErrOldIndex = errors.New("search: the index predates the current index layout (no text field): rebuild it with `newsdex reindex`")
+var ErrOldIndex = errors.New("search: the index predates the current index layout: rebuild it with `newsdex reindex`")
 
 // store is what the engine needs from an index.
 type store interface {
@@ -122,8 +122,12 @@ type Engine struct {
 
 // New returns an engine over ix.
 func New(ix store, opts ...Option) (*Engine, error) {
-	if im, ok := ix.Bleve().Mapping().(*mapping.IndexMappingImpl); ok && im.FieldMappingForPath(index.FieldText).Type == "" {
-		return nil, ErrOldIndex
+	if im, ok := ix.Bleve().Mapping().(*mapping.IndexMappingImpl); ok {
+		for _, f := range []string{index.FieldText, index.QueryAuthor} {
+			if im.FieldMappingForPath(f).Type == "" {
+				return nil, fmt.Errorf("%w (it lacks the field %q)", ErrOldIndex, f)
+			}
+		}
 	}
 	a := ix.Bleve().Mapping().AnalyzerNamed(index.TextAnalyzer)
 	if a == nil {
