@@ -441,6 +441,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 			r.Mode = ModeHybrid
 		}
 	}
+	resolved, sugg, err := e.resolveFilters(ctx, &r)
+	if err != nil {
+		return nil, err
+	}
 	p, err := e.plan(&r)
 	if err != nil {
 		return nil, err
@@ -461,6 +465,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 		return nil, err
 	}
 	e.countDuplicates(ctx, res.Hits)
+	res.FiltersResolved, res.Suggestions = resolved, sugg
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }

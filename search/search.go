@@ -43,6 +43,11 @@ type Results struct {
 	Hits       []Hit               `json:"hits"`
 	Facets     map[string][]Bucket `json:"facets"`
 	NextCursor string              `json:"next_cursor,omitempty"`
+	// FiltersResolved says, per filter, how each value was read
+	// (resolve.go); Suggestions lists close canonical values for those
+	// that resolve to nothing.
+	FiltersResolved map[string][]Resolution `json:"filters_resolved,omitempty"`
+	Suggestions     map[string][]Bucket     `json:"suggestions,omitempty"`
 }
 
 // Hit is one article of the results.
@@ -114,6 +119,7 @@ type Engine struct {
 	roles    roleVocab    // words of the roles field (roles.go)
 	bulk     bulkPool     // accumulators of bulk searches (bulk.go)
 	lengths  textLengths  // average text length for BM25 (bm25.go)
+	resolve  resolver     // canonical filter values (resolve.go)
 	// bulkActive counts the bulk searches running, which split into
 	// ranges only while cores are idle.
 	bulkActive atomic.Int32

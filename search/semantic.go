@@ -614,6 +614,10 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
+	resolved, sugg, err := e.resolveFilters(ctx, &r)
+	if err != nil {
+		return nil, err
+	}
 	a, err := e.Article(ctx, id)
 	if err != nil {
 		return nil, err
@@ -652,6 +656,7 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 		return nil, err
 	}
 	e.countDuplicates(ctx, res.Hits)
+	res.FiltersResolved, res.Suggestions = resolved, sugg
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
