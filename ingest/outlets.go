@@ -143,11 +143,22 @@ func CanonicalOutlet(publisher, articleURL string) (outlet, section string, know
 
 // canonicalizeOutlet applies CanonicalOutlet to a: the outlet becomes the
 // canonical name, the section goes to Labels["section"] and a changed
-// publisher value is kept in Labels["publisher"] for audit. A publisher
+// publisher value is kept in Labels["publisher"] for audit. An article
+// with no outlet gets the one its URL's domain names, if any
+// (Labels["outlet_from"] = url). A publisher
 // that is a person or a guest slot on a known outlet's site ("Ben
 // Shapiro" on nationalreview.com) is added to Authors.
 func canonicalizeOutlet(a *newsdex.Article) {
 	if a.Outlet == "" {
+		// An article without a publisher on a known outlet's site is
+		// that outlet's (a Wikinews export names none).
+		if outlet, _, _ := CanonicalOutlet("", a.URL); outlet != "" {
+			a.Outlet = outlet
+			if a.Labels == nil {
+				a.Labels = map[string][]string{}
+			}
+			a.Labels["outlet_from"] = []string{"url"}
+		}
 		return
 	}
 	raw := a.Outlet

@@ -394,26 +394,36 @@ func checkFacetClicks(t *testing.T, eng *search.Engine, r search.Request, res *s
 // too.
 func TestDateSortMatchSet(t *testing.T) {
 	f := newCountsFixture(t)
-	for _, mode := range []string{search.ModeLexical, search.ModeHybrid, search.ModeSemantic} {
-		for _, count := range []string{"", search.CountRelated} {
-			t.Run(mode+"/"+count, func(t *testing.T) {
-				r := search.Request{Query: "government minister", Mode: mode, Sort: search.SortDate, Count: count, Size: search.MaxSize}
-				hits, res := walk(t, f.eng, r, true)
-				if count == "" && uint64(len(hits)) != res.Total {
-					t.Errorf("date sort lists %d hits, the match set has %d", len(hits), res.Total)
-				}
-				if count == search.CountRelated && uint64(len(hits)) != res.Total+res.Related {
-					t.Errorf("date sort with count=related lists %d hits, want total %d + related %d", len(hits), res.Total, res.Related)
-				}
-				for i, h := range hits {
-					if count == "" && mode != search.ModeSemantic && h.Match != search.MatchAll {
-						t.Errorf("hit %s is %q in a date sort of the match set", h.ID, h.Match)
+	for _, q := range []string{"government minister", `"prime minister" government`} {
+		for _, mode := range []string{search.ModeLexical, search.ModeHybrid, search.ModeSemantic} {
+			for _, count := range []string{"", search.CountRelated} {
+				t.Run(q+"/"+mode+"/"+count, func(t *testing.T) {
+					r := search.Request{Query: q, Mode: mode, Sort: search.SortDate, Count: count, Size: search.MaxSize}
+					rel, err := f.eng.Search(context.Background(), search.Request{Query: q, Mode: mode})
+					if err != nil {
+						t.Fatal(err)
 					}
-					if i > 0 && h.Published > hits[i-1].Published {
-						t.Errorf("hit %d (%s) is newer than hit %d (%s)", i, h.Published, i-1, hits[i-1].Published)
+					hits, res := walk(t, f.eng, r, true)
+					if count == "" && uint64(len(hits)) != res.Total {
+						t.Errorf("date sort lists %d hits, the match set has %d", len(hits), res.Total)
 					}
-				}
-			})
+					if count == search.CountRelated && uint64(len(hits)) != res.Total+res.Related {
+						t.Errorf("date sort with count=related lists %d hits, want total %d + related %d", len(hits), res.Total, res.Related)
+					}
+					// Date order lists what the relevance order counts.
+					if res.Total != rel.Total || count == search.CountRelated && res.Related != rel.Related {
+						t.Errorf("by date: total %d, related %d; by relevance: total %d, related %d", res.Total, res.Related, rel.Total, rel.Related)
+					}
+					for i, h := range hits {
+						if count == "" && mode != search.ModeSemantic && h.Match != search.MatchAll {
+							t.Errorf("hit %s is %q in a date sort of the match set", h.ID, h.Match)
+						}
+						if i > 0 && h.Published > hits[i-1].Published {
+							t.Errorf("hit %d (%s) is newer than hit %d (%s)", i, h.Published, i-1, hits[i-1].Published)
+						}
+					}
+				})
+			}
 		}
 	}
 }

@@ -588,8 +588,10 @@ func (e *Engine) answer(ctx context.Context, r *Request, p *plan, l *list, setQ 
 	if setQ == nil {
 		setQ = p.strict
 	}
+	// Semantic mode lists its set and nothing more: the set of a plain
+	// query (setQ), or the match set of one with operators.
 	listQ := setQ
-	if !semanticMode {
+	if r.Mode != ModeSemantic {
 		listQ = p.rank
 		if len(extra) > 0 {
 			listQ = anyOf(p.rank, withFilters(idsQuery(extra), r))
@@ -609,6 +611,7 @@ func (e *Engine) answer(ctx context.Context, r *Request, p *plan, l *list, setQ 
 	}
 	out.Total = set.Total
 	out.Facets = facetsOf(set.Facets, r)
+	out.FacetsMissing = missingOf(set.Facets, r)
 	if r.Mode == ModeLexical {
 		// The list is the tail.
 		if l.tail == setQ {
@@ -732,6 +735,7 @@ func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, 
 	}
 	out.Total = set.Total
 	out.Facets = facetsOf(set.Facets, r)
+	out.FacetsMissing = missingOf(set.Facets, r)
 	if res.Total > set.Total {
 		out.Related = res.Total - set.Total
 		if err := e.relatedFacets(ctx, listQ, setQ, r, out.Facets); err != nil {

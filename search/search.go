@@ -43,6 +43,11 @@ type Results struct {
 	Hits       []Hit               `json:"hits"`
 	Facets     map[string][]Bucket `json:"facets"`
 	NextCursor string              `json:"next_cursor,omitempty"`
+	// FacetsMissing counts, per facet, the articles of the match set with
+	// no value for it (an article without an outlet or a date): for
+	// outlets and published, one value per article, the buckets and this
+	// add up to Total when facet_size shows every value.
+	FacetsMissing map[string]int `json:"facets_missing,omitempty"`
 	// FiltersResolved says, per filter, how each value was read
 	// (resolve.go); Suggestions lists close canonical values for those
 	// that resolve to nothing.
@@ -445,6 +450,21 @@ func facetsOf(fr search.FacetResults, r *Request) map[string][]Bucket {
 			})
 		}
 		out[name] = buckets
+	}
+	return out
+}
+
+// missingOf returns, per facet of r, the hits of fr's search that have
+// no value for it, leaving out facets every hit has a value for.
+func missingOf(fr search.FacetResults, r *Request) map[string]int {
+	var out map[string]int
+	for _, name := range r.Facets {
+		if res := fr[name]; res != nil && res.Missing > 0 {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[name] = res.Missing
+		}
 	}
 	return out
 }
