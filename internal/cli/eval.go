@@ -19,13 +19,13 @@ import (
 )
 
 func (e *env) evalCmd() *cobra.Command {
-	var corpus, corporaDir, goldDir, out, peer, cacheDir string
+	var corpus, corporaDir, goldDir, out, peer, cacheDir, keep string
 	var jsonOut, floor, diffs bool
 	var modes, collections, probes []string
 	var thresholds, mins, bands []float64
 	var short bool
 	c := &cobra.Command{
-		Use:   "eval [COLLECTION|entities] [--collection a,b] [--mode lexical,semantic,hybrid] [--floor] [--out FILE]",
+		Use:   "eval [COLLECTION|entities|counts] [--collection a,b] [--mode lexical,semantic,hybrid] [--floor] [--out FILE]",
 		Short: "Measure ranking quality on every relevance collection beside a BM25 peer, or entity extraction on the gold set",
 		Long: "Without an argument, index each relevance collection (" + strings.Join(eval.DefaultCollections(), ", ") + ")\n" +
 			"in a temporary index, rank its queries in every mode and run the SQLite FTS5 BM25 peer\n" +
@@ -50,7 +50,17 @@ func (e *env) evalCmd() *cobra.Command {
 			"floor. See docs/RELEVANCE.md, \"Similarity floor\" and \"Relative floor\"; e.g.\n" +
 			"  newsdex eval --floor --floor-thresholds 0.5,0.6,0.65 --floor-band 0.05,0.08,0.1,0.15,0.2 \\\n" +
 			"    --floor-min 0.3,0.35,0.4,0.45,0.5 --floor-short --collection paraphrase-gold \\\n" +
-			"    --floor-probe marathon,space,coronavirus",
+			"    --floor-probe marathon,space,coronavirus\n\n" +
+			"`eval counts` checks the match-set contract (issue 15) at corpus scale on the " + eval.ColParaphraseMix + "\n" +
+			"collection's index (Wikinews, the seed, AllSides and Reuters samples, embeddings from --cache):\n" +
+			"for a fixed list of queries in each --mode it checks that the published histogram and the\n" +
+			"outlets facet (facet_size 100) add up to total; that the top 5 outlets, people and places and\n" +
+			"the 3 largest months, taken as filters, give the counts shown; that walks by cursor and by\n" +
+			"page (size 100) list total+related hits, each once, with the page count that implies; that\n" +
+			"sort=date lists the match set in date order (with count=related, total+related); and that\n" +
+			"`putin xi` is `putin AND xi` (op=or: `putin OR xi`). It prints one row per query and mode,\n" +
+			"every failed check, and exits non-zero if any failed. --keep DIR keeps the index in DIR/index\n" +
+			"and reuses it next time (rebuild it, by removing it, when the index layout changes).",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -59,6 +69,18 @@ func (e *env) evalCmd() *cobra.Command {
 						return fail("eval: --floor sweeps the relevance collections, not entities")
 					}
 					return e.evalEntities(cmd.Context(), goldDir, &eval.Sources{Repo: repoRoot(), Corpora: corporaDir}, diffs)
+				}
+				if args[0] == "counts" {
+					if floor || cmd.Flags().Changed("collection") {
+						return fail("eval counts: runs on %s alone and takes neither --floor nor --collection", eval.ColParaphraseMix)
+					}
+					if err := checkModes(modes); err != nil {
+						return err
+					}
+					return e.runCounts(cmd.Context(), countsConfig{
+						modes: modes, out: out, cacheDir: cacheDir, keep: keep, jsonOut: jsonOut,
+						sources: &eval.Sources{Repo: repoRoot(), Corpora: corporaDir},
+					})
 				}
 				if cmd.Flags().Changed("collection") {
 					return fail("eval: name the collection either as an argument or with --collection, not both")
@@ -78,12 +100,8 @@ func (e *env) evalCmd() *cobra.Command {
 			if floor && cmd.Flags().Changed("mode") {
 				return fail("eval: --floor searches passage vectors directly and takes no --mode")
 			}
-			for _, m := range modes {
-				switch m {
-				case search.ModeLexical, search.ModeSemantic, search.ModeHybrid:
-				default:
-					return fail("eval: unknown mode %q, want lexical, semantic or hybrid", m)
-				}
+			if err := checkModes(modes); err != nil {
+				return err
 			}
 			cfg := evalConfig{
 				collections: collections, modes: modes, out: out, peer: peer, cacheDir: cacheDir,
@@ -128,7 +146,19 @@ func (e *env) evalCmd() *cobra.Command {
 	c.Flags().BoolVar(&short, "floor-short", false, "--floor: also measure each collection's queries cut to 2 words")
 	c.Flags().StringSliceVar(&probes, "floor-probe", nil, "--floor: unjudged queries whose set size under each floor is printed")
 	c.Flags().BoolVar(&diffs, "diffs", false, "eval entities: list every missed and spurious entity per article")
+	c.Flags().StringVar(&keep, "keep", "", "eval counts: keep the collection's index in DIR/index and reuse it on the next run")
 	return c
+}
+
+func checkModes(modes []string) error {
+	for _, m := range modes {
+		switch m {
+		case search.ModeLexical, search.ModeSemantic, search.ModeHybrid:
+		default:
+			return fail("eval: unknown mode %q, want lexical, semantic or hybrid", m)
+		}
+	}
+	return nil
 }
 
 // repoRoot is the repository root above the working directory, or "." when
@@ -340,4 +370,102 @@ func writeDiffs(w io.Writer, ds []extract.Diff) {
 	for _, d := range ds {
 		fmt.Fprintf(w, "%s %s: missed %q spurious %q\n", d.ID, d.Type, d.Missed, d.Spurious)
 	}
+}
+
+type countsConfig struct {
+	modes               []string
+	out, cacheDir, keep string
+	sources             *eval.Sources
+	jsonOut             bool
+}
+
+// runCounts is `newsdex eval counts`: it indexes (or reopens, with
+// --keep) the paraphrase-mix collection and checks the match-set contract
+// on it, printing each row as it is done (a run takes minutes), then the
+// table. Any failed check is an error, so the exit status says it.
+func (e *env) runCounts(ctx context.Context, cfg countsConfig) error {
+	x, err := extract.New()
+	if err != nil {
+		return err
+	}
+	o := eval.Options{Extractor: x, Log: e.log}
+	needsModel := slices.ContainsFunc(cfg.modes, func(m string) bool { return m != search.ModeLexical })
+	if m := e.embedder(); m != nil {
+		o.Embedder = m
+		if cfg.cacheDir != "" {
+			ce, err := eval.OpenCache(cfg.cacheDir, m)
+			if err != nil {
+				return err
+			}
+			defer ce.Close()
+			fmt.Fprintf(e.stderr, "embedding cache %s: %d vectors\n", ce.Path(), ce.Len())
+			o.Embedder = ce
+		}
+	} else if needsModel {
+		return fail("eval counts: semantic and hybrid modes need the embedding model; run `newsdex model fetch` or pass --mode lexical")
+	}
+	col, err := cfg.sources.Load(ctx, eval.ColParaphraseMix)
+	if err != nil {
+		return fmt.Errorf("%w (is ../shared/corpora present? see --corpora)", err)
+	}
+	start := time.Now()
+	ix, tmp, err := eval.CountsIndex(ctx, col, o, cfg.keep)
+	if err != nil {
+		return err
+	}
+	if tmp != "" {
+		defer os.RemoveAll(tmp)
+	}
+	defer ix.Close()
+	built := time.Since(start).Seconds()
+	var opts []search.Option
+	if o.Embedder != nil {
+		opts = append(opts, search.WithEmbedder(o.Embedder))
+	}
+	eng, err := search.New(ix, opts...)
+	if err != nil {
+		return fmt.Errorf("eval counts: %w", err)
+	}
+	docs, err := eng.Count()
+	if err != nil {
+		return fmt.Errorf("eval counts: %w", err)
+	}
+	commit := eval.Commit(cfg.sources.Repo)
+	if !cfg.jsonOut {
+		fmt.Fprintf(e.stdout, "newsdex eval counts at %s: %d articles indexed in %.1fs\n", commit, docs, built)
+	}
+	rep, err := eval.CheckCounts(ctx, eng, eval.CountQueries(), cfg.modes, func(r *eval.CountRow) {
+		if !cfg.jsonOut {
+			eval.WriteCountsRow(e.stdout, r)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	rep.Commit, rep.Docs, rep.Index = commit, docs, built
+	rep.About = col.About
+	if cfg.keep != "" {
+		rep.About += " (index kept in " + cfg.keep + ")"
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if cfg.jsonOut {
+		if _, err := e.stdout.Write(b); err != nil {
+			return err
+		}
+	} else {
+		eval.WriteCounts(e.stdout, rep)
+	}
+	if cfg.out != "" {
+		if err := os.WriteFile(cfg.out, b, 0o644); err != nil {
+			return fmt.Errorf("eval counts: write %s: %w", cfg.out, err)
+		}
+	}
+	if rep.Failed > 0 {
+		return fail("eval counts: %d of %d checks failed", rep.Failed, rep.Failed+rep.Passed+rep.Skipped)
+	}
+	return nil
 }
