@@ -348,13 +348,16 @@ func checkQuery(ctx context.Context, s Searcher, q CountQuery, mode string) (*Co
 
 // checkSums checks that the published histogram and the outlets facet add
 // up to total. An article without a date is in no month, and one without
-// an outlet in no outlet bucket: either would show as a smaller sum.
+// an outlet in no outlet bucket: the results count those in
+// facets_missing, which the sums include.
 func checkSums(row *CountRow, res *search.Results) {
+	row.HistSum = res.FacetsMissing[search.FacetPublished]
 	for _, b := range res.Facets[search.FacetPublished] {
 		row.HistSum += b.Count
 	}
 	outlets := res.Facets[search.FacetOutlets]
 	row.Outlets = len(outlets)
+	row.OutletSum = res.FacetsMissing[search.FacetOutlets]
 	for _, b := range outlets {
 		row.OutletSum += b.Count
 	}
