@@ -72,7 +72,7 @@ func (s *Sources) HeldoutSample(ctx context.Context) ([]newsdex.Article, error) 
 	var out []newsdex.Article
 	for i, g := range heldoutOutlets {
 		pool := slices.DeleteFunc(slices.Clone(as), func(a newsdex.Article) bool {
-			return !g.match(a.Outlet) || noBody(a)
+			return !g.match(publisher(a)) || noBody(a)
 		})
 		out = append(out, Sample(pool, heldoutPerOutlet, seedHeldout+uint64(i))...)
 	}
@@ -84,6 +84,16 @@ func (s *Sources) HeldoutSample(ctx context.Context) ([]newsdex.Article, error) 
 		return len(strings.Fields(a.Body)) < heldoutMinWords
 	})
 	return append(out, Sample(pool, heldoutReuters, seedHeldout+uint64(len(heldoutOutlets)))...), nil
+}
+
+// publisher is the AllSides `source` value the sample was drawn by: the
+// publisher field before ingest named its canonical outlet
+// (Labels["publisher"] keeps it when that changed it).
+func publisher(a newsdex.Article) string {
+	if p := a.Labels["publisher"]; len(p) > 0 {
+		return p[0]
+	}
+	return a.Outlet
 }
 
 // LoadHeldoutLabels reads heldout.json.

@@ -119,7 +119,9 @@ func TestWorkbenchParaphraseGold(t *testing.T) {
 	}{
 		{eval.PeerName, 0.495, 0.586},
 		{search.ModeLexical, 0.497, 0.591},
-		{search.ModeSemantic, 0.828, 0.866},
+		// Semantic mode ranks only the articles above the similarity
+		// floor (issue 15), so its deeper ranks are shorter than before.
+		{search.ModeSemantic, 0.828, 0.858},
 		{search.ModeHybrid, 0.819, 0.859},
 	}
 	for _, f := range floors {
