@@ -13,10 +13,14 @@ type Article struct {
 	URL       string    `json:"url,omitempty"`
 	Published time.Time `json:"published,omitzero"`
 	// Outlet is the publisher from the source's metadata; empty if unknown.
-	Outlet   string   `json:"outlet,omitempty"`
-	Authors  []string `json:"authors,omitempty"`
-	Body     string   `json:"body"`
-	Language string   `json:"language,omitempty"`
+	Outlet  string   `json:"outlet,omitempty"`
+	Authors []string `json:"authors,omitempty"`
+	Body    string   `json:"body"`
+	// RawBody is the body as read, kept for audit when package boiler
+	// removed boilerplate from Body (ads, promos, hover cards); empty when
+	// nothing was removed. It is stored, never searched or extracted.
+	RawBody  string `json:"raw_body,omitempty"`
+	Language string `json:"language,omitempty"`
 	// Dateline is the place named in the body's dateline ("Moscow, May 8: ..."), if any.
 	Dateline string `json:"dateline,omitempty"`
 

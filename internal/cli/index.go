@@ -27,6 +27,9 @@ type sourceFlags struct {
 	set    []string
 	batch  int
 	embed  bool
+	// learn reads the sources once more first to learn their outlets'
+	// boilerplate (package boiler).
+	learn bool
 }
 
 func (f *sourceFlags) register(c *cobra.Command) {
@@ -34,6 +37,8 @@ func (f *sourceFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.mapped, "map", "", "field mapping for jsonl/csv, e.g. id=ID,title=title,body=content_original")
 	c.Flags().StringArrayVar(&f.set, "set", nil, "give every article that lacks it a constant field value, e.g. --set outlet=Wikinews\n(repeatable; fields: "+strings.Join(ingest.SetFields, ", ")+")")
 	c.Flags().IntVar(&f.batch, "batch", pipeline.DefaultBatchSize, "articles per index batch and writer (at most 1000 when handed to a server)")
+	c.Flags().BoolVar(&f.learn, "learn-boilerplate", true,
+		"read the sources once first to learn the text their outlets repeat in many articles (promos, share bars,\nhover cards), which is then kept out of the searched body; the model is stored with the index")
 	c.Flags().BoolVar(&f.embed, "embed", os.Getenv("NEWSDEX_EMBED") != "false",
 		"compute passage embeddings for semantic search when the model is present ($NEWSDEX_EMBED);\n--embed=false builds a lexical-only index")
 }
@@ -100,8 +105,13 @@ func (e *env) indexCmd() *cobra.Command {
 					fmt.Fprintf(e.stderr, "skip: %v\n", re)
 				})
 			}
+			// The learning pass reads the same sources; its skips were
+			// reported by it already.
+			learn := func(ctx context.Context, emit func(newsdex.Article) error) error {
+				return ingest.Walk(ctx, args, opts, emit, func(*ingest.RecordError) {})
+			}
 			prog := e.newProgress("indexing", -1)
-			sum, via, err := e.ingest(cmd.Context(), dir, src, &sf, prog.set)
+			sum, via, err := e.ingest(cmd.Context(), dir, src, learn, &sf, prog.set)
 			prog.done()
 			sum.Skipped = int(skipped.Load())
 			e.report(sum, via, jsonOut)
@@ -123,8 +133,10 @@ func (e *env) indexCmd() *cobra.Command {
 }
 
 // ingest indexes src into dir directly, or through the server that holds
-// dir. via names the server ("" when direct).
-func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, sf *sourceFlags, progress func(int)) (pipeline.Summary, string, error) {
+// dir. via names the server ("" when direct). When indexing directly with
+// sf.learn, the outlets' boilerplate is learnt from learn (the same
+// articles as src) first. A server cleans with the model it holds.
+func (e *env) ingest(ctx context.Context, dir string, src, learn pipeline.Source, sf *sourceFlags, progress func(int)) (pipeline.Summary, string, error) {
 	batch := sf.batch
 	ix, svc, err := e.openWriter(dir, sf.embed)
 	if errors.Is(err, index.ErrBusy) {
@@ -137,6 +149,12 @@ func (e *env) ingest(ctx context.Context, dir string, src pipeline.Source, sf *s
 	}
 	if err != nil {
 		return pipeline.Summary{}, "", err
+	}
+	if sf.learn {
+		if _, err := svc.LearnBoiler(ctx, learn, true); err != nil {
+			ix.Close()
+			return pipeline.Summary{}, "", err
+		}
 	}
 	svc.BatchSize = batch
 	sum, err := svc.Ingest(ctx, src, progress)
@@ -165,6 +183,10 @@ func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service
 		return nil, nil, err
 	}
 	svc := service.New(ix, x, e.log)
+	if err := svc.LoadBoiler(); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	e.withEmbedding(ix, svc, embed)
 	if err := svc.EnableDups(context.Background()); err != nil {
 		ix.Close()
@@ -337,6 +359,14 @@ func (e *env) rebuild(ctx context.Context, dir string, src pipeline.Source, sf *
 	if src == nil {
 		if n, err := ix.Count(); err == nil {
 			total = int64(n)
+		}
+	}
+	if src != nil && sf.learn {
+		// A rebuild from sources learns from them alone; one from the
+		// stored articles relearns in svc.Rebuild.
+		if _, err := svc.LearnBoiler(ctx, src, false); err != nil {
+			ix.Close()
+			return service.RebuildResult{}, "", err
 		}
 	}
 	prog := e.newProgress("reindexing", total)

@@ -31,6 +31,10 @@ func (e *env) openService(ctx context.Context, dir string) (*index.Index, *servi
 		return nil, nil, err
 	}
 	svc := service.New(ix, x, e.log)
+	if err := svc.LoadBoiler(); err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
 	e.withEmbedding(ix, svc, true)
 	if err := svc.EnableDups(ctx); err != nil {
 		ix.Close()

@@ -8,12 +8,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/boiler"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/internal/pipeline"
 )
@@ -38,6 +40,72 @@ type Service struct {
 	BatchSize int
 
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
+	// boiler is the outlets' learnt boilerplate; nil cleans by the
+	// patterns only (ad lines, hover cards).
+	boiler atomic.Pointer[boiler.Model]
+}
+
+// BoilerFile is the file of the index directory that holds the learnt
+// boilerplate model (package boiler), so that articles written later (a
+// server's PUT, a small import) are cleaned with what larger imports
+// taught.
+const BoilerFile = "boilerplate.bin"
+
+// cleaning is an extractor that strips an article's boilerplate first, so
+// that neither the extractor nor the chunker sees it.
+type cleaning struct {
+	m *boiler.Model
+	x extractor
+}
+
+func (c cleaning) Extract(a *newsdex.Article) {
+	c.m.Clean(a)
+	if c.x != nil {
+		c.x.Extract(a)
+	}
+}
+
+// enricher returns the extractor of the pipeline: boilerplate removal with
+// the current model, then entity extraction.
+func (s *Service) enricher() extractor { return cleaning{s.boiler.Load(), s.x} }
+
+// LoadBoiler reads the boilerplate model stored with the index, if any.
+func (s *Service) LoadBoiler() error {
+	m, err := boiler.Load(filepath.Join(s.ix.Dir(), BoilerFile))
+	if err != nil {
+		return err
+	}
+	s.boiler.Store(m)
+	return nil
+}
+
+// LearnBoiler reads src once to learn its outlets' boilerplate, then uses
+// the model for the articles written from now on and stores it with the
+// index. With merge, what the stored model knew is kept too (an import
+// adds to what earlier ones taught); without, the model is src's alone (a
+// rebuild from everything). It holds a 64 MiB sketch while it learns.
+func (s *Service) LearnBoiler(ctx context.Context, src pipeline.Source, merge bool) (*boiler.Model, error) {
+	start := time.Now()
+	m := boiler.New(boiler.Options{})
+	if err := src(ctx, func(a newsdex.Article) error {
+		m.Learn(&a)
+		return ctx.Err()
+	}); err != nil {
+		return nil, fmt.Errorf("learn boilerplate: %w", err)
+	}
+	n := m.Learned()
+	m.Freeze()
+	if merge {
+		if err := m.Merge(s.boiler.Load()); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.Save(filepath.Join(s.ix.Dir(), BoilerFile)); err != nil {
+		return nil, err
+	}
+	s.boiler.Store(m)
+	s.log.Info("learnt boilerplate", "articles", n, "keys", m.Keys(), "seconds", time.Since(start).Seconds())
+	return m, nil
 }
 
 // EnableDups turns wire-copy detection on, restoring the groups the index
@@ -74,12 +142,13 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 	// Extraction dominates; spread it over the cores.
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), len(arts))
+	x := s.enricher()
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(arts); i += workers {
-				pipeline.Enrich(&arts[i], s.x)
+				pipeline.Enrich(&arts[i], x)
 			}
 		}()
 	}
@@ -134,7 +203,7 @@ func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
 
 // Ingest runs the pipeline from src into the live generation.
 func (s *Service) Ingest(ctx context.Context, src pipeline.Source, progress func(int)) (pipeline.Summary, error) {
-	return pipeline.Run(ctx, src, s.x, s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
+	return pipeline.Run(ctx, src, s.enricher(), s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
 }
 
 // RebuildResult reports a rebuild.
@@ -158,10 +227,16 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 	if src == nil {
 		src = func(ctx context.Context, emit func(newsdex.Article) error) error {
 			return s.ix.Scan(ctx, func(a newsdex.Article) error {
-				// Re-derive everything the pipeline computes.
+				// Re-derive everything the pipeline computes; the
+				// cleaner starts again from RawBody.
 				a.People, a.Cited, a.Places, a.Leaders, a.Passages = nil, nil, nil, nil, nil
 				return emit(a)
 			})
+		}
+		// All the articles are at hand: relearn the boilerplate from them.
+		if _, err := s.LearnBoiler(ctx, src, false); err != nil {
+			rb.Abort()
+			return RebuildResult{}, err
 		}
 	}
 	// Count distinct ids: a source may repeat one, the later replacing it.
@@ -180,7 +255,7 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 	if s.dups.Load() != nil {
 		fresh = NewDups()
 	}
-	sum, err := pipeline.Run(ctx, counted, s.x, rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(fresh)})
+	sum, err := pipeline.Run(ctx, counted, s.enricher(), rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(fresh)})
 	res := RebuildResult{Summary: sum, From: from, To: rb.Generation()}
 	if err != nil {
 		rb.Abort()
