@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/boiler"
 	"github.com/newsdex/newsdex/extract"
 )
 
@@ -162,9 +163,18 @@ func (s *Sources) Heldout(ctx context.Context) (*HeldoutSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Boilerplate is learnt over the whole corpus, as newsdex index
+		// learns it over an import, and cleaned from the articles before
+		// the extractor reads them, as the pipeline does.
+		m := boiler.New(boiler.Options{})
+		for i := range arts {
+			m.Learn(&arts[i])
+		}
+		m.Freeze()
 		found := map[string]bool{}
 		for _, a := range arts {
 			if h.Corpus[a.ID] == c.name && !found[a.ID] {
+				m.Clean(&a)
 				h.Articles = append(h.Articles, a)
 				found[a.ID] = true
 			}
