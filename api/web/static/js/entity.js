@@ -235,5 +235,5 @@ function rankedList(buckets, f, base, by) {
         })),
         'data-nav': '', class: 'count', 'aria-label': `${plural(b.count, 'article')} with ${b.value}`,
       }, fmt(b.count)),
-      b.total ? h('span', { class: 'share', title: `${fmt(b.count)} of ${b.value}'s ${plural(b.total, 'article')}` }, `· ${share(b.count, b.total)} of its articles`) : null)));
+      b.total ? h('span', { class: 'share', title: `${fmt(b.count)} of ${b.value}'s ${plural(b.total, 'article')}` }, `${share(b.count, b.total)} of its articles`) : null)));
 }

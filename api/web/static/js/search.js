@@ -114,6 +114,7 @@ export function searchView(main, { nav, session }) {
     const f = afKind.value;
     const v = afValue.value.trim();
     if (!v || !FILTERS.includes(f)) return;
+    if (acCtrl) acCtrl.abort();
     afValue.value = '';
     clear(afList);
     if (!hasFilter(st, f, v)) go(changed(st, (n) => { n.filters[f].push(v); }));
