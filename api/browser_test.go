@@ -1300,6 +1300,12 @@ func (b *browser) resolveFlow(base string, apiC apiClient, canonical, spelt, typ
 	if got := b.shownTotal(); got != int(want.Total) {
 		t.Errorf("spelling: page shows %d articles, API %d for %s", got, want.Total, canonical)
 	}
+	// The URL was replaced, not reloaded: one search ran (the others are
+	// the chart's finer histograms, which ask for facets=published).
+	searches := eval[[]string](b, `performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/v1/search?') && !n.includes('facets=published'))`)
+	if len(searches) != 1 {
+		t.Errorf("spelling: the page ran %d searches %v, want 1", len(searches), searches)
+	}
 	// The facet counts the canonical value, selected.
 	sel := `#facet-person button[aria-pressed="true"]`
 	if got := eval[string](b, `document.querySelector('`+sel+`').dataset.value`); got != canonical || b.countAt(sel) != int(want.Total) {
