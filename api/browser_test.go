@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -508,8 +510,28 @@ func TestBrowser(t *testing.T) {
 	if !slices.Equal(latest, ids(ent)) {
 		t.Errorf("entity page: latest %v, want %v", latest, ids(ent))
 	}
+	b.checkShares("entity page", ent.Facets["outlets"][:min(10, len(ent.Facets["outlets"]))], apiC.outletTotals())
 	b.shot("desktop-person")
 	b.check("entity page")
+
+	// 8b. Forgiving filters: other spellings, the filter box, unknown
+	// names; entity pages by another spelling, with outlet shares.
+	// The most named person of the index, in other spellings and
+	// misspelt (one letter off, which resolves to nothing).
+	top := entity
+	if ppl := apiC.search(url.Values{"facets": {"people"}}).Facets["people"]; len(ppl) > 0 && strings.Contains(ppl[0].Value, " ") {
+		top = ppl[0].Value
+	}
+	spelt := strings.ToLower(strings.ReplaceAll(top, " ", "-"))
+	last := "x"
+	if strings.HasSuffix(top, "x") {
+		last = "q"
+	}
+	b.resolveFlow(srv.URL, apiC, top, spelt, strings.ToUpper(spelt), top[:len(top)-1]+last)
+	b.entityFlow(matchSrv.URL, matchAPI, entity, "xi-jinping", "Xi Jinpong", true)
+	if haveCorpus {
+		b.entityFlow(srv.URL, apiC, top, spelt, top[:len(top)-1]+last, false)
+	}
 
 	// 9. The hostile article is text, in results, facets and its page.
 	b.do("hostile search", chromedp.Navigate(srv.URL+"/?q=hostile"))
@@ -1223,4 +1245,235 @@ func (b *browser) matchFlow(base string, apiC apiClient) {
 	}
 	b.shot("match-count-related")
 	b.check("count related")
+}
+
+// outletTotals returns each outlet's article count in the whole index,
+// as /v1/entities gives it: the denominators of the entity pages' shares.
+func (c apiClient) outletTotals() map[string]int {
+	c.t.Helper()
+	var r api.EntitiesResponse
+	if code := c.get("/v1/entities", url.Values{"type": {"outlet"}, "size": {"100"}}, &r); code != http.StatusOK {
+		c.t.Fatalf("GET /v1/entities?type=outlet: status %d", code)
+	}
+	out := make(map[string]int, len(r.Entities))
+	for _, e := range r.Entities {
+		out[e.Name] = e.Count
+	}
+	return out
+}
+
+// resolution returns the API's reading of the only value of filter f.
+func resolution(t *testing.T, r search.Results, f string) search.Resolution {
+	t.Helper()
+	rs := r.FiltersResolved[f]
+	if len(rs) != 1 {
+		t.Fatalf("filters_resolved[%s] = %+v, want one reading", f, r.FiltersResolved)
+	}
+	return rs[0]
+}
+
+// resolveFlow checks forgiving filters in the page at base: a person
+// given in another spelling, in the URL and in the filter box, shows the
+// canonical chip and total and moves the URL to the canonical value; an
+// unknown person shows the API's suggestions, and one click on a
+// suggestion gives its count.
+func (b *browser) resolveFlow(base string, apiC apiClient, canonical, spelt, typed, unknown string) {
+	t := b.t
+	t.Helper()
+	want := apiC.search(url.Values{"person": {canonical}})
+	if want.Total == 0 {
+		t.Fatalf("resolve: person %s has no article", canonical)
+	}
+
+	// Another spelling in the URL.
+	res := apiC.search(url.Values{"person": {spelt}})
+	r := resolution(t, res, "person")
+	if r.Value != canonical || r.How == search.ResolvedExact || r.How == search.ResolvedNone || res.Total != want.Total {
+		t.Fatalf("resolve: API reads person=%s as %+v with %d articles, want %s (not exact) with %d", spelt, r, res.Total, canonical, want.Total)
+	}
+	b.do("spelling", chromedp.Navigate(base+"/?"+url.Values{"person": {spelt}}.Encode()))
+	b.wait("spelling", `new URLSearchParams(location.search).getAll('person').join('|') === `+jsString(canonical)+` && (`+settled+`) && document.querySelector('.active button.filter.read') !== null`)
+	chip := eval[map[string]string](b, `(() => { const c = document.querySelector('.active button.filter[data-filter="person"]'); return {value: c.dataset.value, given: c.dataset.given || '', how: c.dataset.how || '', text: c.textContent}; })()`)
+	if chip["value"] != canonical || chip["given"] != spelt || chip["how"] != r.How || !strings.Contains(chip["text"], spelt+" → "+canonical) {
+		t.Errorf("spelling: chip %v, want %s → %s read by %s", chip, spelt, canonical, r.How)
+	}
+	if got := b.shownTotal(); got != int(want.Total) {
+		t.Errorf("spelling: page shows %d articles, API %d for %s", got, want.Total, canonical)
+	}
+	// The URL was replaced, not reloaded: one search ran (the others are
+	// the chart's finer histograms, which ask for facets=published).
+	searches := eval[[]string](b, `performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/v1/search?') && !n.includes('facets=published'))`)
+	if len(searches) != 1 {
+		t.Errorf("spelling: the page ran %d searches %v, want 1", len(searches), searches)
+	}
+	// The facet counts the canonical value, selected.
+	sel := `#facet-person button[aria-pressed="true"]`
+	if got := eval[string](b, `document.querySelector('`+sel+`').dataset.value`); got != canonical || b.countAt(sel) != int(want.Total) {
+		t.Errorf("spelling: selected person facet %q with %d, want %s with %d", got, b.countAt(sel), canonical, want.Total)
+	}
+	b.shot("resolve-spelling")
+	// A later click keeps the canonical value: the histogram's tallest bar.
+	b.do("spelling bar", chromedp.Click(chromedp.CSS(`svg.volume a.bar`)))
+	b.wait("spelling bar", `new URLSearchParams(location.search).get('from') !== null && (`+settled+`)`)
+	if p := b.params("spelling bar", "/"); p.Get("person") != canonical {
+		t.Errorf("spelling bar: URL state %v, want person=%s", p, canonical)
+	}
+	b.check("spelling")
+
+	// The filter box: names are offered as one types; a name typed and
+	// submitted as is goes to the API, whose reading makes the chip.
+	b.do("filter box", chromedp.Navigate(base+"/"))
+	b.wait("filter box", settled)
+	prefix := strings.ToLower(strings.Fields(canonical)[0])
+	var names api.EntitiesResponse
+	apiC.get("/v1/entities", url.Values{"type": {"person"}, "prefix": {prefix}, "size": {"10"}}, &names)
+	var wantNames []string
+	for _, e := range names.Entities {
+		wantNames = append(wantNames, e.Name)
+	}
+	if !slices.Contains(wantNames, canonical) {
+		t.Fatalf("filter box: /v1/entities offers %v for %q, want %s among them", wantNames, prefix, canonical)
+	}
+	wantJSON, _ := json.Marshal(wantNames)
+	b.do("filter box names", chromedp.SendKeys(chromedp.ID("af-value"), prefix))
+	b.wait("filter box names", `JSON.stringify([...document.querySelectorAll('#af-list option')].map(o => o.value)) === `+jsString(string(wantJSON)))
+	res = apiC.search(url.Values{"person": {typed}})
+	if r := resolution(t, res, "person"); r.Value != canonical || r.How == search.ResolvedNone {
+		t.Fatalf("resolve: API reads person=%s as %+v, want %s", typed, r, canonical)
+	}
+	b.do("filter box submit", chromedp.Evaluate[chromedp.Void](`document.getElementById('af-value').value = ''`), chromedp.SendKeys(chromedp.ID("af-value"), typed+"\r"))
+	b.wait("filter box submit", `new URLSearchParams(location.search).getAll('person').join('|') === `+jsString(canonical)+` && (`+settled+`) && document.querySelector('.active button.filter[data-filter="person"]') !== null`)
+	if got := eval[string](b, `document.querySelector('.active button.filter[data-filter="person"]').dataset.given || ''`); got != typed {
+		t.Errorf("filter box: chip read from %q, want the typed %q", got, typed)
+	}
+	if got := b.shownTotal(); got != int(want.Total) {
+		t.Errorf("filter box: page shows %d articles, API %d for %s", got, want.Total, canonical)
+	}
+	if got := eval[string](b, `document.querySelector('#af-value').value`); got != "" {
+		t.Errorf("filter box: still holds %q after submitting", got)
+	}
+	b.shot("resolve-filter-box")
+	b.check("filter box")
+
+	// An unknown person: no hit, a notice, the API's suggestions.
+	res = apiC.search(url.Values{"person": {unknown}})
+	if r := resolution(t, res, "person"); r.How != search.ResolvedNone || res.Total != 0 || len(res.Suggestions["person"]) == 0 {
+		t.Fatalf("resolve: API reads person=%s as %+v with %d articles and suggestions %v, want none, 0 and some", unknown, r, res.Total, res.Suggestions)
+	}
+	sugg := res.Suggestions["person"]
+	b.do("unknown", chromedp.Navigate(base+"/?"+url.Values{"person": {unknown}}.Encode()))
+	b.wait("unknown", settled+` && document.querySelector('.unknown-filter[data-filter="person"]') !== null`)
+	if got := b.shownTotal(); got != 0 {
+		t.Errorf("unknown: page shows %d articles, want 0", got)
+	}
+	if got, wantText := eval[string](b, `document.querySelector('.unknown-filter .unknown-what').textContent`), `No person called "`+unknown+`".`; got != wantText {
+		t.Errorf("unknown: notice %q, want %q", got, wantText)
+	}
+	shown := eval[[][]string](b, `[...document.querySelectorAll('.unknown-filter ul.suggestions a')].map(a => [a.dataset.value, a.dataset.count])`)
+	var wantSugg [][]string
+	for _, s := range sugg {
+		wantSugg = append(wantSugg, []string{s.Value, strconv.Itoa(s.Count)})
+	}
+	if !slices.EqualFunc(shown, wantSugg, slices.Equal) {
+		t.Errorf("unknown: suggestions %v, want the API's %v", shown, wantSugg)
+	}
+	b.shot("resolve-unknown")
+	b.do("suggestion", chromedp.Click(chromedp.CSS(`.unknown-filter ul.suggestions li:first-child a`)))
+	b.wait("suggestion", `new URLSearchParams(location.search).getAll('person').join('|') === `+jsString(sugg[0].Value)+` && (`+settled+`)`)
+	if got, api := b.shownTotal(), apiC.search(url.Values{"person": {sugg[0].Value}}).Total; got != sugg[0].Count || got != int(api) {
+		t.Errorf("suggestion %s: page shows %d articles, the suggestion said %d, API %d", sugg[0].Value, got, sugg[0].Count, api)
+	}
+	if eval[bool](b, `document.querySelector('.unknown-filter') !== null`) {
+		t.Errorf("suggestion: the unknown notice stays")
+	}
+	b.check("unknown")
+}
+
+// checkShares asserts that the entity page's outlets list shows, for each
+// outlet, its count and its share of the outlet's articles in the whole
+// index, in the given order.
+func (b *browser) checkShares(step string, buckets []search.Bucket, totals map[string]int) {
+	b.t.Helper()
+	rows := eval[[]map[string]string](b, `[...document.querySelectorAll('section.outlets-share ol.ranked-list li')].map(li => ({value: li.dataset.value, count: li.dataset.count, total: li.dataset.total || '', share: (li.querySelector('.share') || {}).textContent || ''}))`)
+	if len(rows) != len(buckets) {
+		b.t.Errorf("%s: %d outlets listed, want %d", step, len(rows), len(buckets))
+		return
+	}
+	for i, bk := range buckets {
+		total := totals[bk.Value]
+		pct := math.Round(1000*float64(bk.Count)/float64(total)) / 10
+		want := map[string]string{"value": bk.Value, "count": strconv.Itoa(bk.Count), "total": strconv.Itoa(total), "share": fmt.Sprintf("%.1f%% of its articles", pct)}
+		if total == 0 || !maps.Equal(rows[i], want) {
+			b.t.Errorf("%s: outlet %d shows %v, want %v", step, i+1, rows[i], want)
+		}
+	}
+}
+
+// entityFlow checks an entity page reached by another spelling: it shows
+// the canonical page, and its outlets with their shares, by count and by
+// share (reorder: the fixture is known to order them differently).
+func (b *browser) entityFlow(base string, apiC apiClient, canonical, spelt, unknown string, reorder bool) {
+	t := b.t
+	t.Helper()
+	ent := apiC.search(url.Values{"person": {canonical}, "facets": {"outlets"}, "facet_size": {"11"}, "size": {"1"}})
+	totals := apiC.outletTotals()
+	r := resolution(t, apiC.search(url.Values{"person": {spelt}}), "person")
+	b.do("entity spelling", chromedp.Navigate(base+"/person/"+url.PathEscape(spelt)))
+	b.wait("entity spelling", `document.querySelector('.entity-grid') !== null && location.pathname === `+jsString("/person/"+url.PathEscape(canonical)))
+	if got := eval[string](b, `document.querySelector('.entity-head h1').textContent`); got != canonical {
+		t.Errorf("entity spelling: heading %q, want %q", got, canonical)
+	}
+	if got := eval[string](b, `(document.querySelector('.entity-read') || {}).textContent || ''`); !strings.Contains(got, spelt) || !strings.Contains(got, canonical) || r.How == search.ResolvedExact {
+		t.Errorf("entity spelling: says %q (API read %+v), want how %s was read as %s", got, r, spelt, canonical)
+	}
+	if got := eval[string](b, `document.querySelector('.entity-total strong').textContent`); got != plural(int(ent.Total)) {
+		t.Errorf("entity spelling: total %q, want %q", got, plural(int(ent.Total)))
+	}
+	outlets := ent.Facets["outlets"]
+	outlets = outlets[:min(10, len(outlets))] // the page lists ten
+	if len(outlets) < 2 {
+		t.Fatalf("entity spelling: %s has outlets %v, want two or more to order", canonical, outlets)
+	}
+	b.checkShares("entity shares by count", outlets, totals)
+	b.shot("entity-shares-" + strings.ToLower(strings.ReplaceAll(canonical, " ", "-")))
+	byShare := slices.Clone(outlets)
+	slices.SortStableFunc(byShare, func(x, y search.Bucket) int {
+		return -cmp.Compare(float64(x.Count)/float64(totals[x.Value]), float64(y.Count)/float64(totals[y.Value]))
+	})
+	b.do("order by share", chromedp.Click(chromedp.CSS(`section.outlets-share button[data-order="share"]`)))
+	b.wait("order by share", `document.querySelector('section.outlets-share button[data-order="share"]').getAttribute('aria-pressed') === 'true'`)
+	b.checkShares("entity shares by share", byShare, totals)
+	if reorder && slices.Equal(outletNames(byShare), outletNames(outlets)) {
+		t.Errorf("entity shares: by share %v is the order by count: the fixture does not test the order", outletNames(byShare))
+	}
+	b.do("order by count", chromedp.Click(chromedp.CSS(`section.outlets-share button[data-order="count"]`)))
+	b.wait("order by count", `document.querySelector('section.outlets-share button[data-order="count"]').getAttribute('aria-pressed') === 'true'`)
+	b.checkShares("entity shares by count again", outlets, totals)
+	b.check("entity spelling")
+
+	// An unknown name: the closest names, each a link to its page.
+	res := apiC.search(url.Values{"person": {unknown}})
+	sugg := res.Suggestions["person"]
+	if r := resolution(t, res, "person"); r.How != search.ResolvedNone || len(sugg) == 0 {
+		t.Fatalf("entity unknown: API reads person=%s as %+v with suggestions %v, want none and some", unknown, r, sugg)
+	}
+	b.do("entity unknown", chromedp.Navigate(base+"/person/"+url.PathEscape(unknown)))
+	b.wait("entity unknown", `document.querySelector('.unknown-filter ul.suggestions a') !== null`)
+	if got, want := eval[string](b, `document.querySelector('.unknown-filter .unknown-what').textContent`), `No person called "`+unknown+`".`; got != want {
+		t.Errorf("entity unknown: notice %q, want %q", got, want)
+	}
+	b.do("entity suggestion", chromedp.Click(chromedp.CSS(`.unknown-filter ul.suggestions li:first-child a`)))
+	b.wait("entity suggestion", `document.querySelector('.entity-grid') !== null && document.querySelector('.entity-head h1').textContent === `+jsString(sugg[0].Value))
+	if got := eval[string](b, `document.querySelector('.entity-total strong').textContent`); got != plural(sugg[0].Count) {
+		t.Errorf("entity suggestion %s: total %q, the suggestion said %d", sugg[0].Value, got, sugg[0].Count)
+	}
+	b.check("entity unknown")
+}
+
+func outletNames(bs []search.Bucket) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = b.Value
+	}
+	return out
 }

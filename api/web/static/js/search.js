@@ -10,6 +10,7 @@ import {
 } from './state.js';
 import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
 import { HELP, HELP_NOTES } from './help.js';
+import { HOW_TEXT, resolutionOf, isRead, isUnknown, suggestionsOf } from './resolve.js';
 
 const MODES = [
   ['lexical', 'Lexical', 'words and phrases, ranked by term statistics'],
@@ -46,6 +47,10 @@ export function searchView(main, { nav, session }) {
   // The mode the server picks when the URL names none; the form leaves it
   // out of the URL unless the reader chose another.
   let defaultMode = null;
+  // How the API read the filter values of the answer shown (see
+  // canonicalize): read[f][canonical in lower case] = {given, how}, and
+  // unknown[f] lists the values it found nothing for.
+  let reading = { read: {}, unknown: {} };
 
   // Query form.
   const q = h('input', {
@@ -90,14 +95,63 @@ export function searchView(main, { nav, session }) {
     });
   }
 
-  const facets = h('aside', { class: 'facets', 'aria-labelledby': 'facets-h' }, h('h2', { id: 'facets-h' }, 'Refine'));
+  // The filter box: a name typed here goes into the URL as typed, and the
+  // API's reading of it (filters_resolved) drives the chip, as for a
+  // value typed into the URL. /v1/entities offers names as one types.
+  const afKind = h('select', { id: 'af-kind', name: 'kind', 'aria-label': 'Filter by' },
+    FILTERS.map((f) => h('option', { value: f, selected: f === 'person' }, SINGULAR[f])));
+  const afList = h('datalist', { id: 'af-list' });
+  const afValue = h('input', {
+    id: 'af-value', name: 'value', type: 'text', list: 'af-list', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'a name, e.g. Xi Jinping',
+  });
+  const addFilter = h('form', { class: 'add-filter', 'aria-label': 'Add a filter' },
+    h('label', { for: 'af-value' }, 'Add a filter'),
+    h('div', { class: 'af-row' }, afKind, afValue, h('button', { type: 'submit' }, 'Add')),
+    afList);
+  addFilter.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const f = afKind.value;
+    const v = afValue.value.trim();
+    if (!v || !FILTERS.includes(f)) return;
+    if (acCtrl) acCtrl.abort();
+    afValue.value = '';
+    clear(afList);
+    if (!hasFilter(st, f, v)) go(changed(st, (n) => { n.filters[f].push(v); }));
+  });
+  let acCtrl = null;
+  async function offerNames() {
+    if (acCtrl) acCtrl.abort();
+    const prefix = afValue.value.trim();
+    // The API refuses prefixes over 100 bytes; the box then offers none.
+    if (prefix === '' || new TextEncoder().encode(prefix).length > 100) {
+      clear(afList);
+      return;
+    }
+    acCtrl = new AbortController();
+    const signal = acCtrl.signal;
+    try {
+      const res = await getJSON('/v1/entities', new URLSearchParams({ type: afKind.value, prefix, size: '10' }), signal);
+      if (signal.aborted) return;
+      clear(afList).append(...(res.entities || []).map((e) => h('option', { value: e.name, label: plural(e.count, 'article') })));
+    } catch (err) {
+      // Names are a help: the box works without them.
+      if (!isAbort(err)) clear(afList);
+    }
+  }
+  afValue.addEventListener('input', offerNames);
+  afKind.addEventListener('change', offerNames);
+
+  const panels = h('div', { class: 'facet-panels' });
+  const facets = h('aside', { class: 'facets', 'aria-labelledby': 'facets-h' }, h('h2', { id: 'facets-h' }, 'Refine'), addFilter, panels);
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const active = h('div', { class: 'active' });
+  const unknownBox = h('div', { class: 'unknown-filters' });
   const chart = h('section', { class: 'timeline', 'aria-labelledby': 'timeline-h' });
   const hits = h('ol', { class: 'hits' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Result pages' });
   const resultsH = h('h2', { id: 'results-h', class: 'visually-hidden', tabindex: '-1' }, 'Results');
-  const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, active, chart, hits, pager);
+  const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, active, unknownBox, chart, hits, pager);
   clear(main).append(form, h('div', { class: 'layout' }, facets, results));
 
   function readForm() {
@@ -148,6 +202,7 @@ export function searchView(main, { nav, session }) {
       const res = await getJSON('/v1/search', params, signal);
       if (my !== seq) return;
       if (!st.mode && res.mode) defaultMode = res.mode;
+      reading = canonicalize(res);
       const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.fk : null;
       let buckets = (res.facets && res.facets.published) || [];
       render(res, buckets, interval);
@@ -172,10 +227,50 @@ export function searchView(main, { nav, session }) {
     } catch (err) {
       if (isAbort(err)) return;
       if (my !== seq) return;
+      reading = { read: {}, unknown: {} };
       renderError(err);
     } finally {
       if (my === seq) results.removeAttribute('aria-busy');
     }
+  }
+
+  // canonicalize rewrites st and the URL to the canonical values the API
+  // read the filters as, so that chips, facet counts and later clicks use
+  // them, and returns how each value was read. The URL is replaced, not
+  // pushed, and no search runs again: the answer is the same for both
+  // spellings. The history entry keeps the readings, so that going back
+  // to it (a canonical URL, read as exact) still says how they were read.
+  function canonicalize(res) {
+    const carried = (history.state && history.state.read) || {};
+    const read = {};
+    const unknown = {};
+    const next = copyState(st);
+    let rewrite = false;
+    for (const f of FILTERS) {
+      read[f] = {};
+      unknown[f] = [];
+      const vals = [];
+      for (const v of st.filters[f]) {
+        const r = resolutionOf(res, f, v);
+        let c = v;
+        if (isUnknown(r)) unknown[f].push(v);
+        else if (r && r.value) c = r.value;
+        const key = c.toLowerCase();
+        if (isRead(r)) read[f][key] = { given: v, how: r.how };
+        else if (carried[f] && carried[f][key]) read[f][key] = carried[f][key];
+        if (c !== v) rewrite = true;
+        // Two spellings of one value are one filter.
+        if (!vals.some((x) => x.toLowerCase() === key)) vals.push(c);
+      }
+      next.filters[f] = vals;
+      if (vals.length < 2) delete next.ops[f];
+    }
+    if (rewrite) {
+      st = next;
+      session.lastSearch = searchURL(st);
+      history.replaceState({ read }, '', session.lastSearch);
+    }
+    return { read, unknown };
   }
 
   // restoreFocus puts keyboard focus back on the control that was used,
@@ -203,12 +298,14 @@ export function searchView(main, { nav, session }) {
     clear(hits).appendChild(h('li', { class: 'error-item' }, notice(err.message, 'error')));
     clear(pager);
     renderActive();
-    clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
+    clear(unknownBox);
+    clear(panels);
   }
 
   function render(res, buckets, interval) {
     renderStatus(res);
     renderActive();
+    renderUnknown(res);
     renderChart(buckets, interval);
     renderFacets(res);
     clear(hits);
@@ -273,11 +370,30 @@ export function searchView(main, { nav, session }) {
     const chips = [];
     for (const f of FILTERS) {
       for (const v of st.filters[f]) {
+        // A value read from another spelling shows both: "Kim Jong Un →
+        // Kim Jong-un"; one the API found nothing for says so.
+        const note = (reading.read[f] || {})[v.toLowerCase()];
+        const missing = (reading.unknown[f] || []).includes(v);
+        const dataset = { fk: `a:${f}:${v}`, filter: f, value: v };
+        let label = v;
+        let aria = `Remove ${SINGULAR[f]} filter ${v}`;
+        let title = null;
+        if (note) {
+          Object.assign(dataset, { given: note.given, how: note.how });
+          const how = HOW_TEXT[note.how] || note.how;
+          label = [h('span', { class: 'given' }, note.given), h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), h('span', { class: 'canonical' }, v), h('span', { class: 'how' }, ` (${how})`)];
+          aria += `, read from ${note.given} (${how})`;
+          title = `"${note.given}" was read as ${v}: ${how}`;
+        } else if (missing) {
+          dataset.how = 'none';
+          label = [v, h('span', { class: 'how' }, ' (not found)')];
+          aria += ', not found';
+        }
         chips.push(h('li', null, h('button', {
-          type: 'button', class: ['filter', 'k-' + f], dataset: { fk: `a:${f}:${v}`, filter: f, value: v },
-          'aria-label': `Remove ${SINGULAR[f]} filter ${v}`,
+          type: 'button', class: ['filter', 'k-' + f, note ? 'read' : null, missing ? 'unknown' : null], dataset, title,
+          'aria-label': aria,
           on: { click: () => go(toggleFilter(st, f, v)) },
-        }, h('span', { class: 'kind' }, SINGULAR[f]), ' ', v, h('span', { class: 'x', 'aria-hidden': 'true' }, ' ×'))));
+        }, h('span', { class: 'kind' }, SINGULAR[f]), ' ', label, h('span', { class: 'x', 'aria-hidden': 'true' }, ' ×'))));
       }
     }
     if (st.from || st.to) {
@@ -297,6 +413,32 @@ export function searchView(main, { nav, session }) {
       }, 'Clear all filters'));
   }
 
+  // renderUnknown says which filter values name nothing the index knows,
+  // with the API's closest values as links that replace them.
+  function renderUnknown(res) {
+    clear(unknownBox);
+    for (const f of FILTERS) {
+      const vals = reading.unknown[f] || [];
+      if (vals.length === 0) continue;
+      const gone = new Set(vals);
+      const sugg = suggestionsOf(res, f);
+      const replaced = (value) => searchURL(changed(st, (n) => {
+        n.filters[f] = n.filters[f].filter((x) => !gone.has(x));
+        if (!hasFilter(n, f, value)) n.filters[f].push(value);
+        if (n.filters[f].length < 2) delete n.ops[f];
+      }));
+      const names = vals.map((v, i) => [i ? ' or ' : null, `"${v}"`]);
+      unknownBox.appendChild(h('div', { class: ['notice', 'notice-info', 'unknown-filter'], role: 'status', dataset: { filter: f } },
+        h('p', { class: 'unknown-what' }, `No ${SINGULAR[f]} called `, names, '.'),
+        sugg.length === 0
+          ? h('p', null, 'No close name either. ', h('a', { href: searchURL(changed(st, (n) => { n.filters[f] = n.filters[f].filter((x) => !gone.has(x)); })), 'data-nav': '' }, 'Remove the filter'), '.')
+          : [h('p', null, 'Did you mean:'),
+            h('ul', { class: 'suggestions' }, sugg.map((b) => h('li', null,
+              h('a', { href: replaced(b.value), 'data-nav': '', dataset: { value: b.value, count: b.count } }, b.value),
+              ' ', h('span', { class: 'count' }, plural(b.count, 'article')))))]));
+    }
+  }
+
   function renderChart(buckets, interval) {
     clear(chart).appendChild(h('h3', { id: 'timeline-h' }, 'Articles over time'));
     chart.appendChild(volumeChart(buckets, {
@@ -312,7 +454,7 @@ export function searchView(main, { nav, session }) {
 
   function renderFacets(res) {
     const fs = res.facets || {};
-    clear(facets).appendChild(h('h2', { id: 'facets-h' }, 'Refine'));
+    clear(panels);
     // Shown when the list holds related hits, and while it is on so that
     // it can be turned off.
     if (st.count || res.related > 0) {
@@ -323,7 +465,7 @@ export function searchView(main, { nav, session }) {
       box.addEventListener('change', () => go(changed(st, (n) => {
         if (box.checked) n.count = 'related'; else delete n.count;
       })));
-      facets.appendChild(h('div', { class: 'count-related' },
+      panels.appendChild(h('div', { class: 'count-related' },
         h('label', { for: 'count-related' }, box, ' Count related hits too'),
         h('p', { id: 'count-related-help', class: 'muted' }, st.count === 'related'
           ? 'Facets and the chart show partial matches and related articles apart, as "+N related".'
@@ -360,7 +502,7 @@ export function searchView(main, { nav, session }) {
           }, 'More') : null,
           facetSize > 10 ? h('a', { href: searchURL(withFacetSize(null)), 'data-nav': '', class: 'more', dataset: { fk: 'fl:' + f } }, 'Fewer') : null));
       det.addEventListener('toggle', () => { panelOpen[name] = det.open; });
-      facets.appendChild(det);
+      panels.appendChild(det);
     }
   }
 
