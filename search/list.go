@@ -464,7 +464,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		return nil, err
 	}
-	e.countDuplicates(ctx, res.Hits)
+	if r.Mode != ModeLexical {
+		e.countDuplicates(ctx, res.Hits) // lexicalSearch counts before caching
+	}
 	res.FiltersResolved, res.Suggestions = resolved, sugg
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
@@ -492,7 +494,11 @@ func (e *Engine) lexicalSearch(ctx context.Context, r *Request, p *plan) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	e.cache.put(snap, key, out)
+	e.countDuplicates(ctx, out.Hits)
+	// The cache keeps its own Results: Search sets fields of the one it
+	// returns. Hits are shared and never written after this point.
+	cached := *out
+	e.cache.put(snap, key, &cached)
 	return out, nil
 }
 

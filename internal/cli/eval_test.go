@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,6 +39,8 @@ func TestEvalFloorArgs(t *testing.T) {
 	}
 }
 
+var corpusScale = flag.Bool("corpus-scale", false, "run the corpus-scale part of TestEvalEntitiesHeldout")
+
 // TestEvalEntitiesHeldout checks that `eval entities` reports the held-out
 // part after the committed gold set when the corpora are there, and that
 // without them it still reports the committed part and says what it
@@ -57,6 +60,9 @@ func TestEvalEntitiesHeldout(t *testing.T) {
 		}
 	})
 	t.Run("corpora", func(t *testing.T) {
+		if !*corpusScale {
+			t.Skip("corpus-scale (learns boilerplate over all of AllSides and Reuters): go test ./internal/cli -run EvalEntitiesHeldout -corpus-scale")
+		}
 		dir, ok := corpora.Optional(t, "allsides-abp")
 		if !ok {
 			return
