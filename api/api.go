@@ -163,6 +163,9 @@ func (s *Server) Handler() http.Handler {
 	read.GET("/articles/:id/similar", s.handleSimilar)
 	read.GET("/entities", s.handleEntities)
 	read.GET("/stats", s.handleStats)
+	read.GET("/timeline", s.handleTimeline)
+	read.GET("/facets/:name", s.handleFacetList)
+	read.GET("/terms", s.handleTerms)
 
 	write := r.Group("/v1", s.requireWriter, s.requireKey)
 	write.POST("/articles", s.handlePut)
