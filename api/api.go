@@ -159,6 +159,7 @@ func (s *Server) Handler() http.Handler {
 
 	read := r.Group("/v1", s.readAuth())
 	read.GET("/search", s.handleSearch)
+	read.GET("/export", s.handleExport)
 	read.GET("/articles/:id", s.handleArticle)
 	read.GET("/articles/:id/similar", s.handleSimilar)
 	read.GET("/entities", s.handleEntities)

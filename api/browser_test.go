@@ -918,7 +918,22 @@ func (b *browser) searchFlow(base string, apiC apiClient, query, shots string) {
 	if hasSrc := eval[bool](b, `document.querySelector('.source-link a') !== null`); hasSrc != strings.HasPrefix(art.URL, "http") {
 		t.Errorf("open article: source link shown=%v for URL %q", hasSrc, art.URL)
 	}
-	b.checkSimilar("similar (article)", `#article-similar`, simStatus, simWant, simErr.Error.Message)
+	// The article page lists neighbours around the article's date
+	// (article.js SIMILAR_DAYS), and "any time" all of them.
+	artSim, artStatus := simWant, simStatus
+	if art.Published != "" {
+		artSim = search.Results{}
+		artStatus = apiC.get("/v1/articles/"+url.PathEscape(first)+"/similar", url.Values{"size": {"8"}, "within_days": {"30"}}, &artSim)
+		if got := eval[bool](b, `document.querySelector('fieldset.similar-when input[value=around]').checked`); !got {
+			t.Errorf("open article: the similar switch is not at around this date by default")
+		}
+	}
+	b.checkSimilar("similar (article)", `#article-similar`, artStatus, artSim, simErr.Error.Message)
+	if art.Published != "" {
+		b.do("similar any time", chromedp.Click(chromedp.CSS(`fieldset.similar-when input[value=any]`)))
+		b.wait("similar any time", `new URLSearchParams(location.search).get('similar') === 'any' && !/Looking/.test(document.querySelector('#article-similar').textContent)`)
+		b.checkSimilar("similar (article, any time)", `#article-similar`, simStatus, simWant, simErr.Error.Message)
+	}
 	b.shot(shots + "-article")
 	b.check("open article")
 

@@ -26,7 +26,15 @@ var searchParams = search.Params
 // sort, cursor or mode (the article is the query).
 var similarParams = []string{"person", "outlet", "cited", "place", "leader",
 	"person_op", "outlet_op", "cited_op", "place_op", "leader_op", "from", "to", "size", "page",
-	"snippets", "snippet_size", "facets", "facet_size", "interval", "collapse"}
+	"snippets", "snippet_size", "facets", "facet_size", "interval", "collapse", "within_days"}
+
+// similarWithin is the optional part of a searcher that limits similar
+// articles to a date window (within_days).
+type similarWithin interface {
+	SimilarWithin(ctx context.Context, id string, r search.Request, days int) (*search.Results, error)
+}
+
+var _ similarWithin = (*search.Engine)(nil)
 
 // ParseSearchRequest turns URL query parameters into a search.Request; bad
 // values come back as *search.ParamError naming the parameter.
@@ -122,10 +130,22 @@ func (s *Server) handleSimilar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	days, err := withinDaysParam(v)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	start := time.Now()
-	res, err := s.search.Similar(ctx, id, req)
+	var res *search.Results
+	if sw, ok := s.search.(similarWithin); ok {
+		res, err = sw.SimilarWithin(ctx, id, req, days)
+	} else if days != 0 {
+		err = &search.ParamError{Param: "within_days", Pos: -1, Msg: "this server cannot limit similar articles by date"}
+	} else {
+		res, err = s.search.Similar(ctx, id, req)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -243,4 +263,18 @@ func checkID(id string) error {
 		return &search.ParamError{Param: "id", Pos: -1, Msg: "invalid article id: " + msg}
 	}
 	return nil
+}
+
+// withinDaysParam reads within_days: the days around the article's date
+// similar articles come from; absent or 0 means any time.
+func withinDaysParam(v url.Values) (int, error) {
+	s := v.Get("within_days")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, &search.ParamError{Param: "within_days", Pos: -1, Msg: "not an integer: " + quoteParam(s)}
+	}
+	return n, nil
 }

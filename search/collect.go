@@ -52,8 +52,15 @@ func (e *Engine) runSearch(ctx context.Context, req *bleve.SearchRequest) (*blev
 		return nil, none, bleve.ErrorIndexClosed
 	}
 	defer reader.Close()
+	return e.searchReader(ctx, req, reader, bi.Mapping(), start)
+}
 
-	m := bi.Mapping()
+// searchReader is runSearch on a reader the caller opened and closes: an
+// export pages through one snapshot with it (export.go).
+func (e *Engine) searchReader(ctx context.Context, req *bleve.SearchRequest, reader bleveindex.IndexReader, m mapping.IndexMapping,
+	start time.Time) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+	var none weak.Pointer[scorch.IndexSnapshot] // not cacheable
+	var err error
 	model := bleveindex.DefaultScoringModel
 	if im, ok := m.(*mapping.IndexMappingImpl); ok && im.ScoringModel != "" {
 		model = im.ScoringModel

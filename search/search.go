@@ -53,6 +53,9 @@ type Results struct {
 	// that resolve to nothing.
 	FiltersResolved map[string][]Resolution `json:"filters_resolved,omitempty"`
 	Suggestions     map[string][]Bucket     `json:"suggestions,omitempty"`
+	// Within is the date window of similar articles (within_days), nil
+	// when none was asked for.
+	Within *Within `json:"within,omitempty"`
 }
 
 // Hit is one article of the results.

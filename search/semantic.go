@@ -609,6 +609,12 @@ func semanticSnippets(hl *highlighter, a *newsdex.Article, best int, lexicalFirs
 // Duplicates as in Search. It needs only the stored vectors, not the
 // model.
 func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, error) {
+	return e.SimilarWithin(ctx, id, r, 0)
+}
+
+// SimilarWithin is Similar limited to the articles published within days
+// days of the article (days 0: any time; see withinDays).
+func (e *Engine) SimilarWithin(ctx context.Context, id string, r Request, days int) (*Results, error) {
 	start := time.Now()
 	r.Query, r.Mode, r.Sort = "", ModeSemantic, SortRelevance
 	if err := r.Normalize(); err != nil {
@@ -619,6 +625,10 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 		return nil, err
 	}
 	a, err := e.Article(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	within, err := withinDays(&r, a, days)
 	if err != nil {
 		return nil, err
 	}
@@ -657,6 +667,7 @@ func (e *Engine) Similar(ctx context.Context, id string, r Request) (*Results, e
 	}
 	e.countDuplicates(ctx, res.Hits)
 	res.FiltersResolved, res.Suggestions = resolved, sugg
+	res.Within = within
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }

@@ -54,6 +54,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		e.serveCmd(),
 		e.indexCmd(),
 		e.searchCmd(),
+		e.exportCmd(),
 		e.deleteCmd(),
 		e.statsCmd(),
 		e.reindexCmd(),

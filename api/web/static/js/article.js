@@ -7,6 +7,35 @@ import { getJSON, isAbort } from './api.js';
 import { entityPath, searchURL, readState, toggleFilter } from './state.js';
 import { loadSimilar } from './search.js';
 
+// SIMILAR_DAYS is the window of "around this date": similar articles
+// published within 30 days either side of the article, so a piece on a
+// coming meeting lists the reports of the meeting, not a year-old op-ed.
+// "Any time" drops the window; the URL keeps that choice as ?similar=any
+// (the default, around this date, has no parameter). An undated article
+// has no window and no switch.
+export const SIMILAR_DAYS = 30;
+
+// similarAnyTime reports whether the URL asks for similar articles from
+// any time.
+function similarAnyTime() {
+  return new URLSearchParams(location.search).get('similar') === 'any';
+}
+
+// similarSwitch is the "around this date" / "any time" choice; onChange
+// gets true for any time.
+function similarSwitch(anyTime, onChange) {
+  const radio = (value, label, checked) => {
+    const input = h('input', { type: 'radio', name: 'similar-when', value });
+    input.checked = checked;
+    input.addEventListener('change', () => { if (input.checked) onChange(value === 'any'); });
+    return h('label', null, input, ' ' + label);
+  };
+  return h('fieldset', { class: 'similar-when' },
+    h('legend', { class: 'visually-hidden' }, 'Similar articles from'),
+    radio('around', `Around this date (±${SIMILAR_DAYS} days)`, !anyTime),
+    radio('any', 'Any time', anyTime));
+}
+
 const GROUPS = [
   ['leaders', 'leader', 'Leaders'],
   ['people', 'person', 'People'],
@@ -70,6 +99,14 @@ export function articleView(main, { session }) {
 
     const paras = String(a.body || '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
     const similar = h('div', { id: 'article-similar', class: 'similar' });
+    const showSimilar = (anyTime) => loadSimilar(a.id || id, similar, 8, anyTime || !a.published ? {} : { within_days: String(SIMILAR_DAYS) });
+    const when = a.published ? similarSwitch(similarAnyTime(), (anyTime) => {
+      const q = new URLSearchParams(location.search);
+      if (anyTime) q.set('similar', 'any'); else q.delete('similar');
+      const qs = q.toString();
+      history.replaceState(history.state, '', location.pathname + (qs ? '?' + qs : '') + location.hash);
+      showSimilar(anyTime);
+    }) : null;
     const h1 = h('h1', { tabindex: '-1' }, title);
     clear(main).append(back, h('div', { class: 'article-layout' },
       h('article', { class: 'article', 'aria-labelledby': 'article-title' },
@@ -79,9 +116,9 @@ export function articleView(main, { session }) {
         h('div', { class: 'body' }, paras.length ? paras.map((p) => h('p', null, p)) : h('p', { class: 'muted' }, 'This article has no text.'))),
       h('aside', { class: 'article-side' },
         ents.length ? h('section', { class: 'entities', 'aria-labelledby': 'entities-h' }, h('h2', { id: 'entities-h' }, 'In this article'), ents) : null,
-        h('section', { class: 'similar-section', 'aria-labelledby': 'similar-h' }, h('h2', { id: 'similar-h' }, 'Similar articles'), similar))));
+        h('section', { class: 'similar-section', 'aria-labelledby': 'similar-h' }, h('h2', { id: 'similar-h' }, 'Similar articles'), when, similar))));
     if (focusHeading) h1.focus();
-    loadSimilar(a.id || id, similar, 8);
+    showSimilar(similarAnyTime());
   }
 
   return { update };

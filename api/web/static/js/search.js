@@ -704,9 +704,10 @@ export function searchView(main, { nav, session }) {
 
 // loadSimilar fills box with up to size articles like id, or with the
 // server's reason why there are none (e.g. an index without embeddings).
-export async function loadSimilar(id, box, size) {
+// extra holds more parameters of the similar route (within_days).
+export async function loadSimilar(id, box, size, extra = {}) {
   clear(box).appendChild(h('p', { class: 'muted', role: 'status' }, 'Looking for similar articles…'));
-  const params = new URLSearchParams({ size: String(size) });
+  const params = new URLSearchParams({ size: String(size), ...extra });
   try {
     const res = await getJSON('/v1/articles/' + encodeURIComponent(id) + '/similar', params);
     clear(box);
