@@ -170,7 +170,7 @@ func (s *store) deleteAlert(id string) error {
 func (s *store) beginBatch(ids []string) (uint64, error) {
 	var seq uint64
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bktAlerts).Stats().KeyN == 0 {
+		if k, _ := tx.Bucket(bktAlerts).Cursor().First(); k == nil {
 			seq = 0 // no alert: nothing to match later
 			return nil
 		}
