@@ -30,6 +30,9 @@ const maxParallel = 8
 // returns when the next pending one is due.
 func (m *Manager) deliverDue(ctx context.Context) time.Time {
 	now := m.opts.Now()
+	if held := m.opened.Add(m.opts.Hold); now.Before(held) {
+		return held
+	}
 	next := now.Add(time.Hour)
 	due, err := m.st.deliveries(func(d *deliveryRec) bool { return d.Status == StatusPending })
 	if err != nil {

@@ -44,8 +44,9 @@ type Options struct {
 	RetryFor time.Duration
 	// Timeout bounds one webhook call; zero is 10 s.
 	Timeout time.Duration
-	// Hold delays every delivery's first attempt (a test hook to stop the
-	// server between the match and the delivery); zero sends at once.
+	// Hold keeps this manager from sending anything until Hold after
+	// Open (a test hook to stop the server between the match and the
+	// delivery); it is not stored, so the next process sends at once.
 	Hold time.Duration
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
@@ -72,6 +73,7 @@ type Manager struct {
 	log    *slog.Logger
 	client *http.Client
 	wake   chan struct{}
+	opened time.Time
 }
 
 // Open opens (creating if needed) the alerts of index directory dir.
@@ -98,7 +100,7 @@ func Open(dir string, eng engine, opts Options) (*Manager, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1)}
+	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1), opened: opts.Now()}
 	m.client = newClient(opts.AllowPrivate, opts.Timeout)
 	return m, nil
 }
@@ -466,7 +468,7 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 			q[i].Duplicates = dups[q[i].ID]
 		}
 		d := deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: r.ID, Status: StatusPending, Created: now.UTC(),
-			NextAttempt: now.Add(m.opts.Hold).UTC(), ArticleIDs: ids}}
+			NextAttempt: now.UTC(), ArticleIDs: ids}}
 		d.Body, err = json.Marshal(Payload{AlertID: r.ID, AlertName: r.Name, DeliveryID: d.ID, Articles: q})
 		if err != nil {
 			return next, err

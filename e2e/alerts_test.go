@@ -171,8 +171,11 @@ func alertArticles() []article {
 // canary returns an article only the canary alert ("zebrafish") matches:
 // once its delivery arrives, every batch written before it was matched.
 func canary(i int) article {
-	return article{ID: fmt.Sprintf("canary-%d", i), Title: fmt.Sprintf("Zebrafish study %d", i), Published: "2025-03-07", Outlet: "Lab News",
-		Body: strings.Repeat(fmt.Sprintf("Researchers studying zebrafish fins in trial number %d found new regrowth patterns in the lab. ", i), 4)}
+	// Generated bodies differ enough not to be wire copies of each other.
+	a := genArticles(fmt.Sprintf("canary-%d", i), 1, 7, 1)[0]
+	a.ID, a.Title = fmt.Sprintf("canary-%d", i), fmt.Sprintf("Zebrafish study %d", i)
+	a.Body = "A zebrafish study. " + a.Body
+	return a
 }
 
 // TestAlertDelivers is acceptance 1 and 4: an alert gets the matching
@@ -275,5 +278,116 @@ func TestAlertDelivers(t *testing.T) {
 		if strings.Contains(srv.log.String(), s) {
 			t.Errorf("the server log holds a secret")
 		}
+	}
+}
+
+// TestAlertRetries is acceptance 2: the receiver fails three times with
+// 500, then answers 200; the delivery arrives, with one delivery id on
+// every attempt. The retry wait is shortened by the test hook; the
+// schedule itself is tested in package alert.
+func TestAlertRetries(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	rcv := newReceiver(t, func(n int) int {
+		if n <= 3 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusOK
+	})
+	srv := startServeEnv(t, dir, []string{"NEWSDEX_ALERTS_ALLOW_PRIVATE=1", "NEWSDEX_ALERTS_TEST_BACKOFF=50ms"})
+	id, _ := srv.createAlert("rates", map[string]any{"q": "central bank"}, rcv.srv.URL, "")
+	if _, err := srv.post(t.Context(), alertArticles()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	calls := rcv.waitUntil(t, 20*time.Second, "the fourth attempt", func(c []delivery) bool { return len(c) >= 4 })
+	for i, c := range calls {
+		if c.id != calls[0].id || c.payload.DeliveryID != calls[0].id {
+			t.Errorf("attempt %d: delivery id %q, want %q as on the first", i+1, c.id, calls[0].id)
+		}
+	}
+	// The status is recorded just after the 200: poll it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, b := srv.keyed(http.MethodGet, "/v1/alerts/"+id+"/deliveries", nil)
+		var out struct {
+			Deliveries []struct {
+				ID       string `json:"delivery_id"`
+				Status   string `json:"status"`
+				Attempts int    `json:"attempts"`
+			} `json:"deliveries"`
+		}
+		_ = json.Unmarshal(b, &out)
+		if code == 200 && len(out.Deliveries) == 1 && out.Deliveries[0].Status == "delivered" {
+			if out.Deliveries[0].Attempts != 4 || out.Deliveries[0].ID != calls[0].id {
+				t.Errorf("delivery %+v, want 4 attempts of %s", out.Deliveries[0], calls[0].id)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries: %d %s", code, b)
+		}
+		<-time.After(20 * time.Millisecond) // polling with a deadline
+	}
+	if n := len(rcv.snapshot()); n != 4 {
+		t.Errorf("%d calls, want 4", n)
+	}
+}
+
+// TestAlertKill9 is acceptance 3: serve is killed with SIGKILL between
+// the match and the delivery (held by the test hook) ten times; after
+// the restarts every matched article has arrived, none under two
+// delivery ids.
+func TestAlertKill9(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	rcv := newReceiver(t, nil)
+	env := []string{"NEWSDEX_ALERTS_ALLOW_PRIVATE=1", "NEWSDEX_ALERTS_TEST_HOLD=1h"}
+	srv := startServeEnv(t, dir, env)
+	id, _ := srv.createAlert("zebrafish", map[string]any{"q": "zebrafish"}, rcv.srv.URL, "")
+	want := map[string]bool{}
+	for round := range 10 {
+		if round > 0 {
+			srv = startServeEnv(t, dir, env)
+		}
+		arts := []article{canary(2 * round), canary(2*round + 1)}
+		for _, a := range arts {
+			want[a.ID] = true
+		}
+		file := filepath.Join(t.TempDir(), "round.jsonl")
+		writeJSONL(t, file, arts)
+		mustNewsdex(t, 60*time.Second, "index", "--index", dir, file)
+		// Odd rounds are killed as soon as the articles are written
+		// (before or while they are matched), even ones once the
+		// delivery is stored but held back.
+		if round%2 == 0 && !srv.log.waitFor("alert: delivery queued", srv.waited, 10*time.Second) {
+			t.Fatalf("round %d: no delivery queued\n%s", round, tail(srv.log.String(), 2000))
+		}
+		srv.kill()
+	}
+	if n := len(rcv.snapshot()); n != 0 {
+		t.Fatalf("%d calls while every delivery was held", n)
+	}
+	startServeEnv(t, dir, env[:1])
+	calls := rcv.waitUntil(t, 20*time.Second, "all 20 articles", func(c []delivery) bool {
+		seen := map[string]bool{}
+		for _, a := range articlesOf(c, id) {
+			seen[a] = true
+		}
+		return len(seen) == len(want)
+	})
+	byArticle := map[string]map[string]bool{}
+	for _, c := range calls {
+		for _, a := range c.payload.Articles {
+			if byArticle[a.ID] == nil {
+				byArticle[a.ID] = map[string]bool{}
+			}
+			byArticle[a.ID][c.id] = true
+		}
+	}
+	for a := range want {
+		if len(byArticle[a]) != 1 {
+			t.Errorf("article %s came under %d delivery ids, want 1", a, len(byArticle[a]))
+		}
+	}
+	if len(byArticle) != len(want) {
+		t.Errorf("%d articles delivered, want %d", len(byArticle), len(want))
 	}
 }
