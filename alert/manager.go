@@ -371,48 +371,11 @@ func (m *Manager) matchBatches(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Each alert's filters are resolved once per round.
-	sets := make([]*search.MatchSet, len(recs))
-	for i, r := range recs {
-		req, err := r.Query.Request()
-		if err == nil {
-			sets[i], err = m.eng.CompileMatch(ctx, req)
-		}
-		if err != nil {
-			m.log.Warn("alert: query no longer valid", "alert", r.ID, "err", err.Error())
-		}
-	}
+	sets := m.compile(ctx, recs)
 	for _, b := range batches {
-		matched := map[string][]Article{}
-		cache := map[string]*Article{}
-		n := 0
-		for i, r := range recs {
-			if r.Seq > b.Seq || sets[i] == nil {
-				continue
-			}
-			ids, err := m.eng.Members(ctx, sets[i], b.IDs)
-			if err != nil {
-				return fmt.Errorf("alert %s: %w", r.ID, err)
-			}
-			for _, id := range ids {
-				if m.st.wasSent(r.ID, id) {
-					continue
-				}
-				a, ok := cache[id]
-				if !ok {
-					full, err := m.eng.Article(ctx, id)
-					if err != nil {
-						cache[id] = nil // deleted since
-						continue
-					}
-					art := articleOf(&full)
-					a, cache[id] = &art, &art
-				}
-				if a != nil {
-					matched[r.ID] = append(matched[r.ID], *a)
-					n++
-				}
-			}
+		matched, err := m.match(ctx, recs, sets, b)
+		if err != nil {
+			return err
 		}
 		q, err := m.st.commitMatches(b.Seq, matched)
 		if err != nil {
@@ -423,6 +386,56 @@ func (m *Manager) matchBatches(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// compile returns the match set of each alert (nil for one whose query no
+// longer compiles); the filters are resolved once per round of batches.
+func (m *Manager) compile(ctx context.Context, recs []record) []*search.MatchSet {
+	sets := make([]*search.MatchSet, len(recs))
+	for i, r := range recs {
+		req, err := r.Query.Request()
+		if err == nil {
+			sets[i], err = m.eng.CompileMatch(ctx, req)
+		}
+		if err != nil {
+			m.log.Warn("alert: query no longer valid", "alert", r.ID, "err", err.Error())
+		}
+	}
+	return sets
+}
+
+// match returns, for each alert created before b began, the articles of
+// b in its match set that it has not taken yet.
+func (m *Manager) match(ctx context.Context, recs []record, sets []*search.MatchSet, b batch) (map[string][]Article, error) {
+	matched := map[string][]Article{}
+	cache := map[string]*Article{}
+	for i, r := range recs {
+		if r.Seq > b.Seq || sets[i] == nil {
+			continue
+		}
+		ids, err := m.eng.Members(ctx, sets[i], b.IDs)
+		if err != nil {
+			return nil, fmt.Errorf("alert %s: %w", r.ID, err)
+		}
+		for _, id := range ids {
+			if m.st.wasSent(r.ID, id) {
+				continue
+			}
+			a, ok := cache[id]
+			if !ok {
+				full, err := m.eng.Article(ctx, id)
+				if err == nil {
+					art := articleOf(&full)
+					a = &art
+				}
+				cache[id] = a // nil: deleted since
+			}
+			if a != nil {
+				matched[r.ID] = append(matched[r.ID], *a)
+			}
+		}
+	}
+	return matched, nil
 }
 
 // formDeliveries turns queued articles into deliveries: at once for
