@@ -391,3 +391,53 @@ func TestAlertKill9(t *testing.T) {
 		t.Errorf("%d articles delivered, want %d", len(byArticle), len(want))
 	}
 }
+
+// TestAlertsCLI: `newsdex alerts add | list | test | delete` through a
+// running server, and list and delete directly once it has stopped; an
+// index written by the CLI alone is matched by the next server.
+func TestAlertsCLI(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	rcv := newReceiver(t, nil)
+	srv := startServeEnv(t, dir, []string{"NEWSDEX_ALERTS_ALLOW_PRIVATE=1"})
+	file := filepath.Join(t.TempDir(), "five.jsonl")
+	writeJSONL(t, file, alertArticles())
+	mustNewsdex(t, 60*time.Second, "index", "--index", dir, file)
+
+	out := mustNewsdex(t, 30*time.Second, "alerts", "add", "--index", dir, "--json", "--name", "rates", "--webhook", rcv.srv.URL, "central", "bank").stdout
+	var created struct{ ID, Secret string }
+	if err := json.Unmarshal([]byte(out), &created); err != nil || created.ID == "" || created.Secret == "" {
+		t.Fatalf("alerts add: %q (%v)", out, err)
+	}
+	if out := mustNewsdex(t, 30*time.Second, "alerts", "list", "--index", dir).stdout; !strings.Contains(out, created.ID) || strings.Contains(out, created.Secret) {
+		t.Errorf("alerts list: %q, want the id and no secret", out)
+	}
+	out = mustNewsdex(t, 30*time.Second, "alerts", "test", created.ID, "--index", dir, "--days", "3660").stdout
+	if !strings.HasPrefix(out, "2 articles") || !strings.Contains(out, "wire-1") || !strings.Contains(out, "hold-1") || !strings.Contains(out, "+1 copies") {
+		t.Errorf("alerts test: %q, want wire-1 (+1 copies) and hold-1", out)
+	}
+	if n := len(rcv.snapshot()); n != 0 {
+		t.Errorf("alerts test sent %d calls", n)
+	}
+	if err := srv.stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// Written with no server: recorded now, matched by the next server.
+	writeJSONL(t, file+".new", []article{{ID: "cut-1", Title: "Central bank cuts rates", Published: "2025-04-01", Outlet: "Reuters",
+		Body: strings.Repeat("The central bank cut its rate by half a point as growth slowed sharply in the first quarter. ", 4)}})
+	mustNewsdex(t, 60*time.Second, "index", "--index", dir, file+".new")
+	if out := mustNewsdex(t, 30*time.Second, "alerts", "list", "--index", dir).stdout; !strings.Contains(out, created.ID) {
+		t.Errorf("alerts list without a server: %q", out)
+	}
+	srv = startServeEnv(t, dir, []string{"NEWSDEX_ALERTS_ALLOW_PRIVATE=1"})
+	calls := rcv.waitUntil(t, 10*time.Second, "cut-1", func(c []delivery) bool { return len(articlesOf(c, created.ID)) > 0 })
+	if ids := articlesOf(calls, created.ID); strings.Join(ids, ",") != "cut-1" {
+		t.Errorf("delivered %q, want cut-1 only", ids)
+	}
+	if err := srv.stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	mustNewsdex(t, 30*time.Second, "alerts", "delete", created.ID, "--index", dir)
+	if out := mustNewsdex(t, 30*time.Second, "alerts", "list", "--index", dir).stdout; strings.Contains(out, created.ID) {
+		t.Errorf("alerts list after delete: %q", out)
+	}
+}
