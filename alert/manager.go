@@ -307,7 +307,9 @@ func snippet(body string, n int) string {
 		cut = i
 		n--
 	}
-	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut/2 {
+	// Cut inside a word: back off to the space before it, unless that
+	// loses more than half.
+	if sp := strings.LastIndexByte(s[:cut], ' '); s[cut] != ' ' && sp > cut/2 {
 		cut = sp
 	}
 	return s[:cut] + "…"
