@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/alert"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
 )
@@ -62,6 +63,8 @@ type Options struct {
 	// Stats serves GET /v1/stats (index statistics, see StatsView); nil
 	// answers 503.
 	Stats func(ctx context.Context) (index.Stats, error)
+	// Alerts serves /v1/alerts (behind a key); nil answers 503.
+	Alerts Alerter
 
 	// APIKeys are the keys accepted by write routes (and by read routes
 	// when ReadKeyRequired, by /metrics when MetricsKeyRequired). With no
@@ -177,6 +180,16 @@ func (s *Server) Handler() http.Handler {
 	admin := r.Group("/v1/admin", s.requireKey)
 	admin.POST("/reindex", s.handleReindex)
 
+	// Alerts need a key for every call, reads included: an alert's
+	// webhook URL is nobody else's business.
+	alerts := r.Group("/v1/alerts", s.requireKey, s.requireAlerts)
+	alerts.POST("", s.handleCreateAlert)
+	alerts.GET("", s.handleListAlerts)
+	alerts.GET("/:id", s.handleGetAlert)
+	alerts.DELETE("/:id", s.handleDeleteAlert)
+	alerts.GET("/:id/deliveries", s.handleAlertDeliveries)
+	alerts.GET("/:id/test", s.handleTestAlert)
+
 	s.registerUI(r)
 	return r
 }
@@ -211,6 +224,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 		writeError(c, http.StatusBadRequest, "bad_request", pe.Error(), detail)
 	case errors.Is(err, search.ErrNoEmbeddings):
 		writeError(c, http.StatusBadRequest, "no_embeddings", search.ErrNoEmbeddings.Error(), nil)
+	case errors.Is(err, alert.ErrNotFound):
+		writeError(c, http.StatusNotFound, "not_found", "alert not found", nil)
+	case errors.Is(err, alert.ErrUnsafeURL):
+		writeError(c, http.StatusBadRequest, "bad_webhook", err.Error(), gin.H{"param": "webhook_url"})
 	case errors.Is(err, search.ErrNotFound):
 		writeError(c, http.StatusNotFound, "not_found", "article not found", nil)
 	case errors.Is(err, context.DeadlineExceeded):

@@ -240,11 +240,17 @@ type server struct {
 // unless the test stopped it.
 func startServe(t testing.TB, dir string, extra ...string) *server {
 	t.Helper()
+	return startServeEnv(t, dir, nil, extra...)
+}
+
+// startServeEnv is startServe with env added to the child's environment.
+func startServeEnv(t testing.TB, dir string, env []string, extra ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
 	// Text logs: the tests read the request log lines.
 	args := append([]string{"serve", "--index", dir, "--addr", addr, "--log-format", "text"}, extra...)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = cliEnv()
+	cmd.Env = cliEnv(env...)
 	lb := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = lb, lb
 	if err := cmd.Start(); err != nil {

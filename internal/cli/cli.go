@@ -58,6 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		e.deleteCmd(),
 		e.statsCmd(),
 		e.reindexCmd(),
+		e.alertsCmd(),
 	)
 	for _, c := range e.extraCmds() {
 		root.AddCommand(c)

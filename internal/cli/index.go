@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/alert"
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
@@ -150,6 +151,15 @@ func (e *env) ingest(ctx context.Context, dir string, src, learn pipeline.Source
 	if err != nil {
 		return pipeline.Summary{}, "", err
 	}
+	// No server holds the index: the batches are recorded for the alerts
+	// and the next server matches them and sends what matched.
+	alerts, err := alert.Open(dir, nil, alert.Options{Log: e.log})
+	if err != nil {
+		ix.Close()
+		return pipeline.Summary{}, "", err
+	}
+	defer alerts.Close()
+	svc.Watch = alerts
 	if sf.learn {
 		if _, err := svc.LearnBoiler(ctx, learn, true); err != nil {
 			ix.Close()

@@ -39,6 +39,7 @@ type serveConfig struct {
 	corsOrigins        []string
 	trustedProxies     []string
 	logFormat          string
+	alertsAllowPrivate bool
 }
 
 // serveEnv maps each serve flag to its environment variable.
@@ -55,6 +56,7 @@ var serveEnv = []struct{ flag, env string }{
 	{"cors-origins", "NEWSDEX_CORS_ORIGINS"},
 	{"trusted-proxies", "NEWSDEX_TRUSTED_PROXIES"},
 	{"log-format", "NEWSDEX_LOG_FORMAT"},
+	{"alerts-allow-private", "NEWSDEX_ALERTS_ALLOW_PRIVATE"},
 }
 
 const serveLong = `Serve the search API, the search page, /metrics and /openapi.json.
@@ -108,6 +110,7 @@ func (e *env) serveCmd() *cobra.Command {
 	f.StringSliceVar(&cfg.corsOrigins, "cors-origins", nil, "origins allowed to call the API from a browser, comma-separated, * for any; none = CORS off ($NEWSDEX_CORS_ORIGINS)")
 	f.StringSliceVar(&cfg.trustedProxies, "trusted-proxies", nil, "proxy IPs or CIDRs whose X-Forwarded-For names the client, comma-separated ($NEWSDEX_TRUSTED_PROXIES)")
 	f.StringVar(&cfg.logFormat, "log-format", "auto", "text, json, or auto: text on a terminal, JSON otherwise ($NEWSDEX_LOG_FORMAT)")
+	f.BoolVar(&cfg.alertsAllowPrivate, "alerts-allow-private", false, "let alert webhooks go to loopback, private and link-local addresses (tests, intranets) ($NEWSDEX_ALERTS_ALLOW_PRIVATE)")
 	return c
 }
 
@@ -181,6 +184,26 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	alerts, err := openAlerts(cfg.dir, eng, cfg.alertsAllowPrivate, e.log)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	svc.Watch = alerts
+	alertsCtx, stopAlerts := context.WithCancel(context.Background())
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		if err := alerts.Run(alertsCtx); err != nil {
+			e.log.Error("alerts stopped", "err", err.Error())
+		}
+	}()
+	// Deferred before ix.Close runs, so after it: the alerts stop, then
+	// their store closes, then the index.
+	defer func() {
+		stopAlerts()
+		<-alertsDone
+		_ = alerts.Close()
+	}()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(
 		// go_gc_heap_live_bytes: the heap the last collection found live.
@@ -199,6 +222,7 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		CORSOrigins:        cfg.corsOrigins,
 		TrustedProxies:     cfg.trustedProxies,
 		Metrics:            reg,
+		Alerts:             alerts,
 	}
 	// Rebuilds run inside a request; shutting down abandons them (the live
 	// generation stays) instead of waiting for them to finish.

@@ -38,6 +38,9 @@ type Service struct {
 	// abandoned part-way when their client goes; bulk loads from the
 	// command line use pipeline.DefaultBatchSize.
 	BatchSize int
+	// Watch, if set, is told of the articles written by Put and Ingest
+	// (watch.go); set it before the service is used.
+	Watch Watcher
 
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
 	// boiler is the outlets' learnt boilerplate; nil cleans by the
@@ -158,7 +161,7 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 			return 0, err
 		}
 	}
-	if err := s.ix.Add(ctx, arts); err != nil {
+	if err := (watched{s.ix, s.Watch}).Add(ctx, arts); err != nil {
 		return 0, err
 	}
 	return len(arts), nil
@@ -203,7 +206,7 @@ func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
 
 // Ingest runs the pipeline from src into the live generation.
 func (s *Service) Ingest(ctx context.Context, src pipeline.Source, progress func(int)) (pipeline.Summary, error) {
-	return pipeline.Run(ctx, src, s.enricher(), s.ix, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
+	return pipeline.Run(ctx, src, s.enricher(), watched{s.ix, s.Watch}, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
 }
 
 // RebuildResult reports a rebuild.
