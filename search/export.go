@@ -146,8 +146,11 @@ func (e *Engine) Export(ctx context.Context, r Request, opts ExportOptions) (uin
 	}
 }
 
+// undatedMark stands for the date of an undated article in a cursor.
+const undatedMark = "undated"
+
 // undated reports whether v, a date sort value of a hit, is Bleve's
-// missing-value marker rather than a date.
+// missing-value marker (or undatedMark) rather than a date.
 func undated(v string) bool {
 	_, err := time.Parse(time.RFC3339Nano, v)
 	return err != nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsdex/newsdex"
@@ -714,10 +715,9 @@ func (e *Engine) article(id string, src []byte) (newsdex.Article, error) {
 // like the lexical ranking.
 func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, setQ, listQ query.Query, hl *highlighter, ex *explainer,
 	key string, out *Results) error {
-	breq := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
-	breq.Fields = []string{index.FieldSource}
 	order := sortFor(r.Sort)
-	breq.SortByCustom(order)
+	pageQ, undatedRest := q, false
+	breq := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
 	if r.Cursor != "" {
 		after, err := decodeCursor(r.Cursor, key, len(order))
 		if err != nil {
@@ -725,25 +725,43 @@ func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, 
 		}
 		breq.SearchAfter = after
 		breq.From = 0
+		if undated(after[0]) {
+			// Bleve cannot resume after an article without the sort
+			// field (it reads the missing-value marker as a date and
+			// starts over). Undated articles sort last, by id: the rest
+			// is the undated ones after this id.
+			pageQ, undatedRest = undatedOnly(q), true
+			breq.Query, breq.SearchAfter = pageQ, after[1:]
+			order = search.SortOrder{&search.SortDocID{}}
+		}
 	}
-	if q == setQ {
+	breq.Fields = []string{index.FieldSource}
+	breq.SortByCustom(order)
+	if pageQ == setQ {
 		addFacets(breq, r)
 	}
 	res, err := e.bleveSearch(ctx, breq)
 	if err != nil {
 		return err
 	}
-	set := res
-	if q != setQ {
+	set, listed := res, res.Total
+	if pageQ != setQ {
 		if set, err = e.count(ctx, setQ, r, true); err != nil {
 			return err
 		}
 	}
+	if pageQ != q {
+		all, err := e.count(ctx, q, r, false)
+		if err != nil {
+			return err
+		}
+		listed = all.Total
+	}
 	out.Total = set.Total
 	out.Facets = facetsOf(set.Facets, r)
 	out.FacetsMissing = missingOf(set.Facets, r)
-	if res.Total > set.Total {
-		out.Related = res.Total - set.Total
+	if listed > set.Total {
+		out.Related = listed - set.Total
 		if err := e.relatedFacets(ctx, listQ, setQ, r, out.Facets); err != nil {
 			return err
 		}
@@ -763,7 +781,11 @@ func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, 
 		}
 	}
 	if n := len(res.Hits); n == r.Size && uint64((r.Page-1)*r.Size+n) < res.Total || r.Cursor != "" && n == r.Size {
-		out.NextCursor = encodeCursor(key, sortValues(order, res.Hits[n-1]))
+		vals := sortValues(order, res.Hits[n-1])
+		if undatedRest {
+			vals = []string{undatedMark, vals[0]}
+		}
+		out.NextCursor = encodeCursor(key, vals)
 	}
 	if r.Mode == ModeLexical {
 		return e.fill(ctx, r, p, &list{}, page, src, hl, ex, out, false)
