@@ -97,6 +97,17 @@ func (s *state) isOrg(first, last int) bool {
 	return false
 }
 
+// orgWord reports whether the word with hash h is part of the name of one
+// of the article's organisations.
+func (s *state) orgWord(h uint64) bool {
+	for _, o := range s.orgs {
+		if o[0] == h || o[1] == h {
+			return true
+		}
+	}
+	return false
+}
+
 // thingContext reports context that makes the name at tokens [a, b) a
 // thing: a determiner before it ("the Geneva Conventions") or an
 // attributive noun after it ("Ginnie Mae executive").
