@@ -55,7 +55,9 @@ func (d *data) findOrgNames(s *state) {
 				p--
 			}
 			i := p + 1
-			for i-1 >= 0 && p+1-(i-1) <= 4 && s.capWord(i-1) && toks[i-1].f&fSentEnd == 0 && !orgSuffixWords[toks[i-1].h] {
+			// A possessive ends the walk: "Rupert Murdoch's News Corp
+			// Ltd" is News Corp, owned by a person.
+			for i-1 >= 0 && p+1-(i-1) <= 4 && s.capWord(i-1) && toks[i-1].f&(fSentEnd|fPoss) == 0 && !orgSuffixWords[toks[i-1].h] {
 				i--
 				if toks[i].f&fLineStart != 0 {
 					break
