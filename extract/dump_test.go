@@ -12,17 +12,23 @@ import (
 	"testing"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/boiler"
 	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/internal/corpora"
 )
 
-var dumpEntities = flag.String("dumpentities", "", "write the entities of AllSides + Reuters-21578 as JSON Lines to this file")
+var (
+	dumpEntities = flag.String("dumpentities", "", "write the entities of AllSides + Reuters-21578 as JSON Lines to this file")
+	dumpBodies   = flag.Bool("dumpbodies", false, "with -dumpentities, also write each article's cleaned body, to read the contexts of a value")
+)
 
 // TestDumpEntities writes one line per article of the full AllSides corpus
 // and Reuters-21578, read through ingest as `newsdex index` reads them:
 // id, corpus, outlet, labels, authors and the people, cited and places
-// names. It is the input of the before/after figures of
-// docs/entities-top300.md:
+// names. As `newsdex index` does, each corpus is first read whole to learn
+// its boilerplate model (one import, one model), and every article is
+// cleaned with it before the extractor reads it. It is the input of the
+// figures and the top-300 check of docs/entities-top300.md:
 //
 //	go test -tags debug -run TestDumpEntities ./extract -dumpentities /tmp/ent.jsonl
 func TestDumpEntities(t *testing.T) {
@@ -47,6 +53,7 @@ func TestDumpEntities(t *testing.T) {
 		People  []string            `json:"people"`
 		Cited   []string            `json:"cited"`
 		Places  []string            `json:"places"`
+		Body    string              `json:"body,omitempty"`
 	}
 	as := corpora.Path(t, "allsides-abp")
 	srcs := []struct {
@@ -57,10 +64,24 @@ func TestDumpEntities(t *testing.T) {
 			filepath.Join(as, "articles-2019.jsonl.gz"), filepath.Join(as, "articles-2020.jsonl.gz")}},
 		{"reuters", []string{corpora.Path(t, "reuters21578")}},
 	}
+	ctx := context.Background()
 	for _, src := range srcs {
-		err := ingest.Walk(context.Background(), src.paths, ingest.Options{}, func(a newsdex.Article) error {
+		m := boiler.New(boiler.Options{})
+		if err := ingest.Walk(ctx, src.paths, ingest.Options{}, func(a newsdex.Article) error {
+			m.Learn(&a)
+			return nil
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		m.Freeze()
+		err := ingest.Walk(ctx, src.paths, ingest.Options{}, func(a newsdex.Article) error {
+			m.Clean(&a)
 			x.Extract(&a)
-			return enc.Encode(row{a.ID, src.name, a.Outlet, a.Labels, a.Authors, newsdex.Names(a.People), newsdex.Names(a.Cited), newsdex.Names(a.Places)})
+			r := row{a.ID, src.name, a.Outlet, a.Labels, a.Authors, newsdex.Names(a.People), newsdex.Names(a.Cited), newsdex.Names(a.Places), ""}
+			if *dumpBodies {
+				r.Body = a.Body
+			}
+			return enc.Encode(r)
 		}, nil)
 		if err != nil {
 			t.Fatal(err)

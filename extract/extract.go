@@ -93,6 +93,8 @@ type state struct {
 	places   []mention
 	outlets  []mention
 	orgs     []orgKey // organisation names of the article (findOrgNames)
+	orgWords []uint64 // words of those names outside headlines (orgWord)
+	body     int32    // offset of the body in text: tokens before it are the title
 	year     int
 	date     time.Time
 }
@@ -135,6 +137,7 @@ func (x *Extractor) Extract(a *newsdex.Article) {
 	defer x.pool.Put(s)
 	text := a.Title + "\n" + a.Body
 	s.reset(text)
+	s.body = int32(len(a.Title) + 1)
 	s.date = a.Published
 	s.year = 0
 	if !a.Published.IsZero() {

@@ -1,5 +1,7 @@
 package extract
 
+import "slices"
+
 // Organisation names look like people's names ("Smith Barney", "McDonnell
 // Douglas", "Societe Generale"): two capitalised words, often a given name
 // among them. An article usually writes the full name once with its legal
@@ -34,6 +36,7 @@ type orgKey [2]uint64
 func (d *data) findOrgNames(s *state) {
 	toks := s.toks
 	s.orgs = s.orgs[:0]
+	s.orgWords = s.orgWords[:0]
 	for k := range toks {
 		t := toks[k]
 		if t.f&fWord == 0 || t.f&(fCap|fUpper) == 0 || !orgSuffixWords[t.h] || k == 0 {
@@ -52,7 +55,9 @@ func (d *data) findOrgNames(s *state) {
 				p--
 			}
 			i := p + 1
-			for i-1 >= 0 && p+1-(i-1) <= 4 && s.capWord(i-1) && toks[i-1].f&fSentEnd == 0 && !orgSuffixWords[toks[i-1].h] {
+			// A possessive ends the walk: "Rupert Murdoch's News Corp
+			// Ltd" is News Corp, owned by a person.
+			for i-1 >= 0 && p+1-(i-1) <= 4 && s.capWord(i-1) && toks[i-1].f&(fSentEnd|fPoss) == 0 && !orgSuffixWords[toks[i-1].h] {
 				i--
 				if toks[i].f&fLineStart != 0 {
 					break
@@ -65,6 +70,14 @@ func (d *data) findOrgNames(s *state) {
 			// Initials ("S.G. Warburg") are no part of the key.
 			for first < p && toks[first].f&(fInitial|fAbbrev) != 0 {
 				first++
+			}
+			// In a headline every word is capitalised, so a suffix there
+			// may be a plain noun ("Whether Trump Associates Were
+			// Monitored"): its words do not veto a surname elsewhere.
+			if t.f&fHeadline == 0 {
+				for m := first; m <= p; m++ {
+					s.orgWords = append(s.orgWords, toks[m].h)
+				}
 			}
 			s.orgs = append(s.orgs, orgKey{toks[first].h, toks[p].h})
 			// Every pair of neighbours: "Smith Barney" of "Smith Barney
@@ -95,6 +108,12 @@ func (s *state) isOrg(first, last int) bool {
 		}
 	}
 	return false
+}
+
+// orgWord reports whether the word with hash h is part of the name of one
+// of the article's organisations named outside a headline.
+func (s *state) orgWord(h uint64) bool {
+	return slices.Contains(s.orgWords, h)
 }
 
 // thingContext reports context that makes the name at tokens [a, b) a
@@ -154,12 +173,28 @@ func (d *data) placeListItem(s *state, a, b int) bool {
 		if k < len(toks) && toks[k].f&fWord != 0 && toks[k].h == hAnd {
 			k++
 		}
-		if isPlace(s.spanStarting(k)) {
+		if sp := s.spanStarting(k); isPlace(sp) && (toks[a].w&wGiven == 0 || d.listGoesOn(s, int(sp.j))) {
 			return true
 		}
 	}
 	return false
 }
+
+// listGoesOn reports whether a list item ends before token k: a comma,
+// "and", "or" or the end of the sentence follows. A name that starts with
+// a given name and is followed by a town needs it, or "Melissa Montoya,
+// Fort Myers (Fla.) News Press" and "Karen Handel, Johns Creek City
+// Councilman Bob Gray" would lose a person to the town after her.
+func (d *data) listGoesOn(s *state, k int) bool {
+	toks := s.toks
+	if k >= len(toks) || toks[k-1].f&fSentEnd != 0 || toks[k].f&fLineStart != 0 {
+		return true
+	}
+	t := toks[k]
+	return s.isPunct(k, ',') || t.f&fPunct != 0 && (t.h == '.' || t.h == ';') || t.f&fWord != 0 && (t.h == hAnd || t.h == hOr)
+}
+
+var hOr = hashWord("or")
 
 // markNameExpansions claims a scraped full-name expansion after an unknown
 // two-word name, as in The Hill's "Sen. Bill Cassidy William (Bill) Morgan

@@ -726,7 +726,16 @@ func (d *data) resolvePending(s *state) {
 			s.claimed[p.tok] = true
 			continue
 		}
-		if len(p.cands) > 0 {
+		// A surname alone that is a word of one of the article's companies
+		// ("Mueller Brass Co ... the Mueller sale", "Carter Hawley Hale
+		// Stores Inc ... Carter Hawley said") names the company, not the
+		// famous person of that surname; a person named in full was
+		// matched above. On an all-caps line of the body (a price table:
+		// "THREE MONTHS 424.00/426.00 PENCE", a shouted related-story
+		// promo) a surname counts, as unknown ones do, only for a person
+		// the body names; the article's own title ("BAKER SAYS ...", as
+		// Reuters-21578 writes every title) is story text.
+		if len(p.cands) > 0 && !s.orgWord(t.h) && (t.f&fAllCapsLine == 0 || t.s < s.body) {
 			c := p.cands[0]
 			d.addMention(s, c.person+1, d.people[c.person].name, int(t.s), false)
 			s.claimed[p.tok] = true
