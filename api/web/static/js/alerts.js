@@ -501,7 +501,8 @@ function alertItem(a, deliveries, said, items) {
 function deliveryRow(d) {
   const when = d.done || d.first_attempt || d.created;
   let err = d.last_error || '';
-  if (d.last_status && !err.includes(String(d.last_status))) err = (err ? err + ' ' : '') + `(HTTP ${d.last_status})`;
+  // The receiver's last answer, when it was not a success.
+  if (d.last_status >= 300 && !err.includes(String(d.last_status))) err = (err ? err + ' ' : '') + `(HTTP ${d.last_status})`;
   const time = h('time', { datetime: when }, formatTime(when));
   const next = d.status === 'pending' && d.next_attempt ? h('span', { class: 'muted' }, ' · next try ', formatTime(d.next_attempt)) : null;
   return h('tr', { class: 'delivery', dataset: { status: d.status, id: d.delivery_id } },
