@@ -1736,6 +1736,16 @@ func (b *browser) alertFlow() {
 	b.shot("alerts-page")
 	b.check("alerts page")
 
+	// Without a key for the session the page asks for one, then lists.
+	b.do("forget key", chromedp.Click(chromedp.CSS(`button.forget-key`)))
+	b.wait("forget key", `document.activeElement.id === 'ak-key' && sessionStorage.length === 0 && document.querySelector('.alert-item') === null`)
+	b.do("enter key", chromedp.SendKeys(chromedp.ID("ak-key"), alertKey+"\r"))
+	b.wait("enter key", `document.querySelector('`+row+`') !== null`)
+	if got := eval[string](b, `sessionStorage.getItem('newsdex.writeKey') + '|' + localStorage.length + '|' + location.search`); got != alertKey+"|0|" {
+		t.Errorf("enter key: key storage and query %q, want the key in sessionStorage only", got)
+	}
+	b.check("enter key")
+
 	// 7. Delete, by keyboard, after a confirmation that can be declined.
 	b.do("delete", chromedp.Focus(chromedp.CSS(item+` button.delete-alert`)), chromedp.KeyEvent("\r"))
 	b.wait("delete", `document.activeElement.classList.contains('cancel-delete')`)

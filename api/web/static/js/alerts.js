@@ -361,7 +361,9 @@ export function alertsView(main, { session }) {
     if (err) input.focus();
   }
 
-  async function load(my, body, h1) {
+  // load lists the alerts; refocus puts focus back on the Refresh button
+  // that asked for it, which the new list replaces.
+  async function load(my, body, h1, refocus = false) {
     clear(body).appendChild(h('p', { class: 'muted', role: 'status' }, 'Loading alerts…'));
     let alerts;
     let deliveries;
@@ -388,12 +390,14 @@ export function alertsView(main, { session }) {
       items.set(a.id, item);
       list.appendChild(item.li);
     });
-    const refresh = h('button', { type: 'button', on: { click: () => load(my, body, h1) } }, 'Refresh');
+    const refresh = h('button', { type: 'button', class: 'refresh', on: { click: () => load(my, body, h1, true) } }, 'Refresh');
     const forget = h('button', {
       type: 'button',
+      class: 'forget-key',
       on: { click: () => { forgetKey(); askKey(my, body, h1, null); body.querySelector('#ak-key').focus(); } },
     }, 'Forget the key');
     clear(body).append(h('div', { class: 'alerts-tools' }, said, refresh, forget), list);
+    if (refocus) refresh.focus();
     schedule(my, body, items);
   }
 
