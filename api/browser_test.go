@@ -3,6 +3,9 @@ package api_test
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,12 +33,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/alert"
 	"github.com/newsdex/newsdex/api"
 	"github.com/newsdex/newsdex/chunk"
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
 	"github.com/newsdex/newsdex/internal/corpora"
+	"github.com/newsdex/newsdex/internal/service"
 	"github.com/newsdex/newsdex/internal/testenv"
 	"github.com/newsdex/newsdex/search"
 )
@@ -468,6 +473,7 @@ func TestBrowser(t *testing.T) {
 		b.searchFlow(srv.URL, apiC, "trump", "desktop")
 	}
 	b.matchFlow(matchSrv.URL, matchAPI)
+	b.alertFlow()
 
 	// 8. A shared URL reloads the same search; an entity page follows.
 	shared := url.Values{"q": {"putin"}, "person": {"Xi Jinping"}}
@@ -1491,4 +1497,272 @@ func outletNames(bs []search.Bucket) []string {
 		out[i] = b.Value
 	}
 	return out
+}
+
+// alertKey is the write key of the alerts test server.
+const alertKey = "browser-alerts-key-0123456789"
+
+// webhookCall is one delivery the test receiver got.
+type webhookCall struct {
+	body            []byte
+	delivery, sigHd string
+}
+
+// alertServer starts the real API over a small index with a Writer and
+// alerts (private webhooks allowed, as serve --alerts-allow-private),
+// matched as articles are written, as serve wires them.
+func alertServer(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dir, "ix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	first := newsdex.Article{ID: "harbour-1", Title: "Harbour reopens after the storm", Outlet: "Port News",
+		Published: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Body: "The harbour reopened after the storm. Ferries run again."}
+	first.Passages = chunk.Split(first.Body, chunk.Options{})
+	if err := ix.Add(ctx, []newsdex.Article{first}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := search.New(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := alert.Open(dir, eng, alert.Options{AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := extract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(ix, x, slog.New(slog.DiscardHandler))
+	svc.Watch = m
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := m.Run(runCtx); err != nil {
+			t.Errorf("alerts: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-done
+		m.Close()
+	})
+	srv := httptest.NewServer(api.New(eng, slog.New(slog.DiscardHandler), api.Options{Writer: svc, Alerts: m, APIKeys: []string{alertKey}}).Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// keyed sends a request with the alerts server's write key and returns
+// the status and body.
+func keyed(t *testing.T, method, u, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+alertKey)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
+
+// alertFlow saves a search as an alert from the search page, against a
+// local webhook receiver: a wrong key and a refused webhook URL are shown
+// as the API's errors, the secret is shown once, the alerts page lists
+// the alert, a matching article written through the API shows up there
+// as a delivery (and at the receiver, signed with that secret), and the
+// alert is deleted after a confirmation.
+func (b *browser) alertFlow() {
+	t := b.t
+	t.Helper()
+	base := alertServer(t)
+	calls := make(chan webhookCall, 16)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case calls <- webhookCall{body: body, delivery: r.Header.Get("X-Newsdex-Delivery"), sigHd: r.Header.Get("X-Newsdex-Signature")}:
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(recv.Close)
+	hook := recv.URL + "/hook"
+
+	// 1. The form opens over the search shown, the name taken from it.
+	searched := url.Values{"q": {"harbour"}, "outlet": {"Port News"}}
+	b.do("alert search", chromedp.Navigate(base+"/?"+searched.Encode()))
+	b.wait("alert search", settled)
+	if got := b.shownTotal(); got != 1 {
+		t.Fatalf("alert search: page shows %d articles, want 1", got)
+	}
+	b.do("alert form", chromedp.Click(chromedp.CSS(`button.alert-toggle`)))
+	b.wait("alert form", `!document.querySelector('#save-alert').hidden && document.activeElement.id === 'sa-name'`)
+	if got := eval[string](b, `document.querySelector('button.alert-toggle').getAttribute('aria-expanded')`); got != "true" {
+		t.Errorf("alert form: toggle aria-expanded=%s", got)
+	}
+	if got := eval[string](b, `document.querySelector('#sa-name').value`); got != "harbour · Port News" {
+		t.Errorf("alert form: name %q, want it taken from the search", got)
+	}
+	// Every control has a label.
+	if unlabelled := eval[[]string](b, `[...document.querySelectorAll('#save-alert input, #save-alert select')].filter(el => el.labels.length === 0).map(el => el.id)`); len(unlabelled) > 0 {
+		t.Errorf("alert form: controls without a label: %v", unlabelled)
+	}
+	if !eval[bool](b, `document.querySelector('#sa-key') !== null && document.querySelector('#sa-key').type === 'password'`) {
+		t.Fatalf("alert form: no password box for the write key")
+	}
+
+	// 2. A wrong key: the API's 403, and the key box stays.
+	submit := chromedp.CSS(`#save-alert button[type=submit]`)
+	b.expectFailing(regexp.MustCompile(`/v1/alerts$`))
+	b.do("wrong key", chromedp.SendKeys(chromedp.ID("sa-url"), "gopher://example.invalid/"),
+		chromedp.SendKeys(chromedp.ID("sa-key"), "not-the-key-0123456789"), chromedp.Click(submit))
+	b.wait("wrong key", `document.querySelector('#save-alert .notice-error') !== null`)
+	if got := eval[string](b, `document.querySelector('#save-alert .notice-error').textContent`); got != "The write key was refused: the API key is not valid" {
+		t.Errorf("wrong key: page says %q", got)
+	}
+	if eval[bool](b, `document.querySelector('#sa-key') === null || sessionStorage.length !== 0`) {
+		t.Errorf("wrong key: the key box went away or a refused key was kept")
+	}
+
+	// 3. The right key and a URL the API refuses: its 400, on the field.
+	var wantErr struct {
+		Error struct{ Message, Param string } `json:"error"`
+	}
+	code, body := keyed(t, http.MethodPost, base+"/v1/alerts", `{"name":"x","query":{"q":"harbour"},"webhook_url":"gopher://example.invalid/"}`)
+	if err := json.Unmarshal(body, &wantErr); err != nil || code != http.StatusBadRequest || wantErr.Error.Param != "webhook_url" {
+		t.Fatalf("API: bad webhook URL answered %d %s", code, body)
+	}
+	b.do("bad url", chromedp.SetValue(chromedp.ID("sa-key"), alertKey), chromedp.Click(submit))
+	b.wait("bad url", `document.querySelector('#sa-url').getAttribute('aria-invalid') === 'true' && document.activeElement.id === 'sa-url'`)
+	if got := eval[string](b, `document.querySelector('#save-alert .notice-error').textContent`); got != "The alert was not saved: "+wantErr.Error.Message {
+		t.Errorf("bad url: page says %q, want the API's %q", got, wantErr.Error.Message)
+	}
+	// The server took the key: it is kept for the session, nowhere else.
+	if got := eval[string](b, `sessionStorage.getItem('newsdex.writeKey') + '|' + localStorage.length + '|' + (document.querySelector('#sa-key') === null)`); got != alertKey+"|0|true" {
+		t.Errorf("bad url: key storage %q, want the key in sessionStorage only and no key box", got)
+	}
+
+	// 4. Saved: the id and the secret, shown once.
+	b.do("save alert", chromedp.SetValue(chromedp.ID("sa-url"), hook), chromedp.Click(submit))
+	b.wait("save alert", `document.querySelector('.alert-saved .alert-secret') !== null && document.activeElement.id === 'save-alert-h'`)
+	b.expectFailing(nil)
+	id := eval[string](b, `document.querySelector('.alert-saved .alert-id').textContent`)
+	secret := eval[string](b, `document.querySelector('.alert-saved .alert-secret').textContent`)
+	if warn := eval[string](b, `document.querySelector('.alert-saved .notice-warn').textContent`); !strings.Contains(warn, "shown only this once") {
+		t.Errorf("save alert: warning %q", warn)
+	}
+	if strings.Contains(b.location(), alertKey) || strings.Contains(b.location(), secret) {
+		t.Errorf("save alert: the key or secret is in the URL %s", b.location())
+	}
+	code, body = keyed(t, http.MethodGet, base+"/v1/alerts", "")
+	var list api.AlertsResponse
+	if err := json.Unmarshal(body, &list); err != nil || code != http.StatusOK {
+		t.Fatalf("GET /v1/alerts: %d %s", code, body)
+	}
+	if len(list.Alerts) != 1 || secret == "" || strings.Contains(string(body), secret) {
+		t.Fatalf("GET /v1/alerts: %s, want one alert and not the secret %q", body, secret)
+	}
+	a := list.Alerts[0]
+	q, _ := json.Marshal(a.Query)
+	if a.ID != id || a.Name != "harbour · Port News" || string(q) != `{"outlet":["Port News"],"q":"harbour"}` || a.WebhookURL != hook || a.Frequency != "realtime" {
+		t.Errorf("GET /v1/alerts: %+v with query %s, want id %s over the page's search to %s", a, q, id, hook)
+	}
+	b.shot("alert-saved")
+	b.check("save alert")
+
+	// 5. The alerts page lists it; the secret is gone for good.
+	b.do("alerts page", chromedp.Click(chromedp.CSS(`.alert-saved a[href="/alerts"]`)))
+	item := `.alert-item[data-id=` + jsString(id) + `]`
+	b.wait("alerts page", `location.pathname === '/alerts' && document.querySelector('`+item+` .no-deliveries') !== null`)
+	if got := eval[string](b, `document.activeElement.tagName`); got != "H1" {
+		t.Errorf("alerts page: focus on %s, want the heading", got)
+	}
+	shown := eval[map[string]string](b, `(() => { const i = document.querySelector('`+item+`'); return {name: i.querySelector('h2').textContent, href: i.querySelector('a.alert-search').getAttribute('href'), search: i.querySelector('a.alert-search').textContent, freq: i.querySelector('.alert-frequency').textContent, host: i.querySelector('.alert-host').textContent}; })()`)
+	recvURL, _ := url.Parse(recv.URL)
+	want := map[string]string{"name": "harbour · Port News", "href": "/?q=harbour&outlet=Port+News", "search": `"harbour" · outlet: Port News`, "freq": "Real time", "host": recvURL.Host}
+	if !maps.Equal(shown, want) {
+		t.Errorf("alerts page: shows %v, want %v", shown, want)
+	}
+	if eval[bool](b, `document.body.innerText.includes(`+jsString(secret)+`)`) {
+		t.Errorf("alerts page: the secret is shown again")
+	}
+
+	// 6. A matching article written through the API reaches the receiver,
+	// signed with the secret the page showed, and the page lists the
+	// delivery without a reload. The other two do not match.
+	arts := `[{"id":"harbour-2","title":"Harbour fees rise","outlet":"Port News","published":"2025-06-02","body":"Fees at the harbour rise next month."},
+	          {"id":"harbour-3","title":"Harbour dredged","outlet":"Other Wire","published":"2025-06-02","body":"The harbour was dredged."},
+	          {"id":"library-1","title":"Library reopens","outlet":"Port News","published":"2025-06-02","body":"The town library reopened."}]`
+	if code, body := keyed(t, http.MethodPost, base+"/v1/articles", arts); code != http.StatusOK {
+		t.Fatalf("POST /v1/articles: %d %s", code, body)
+	}
+	var call webhookCall
+	select {
+	case call = <-calls:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("receiver: no delivery within 20 s of indexing a matching article")
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(call.body)
+	if call.sigHd != "sha256="+hex.EncodeToString(mac.Sum(nil)) {
+		t.Errorf("receiver: signature %q does not verify with the secret the page showed", call.sigHd)
+	}
+	var payload alert.Payload
+	if err := json.Unmarshal(call.body, &payload); err != nil {
+		t.Fatalf("receiver: %v: %s", err, call.body)
+	}
+	if payload.AlertID != id || payload.DeliveryID != call.delivery || len(payload.Articles) != 1 || payload.Articles[0].ID != "harbour-2" {
+		t.Errorf("receiver: got %s (delivery header %s), want harbour-2 for alert %s", call.body, call.delivery, id)
+	}
+	row := item + ` tr.delivery[data-status="delivered"]`
+	b.wait("delivery shown", `document.querySelector('`+row+`') !== null`)
+	cells := eval[[]string](b, `[...document.querySelector('`+row+`').cells].map(c => c.textContent)`)
+	if got := eval[string](b, `document.querySelector('`+row+`').dataset.id`); got != payload.DeliveryID || len(cells) != 5 || cells[0] != "Delivered" || cells[1] != "1" || cells[2] != "1" || cells[3] != "—" || cells[4] == "" {
+		t.Errorf("delivery shown: row %s %v, want delivery %s delivered with 1 article at the first attempt", got, cells, payload.DeliveryID)
+	}
+	b.shot("alerts-page")
+	b.check("alerts page")
+
+	// Without a key for the session the page asks for one, then lists.
+	b.do("forget key", chromedp.Click(chromedp.CSS(`button.forget-key`)))
+	b.wait("forget key", `document.activeElement.id === 'ak-key' && sessionStorage.length === 0 && document.querySelector('.alert-item') === null`)
+	b.do("enter key", chromedp.SendKeys(chromedp.ID("ak-key"), alertKey+"\r"))
+	b.wait("enter key", `document.querySelector('`+row+`') !== null`)
+	if got := eval[string](b, `sessionStorage.getItem('newsdex.writeKey') + '|' + localStorage.length + '|' + location.search`); got != alertKey+"|0|" {
+		t.Errorf("enter key: key storage and query %q, want the key in sessionStorage only", got)
+	}
+	b.check("enter key")
+
+	// 7. Delete, by keyboard, after a confirmation that can be declined.
+	b.do("delete", chromedp.Focus(chromedp.CSS(item+` button.delete-alert`)), chromedp.KeyEvent("\r"))
+	b.wait("delete", `document.activeElement.classList.contains('cancel-delete')`)
+	b.do("keep", chromedp.KeyEvent("\r"))
+	b.wait("keep", `document.activeElement.classList.contains('delete-alert')`)
+	b.do("delete", chromedp.KeyEvent("\r"))
+	b.wait("delete", `document.activeElement.classList.contains('cancel-delete')`)
+	// A refresh of the deliveries in flight when the alert goes answers 404.
+	b.expectFailing(regexp.MustCompile(`/v1/alerts/` + regexp.QuoteMeta(id) + `/deliveries$`))
+	b.do("confirm delete", chromedp.Click(chromedp.CSS(item+` button.confirm-delete`)))
+	b.wait("confirm delete", `document.querySelector('`+item+`') === null && document.activeElement.classList.contains('alerts-count')`)
+	if got := eval[string](b, `document.querySelector('.alerts-count').textContent`); got != `Alert "harbour · Port News" deleted. No alerts left.` {
+		t.Errorf("confirm delete: page says %q", got)
+	}
+	if code, body := keyed(t, http.MethodGet, base+"/v1/alerts/"+id, ""); code != http.StatusNotFound {
+		t.Errorf("GET /v1/alerts/%s after delete: %d %s", id, code, body)
+	}
+	b.check("delete alert")
+	b.expectFailing(nil)
 }

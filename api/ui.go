@@ -109,8 +109,8 @@ func etagOf(b []byte) string {
 }
 
 // registerUI adds the search page (GET /), the article view
-// (/article/{id}), the entity pages (/person/{name}, /outlet/{name}, ...)
-// and their assets (/static/{version}/...) to r. All page paths serve the
+// (/article/{id}), the entity pages (/person/{name}, /outlet/{name}, ...),
+// the alerts page (/alerts) and their assets (/static/{version}/...) to r. All page paths serve the
 // same HTML shell; its JavaScript reads the path and calls the JSON API.
 func (s *Server) registerUI(r *gin.Engine) {
 	sub, err := fs.Sub(webFS, "web")
@@ -128,7 +128,7 @@ func (s *Server) registerUI(r *gin.Engine) {
 
 func (u *ui) register(r *gin.Engine) {
 	// Entity pages use the API's filter names: /person/{name}, ...
-	pages := []string{"/", "/article/:id", "/person/:name", "/leader/:name", "/outlet/:name", "/cited/:name", "/place/:name"}
+	pages := []string{"/", "/article/:id", "/person/:name", "/leader/:name", "/outlet/:name", "/cited/:name", "/place/:name", "/alerts"}
 	for _, p := range pages {
 		r.GET(p, u.servePage)
 		r.HEAD(p, u.servePage)

@@ -61,7 +61,7 @@ func uiGet(t *testing.T, h http.Handler, method, target string, hdr map[string]s
 func TestUIPages(t *testing.T) {
 	r, u := uiRouter(t)
 	for _, p := range []string{"/", "/?q=putin&person=Xi+Jinping", "/article/abc", "/person/Xi%20Jinping", "/outlet/AP%2FReuters",
-		"/leader/Vladimir%20Putin", "/cited/TASS", "/place/Moscow"} {
+		"/leader/Vladimir%20Putin", "/cited/TASS", "/place/Moscow", "/alerts"} {
 		w := uiGet(t, r, http.MethodGet, p, nil)
 		if w.Code != http.StatusOK {
 			t.Errorf("GET %s: status %d", p, w.Code)

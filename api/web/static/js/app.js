@@ -1,5 +1,6 @@
 // Entry point of the newsdex page: a small router over the History API.
-// Paths: / (search), /article/{id}, /{person|leader|outlet|cited|place}/{name}.
+// Paths: / (search), /article/{id}, /{person|leader|outlet|cited|place}/{name},
+// /alerts.
 // Links marked data-nav navigate in place (pushState); everything else,
 // and any click with a modifier key, is left to the browser.
 
@@ -7,6 +8,7 @@ import { h, clear, notice } from './dom.js';
 import { searchView } from './search.js';
 import { articleView } from './article.js';
 import { entityView } from './entity.js';
+import { alertsView } from './alerts.js';
 
 const main = document.getElementById('main');
 const session = { lastSearch: '/', focusHeading: false };
@@ -22,6 +24,7 @@ function decode(s) {
 
 function parse(path) {
   if (path === '/' || path === '') return { name: 'search', args: [] };
+  if (path === '/alerts' || path === '/alerts/') return { name: 'alerts', args: [] };
   let m = path.match(/^\/article\/([^/]+)\/?$/);
   if (m && decode(m[1]) !== null) return { name: 'article', args: [decode(m[1])] };
   m = path.match(/^\/(person|leader|outlet|cited|place)\/([^/]+)\/?$/);
@@ -33,6 +36,7 @@ const VIEWS = {
   search: (ctx) => searchView(main, ctx),
   article: () => articleView(main, { session }),
   entity: () => entityView(main, { session }),
+  alerts: () => alertsView(main, { session }),
   missing: () => ({
     update() {
       document.title = 'Not found · newsdex';

@@ -11,6 +11,7 @@ import {
 import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
 import { HELP, HELP_NOTES } from './help.js';
 import { HOW_TEXT, resolutionOf, isRead, isUnknown, suggestionsOf } from './resolve.js';
+import { saveAlertBar } from './alerts.js';
 
 const MODES = [
   ['lexical', 'Lexical', 'words and phrases, ranked by term statistics'],
@@ -153,6 +154,8 @@ export function searchView(main, { nav, session }) {
   const resultsH = h('h2', { id: 'results-h', class: 'visually-hidden', tabindex: '-1' }, 'Results');
   const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, active, unknownBox, chart, hits, pager);
   clear(main).append(form, h('div', { class: 'layout' }, facets, results));
+  // "Save as alert" saves the search shown (alerts.js).
+  form.after(saveAlertBar(() => st));
 
   function readForm() {
     const mode = form.querySelector('input[name=mode]:checked');
