@@ -349,13 +349,20 @@ function drawSeries(series, { interval, measure, axisLabel, hrefFor, width, heig
   series.forEach((s, si) => {
     const st = styleOf(si);
     const g = svg('g', { class: ['line-series', st.cls], dataset: { label: s.label, total: s.total, value: s.value || '' } });
-    const d = s.buckets.map((b, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)} ${y(val(b)).toFixed(1)}`).join(' ');
-    g.appendChild(svg('path', { class: 'line', d, 'stroke-dasharray': st.dash }));
+    // A share of a period without any article (all = 0) is undefined:
+    // the line breaks there instead of dropping to 0%.
+    const defined = (b) => !share || b.all > 0;
+    let d = '';
+    s.buckets.forEach((b, i) => {
+      if (!defined(b)) return;
+      d += `${i > 0 && defined(s.buckets[i - 1]) ? 'L' : 'M'}${x(i).toFixed(1)} ${y(val(b)).toFixed(1)} `;
+    });
+    g.appendChild(svg('path', { class: 'line', d: d.trim() || 'M0 0', 'stroke-dasharray': st.dash }));
     // Markers only where they do not crowd each other.
     const r = unit >= 9 ? 3.5 : unit >= 4 ? 2 : 0;
     s.buckets.forEach((b, i) => {
       const props = { class: 'pt', dataset: { key: b.key, count: b.count, all: b.all, share: b.share } };
-      const pt = r > 0 ? marker(st.marker, x(i), y(val(b)), r, props) : svg('circle', { ...props, cx: x(i), cy: y(val(b)), r: 0 });
+      const pt = r > 0 && defined(b) ? marker(st.marker, x(i), y(val(b)), r, props) : svg('circle', { ...props, cx: x(i), cy: y(val(b)), r: 0 });
       pt.appendChild(svg('title', null, `${s.label}, ${periodLabel(b, interval)}: ${plural(b.count, 'article')} of ${fmt(b.all)} (${pct(b.share)})`));
       g.appendChild(pt);
     });

@@ -141,6 +141,10 @@ export function compareInputs(go) {
   };
 }
 
+// INTERVALS are the choices of the chart's period; '' lets the page pick
+// one that suits the dates.
+const INTERVALS = [['', 'auto'], ['day', 'day'], ['week', 'week'], ['month', 'month'], ['year', 'year']];
+
 // timelineControls are the chart's controls: counts or shares, the split
 // and the timeline's download link.
 export function timelineControls(st, go, interval) {
@@ -161,9 +165,13 @@ export function timelineControls(st, go, interval) {
       n.compare = [];
     } else delete n.split;
   })));
+  const by = h('select', { id: 'interval', name: 'interval', dataset: { fk: 'interval' } },
+    INTERVALS.map(([v, l]) => h('option', { value: v, selected: (st.interval || '') === v }, l)));
+  by.addEventListener('change', () => go(copyWith(st, (n) => { if (by.value) n.interval = by.value; else delete n.interval; })));
   return h('div', { class: 'timeline-controls' },
     h('fieldset', { class: 'modes measure' }, h('legend', null, 'Show'), choices),
     h('div', { class: 'field' }, h('label', { for: 'split' }, 'Split by'), split),
+    h('div', { class: 'field' }, h('label', { for: 'interval' }, 'By'), by),
     download(timelineCSV(st, interval), 'timeline.csv', 'Download CSV', 'download-timeline', 'Download the timeline as CSV'));
 }
 
@@ -192,12 +200,12 @@ export async function loadTimeline(st, box, signal) {
     n.to = inclusiveTo(b.to);
     delete n.interval;
   });
-  const split = st.split ? `, the top ${SINGULAR[st.split]} values of the query` : '';
+  const split = st.split ? `; one series for each of the top ${SINGULAR[st.split]}s of the query` : '';
   clear(box).appendChild(seriesChart(tl, {
     measure,
     axisLabel: axisLabel(st),
     hrefFor: (b) => searchURL(narrow(b)),
-    caption: `By ${tl.interval}${split}. ${measure === 'share' ? 'Share: the articles of a series over all articles of the period under the same filters (without the query). ' : ''}Select a period to narrow to it.`,
+    caption: `By ${tl.interval}${split}. ${measure === 'share' ? `Share: the articles of a series over all articles${st.split ? ` of its ${SINGULAR[st.split]}` : ''} of the period under the same filters (without the query); no line where there are none. ` : ''}Select a period to narrow to it.`,
   }));
   return tl;
 }
