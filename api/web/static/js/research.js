@@ -230,8 +230,9 @@ function inQuery(q, term) {
 }
 
 // loadTerms fills box with the significant terms of the match set of st,
-// each a button that adds it to the query (go navigates).
-export async function loadTerms(st, box, go, signal) {
+// each a button that calls add(term). The page keeps the terms while only
+// the page of results changes, so add reads the state at click time.
+export async function loadTerms(st, box, add, signal) {
   const head = h('h3', { id: 'terms-h' }, 'Words that set these results apart');
   if (!st.q) {
     box.hidden = true;
@@ -259,7 +260,7 @@ export async function loadTerms(st, box, go, signal) {
       type: 'button', class: 'term', dataset: { term: t.term, count: t.count, background: t.background },
       title: `in ${plural(t.count, 'matching article')}, ${fmt(t.background)} under these filters; score ${t.score.toFixed(2)}`,
       'aria-label': `Add ${t.term} to the query (${plural(t.count, 'article')})`,
-      on: { click: () => go(changed(st, (n) => { n.q = termQuery(st.q, st.op, t.term); })) },
+      on: { click: () => add(t.term) },
     }, t.term, h('span', { class: 'count' }, fmt(t.count)))))),
     h('p', { class: 'muted' }, `Compared with every article under the same filters${res.sampled && res.sampled < res.total ? `; read from the ${plural(res.sampled, 'best match', 'best matches')}` : ''}. Select a term to add it to the query.`));
 }

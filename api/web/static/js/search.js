@@ -5,11 +5,11 @@
 import { h, clear, markedText, safeHref, formatDate, fmt, plural, notice } from './dom.js';
 import { getJSON, isAbort } from './api.js';
 import {
-  FILTERS, FACET_OF, LABEL, SINGULAR, readState, searchParams, searchURL, changed, copyState,
+  FILTERS, FACET_OF, LABEL, SINGULAR, readState, searchParams, setParams, searchURL, changed, copyState,
   hasFilter, toggleFilter, setFilterOp, isEmpty, entityPath, articlePath,
 } from './state.js';
 import {
-  usesTimeline, compareInputs, timelineControls, loadTimeline, loadTerms, download, facetCSV, articlesCSV,
+  usesTimeline, compareInputs, timelineControls, loadTimeline, loadTerms, termQuery, download, facetCSV, articlesCSV,
 } from './research.js';
 import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
 import { HELP, HELP_NOTES } from './help.js';
@@ -249,6 +249,7 @@ export function searchView(main, { nav, session }) {
       chart.removeAttribute('aria-busy');
       termsBox.removeAttribute('aria-busy');
       termsBox.hidden = true;
+      termsKey = null;
     } finally {
       if (my === seq) results.removeAttribute('aria-busy');
     }
@@ -267,8 +268,21 @@ export function searchView(main, { nav, session }) {
     };
     if (usesTimeline(st) && chartBox) loadTimeline(st, chartBox, signal).catch(failed(chartBox)).finally(done(chart));
     else done(chart)();
-    loadTerms(st, termsBox, go, signal).catch(() => {}).finally(done(termsBox));
+    // Another page of the same results keeps its terms.
+    const key = setParams(st).toString();
+    if (key === termsKey) {
+      done(termsBox)();
+      return;
+    }
+    termsKey = key;
+    loadTerms(st, termsBox, addTerm, signal).catch(() => { termsKey = null; }).finally(done(termsBox));
   }
+  // addTerm adds a significant term to the query and searches.
+  function addTerm(term) {
+    go(changed(st, (n) => { n.q = termQuery(st.q, st.op, term); }));
+  }
+  // termsKey names the match set whose terms termsBox shows.
+  let termsKey = null;
 
   // renderDownloads links the CSV of every article of the match set.
   function renderDownloads(res) {
