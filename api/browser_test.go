@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
@@ -474,6 +476,14 @@ func TestBrowser(t *testing.T) {
 	}
 	b.matchFlow(matchSrv.URL, matchAPI)
 	b.alertFlow()
+	// Compare, share, split, downloads and significant terms: on the
+	// AllSides slice (January 2019: Trump and the government shutdown),
+	// else on the match fixture.
+	if haveCorpus {
+		b.researchFlow(srv.URL, apiC, "trump", "shutdown")
+	} else {
+		b.researchFlow(matchSrv.URL, matchAPI, "pipeline", "summit")
+	}
 
 	// 8. A shared URL reloads the same search; an entity page follows.
 	shared := url.Values{"q": {"putin"}, "person": {"Xi Jinping"}}
@@ -1765,4 +1775,283 @@ func (b *browser) alertFlow() {
 	}
 	b.check("delete alert")
 	b.expectFailing(nil)
+}
+
+// drawnSeries is a series of the page's timeline chart as drawn.
+type drawnSeries struct {
+	Label  string `json:"label"`
+	Total  uint64 `json:"total"`
+	Legend string `json:"legend"`
+	Points []struct {
+		Key   string  `json:"key"`
+		Count int     `json:"count"`
+		Share float64 `json:"share"`
+	} `json:"points"`
+}
+
+// timelineDrawn is true when the search view's timeline shows n series
+// of measure (count or share) for its URL.
+func timelineDrawn(n int, measure string) string {
+	return fmt.Sprintf(`(%s) && !document.querySelector('.timeline').hasAttribute('aria-busy') && (document.querySelector('.timeline figure.series-chart') || {dataset: {}}).dataset.measure === '%s' && document.querySelectorAll('.timeline g.line-series').length === %d`, settled, measure, n)
+}
+
+// drawn reads the series the timeline chart shows, with their legend
+// entries.
+func (b *browser) drawn() []drawnSeries {
+	return eval[[]drawnSeries](b, `(() => {
+		const legend = [...document.querySelectorAll('.timeline ul.legend li')];
+		return [...document.querySelectorAll('.timeline g.line-series')].map((g, i) => ({
+			label: g.dataset.label, total: Number(g.dataset.total),
+			legend: legend[i] ? legend[i].dataset.label + ' ' + legend[i].textContent : '',
+			points: [...g.querySelectorAll('.pt')].map(p => ({key: p.dataset.key, count: Number(p.dataset.count), share: Number(p.dataset.share)})),
+		}));
+	})()`)
+}
+
+// checkDrawn compares the drawn series with the API's timeline.
+func (b *browser) checkDrawn(step string, got []drawnSeries, want *search.Timeline) {
+	b.t.Helper()
+	if len(got) != len(want.Series) {
+		b.t.Errorf("%s: %d series drawn, /v1/timeline has %d", step, len(got), len(want.Series))
+		return
+	}
+	for i, ws := range want.Series {
+		gs := got[i]
+		if gs.Label != ws.Label || gs.Total != ws.Total {
+			b.t.Errorf("%s: series %d drawn as %q with %d articles, API %q with %d", step, i+1, gs.Label, gs.Total, ws.Label, ws.Total)
+		}
+		if !strings.HasPrefix(gs.Legend, ws.Label+" ") || !strings.Contains(gs.Legend, plural(int(ws.Total))) {
+			b.t.Errorf("%s: legend entry %d says %q, want %s and %s", step, i+1, gs.Legend, ws.Label, plural(int(ws.Total)))
+		}
+		if len(gs.Points) != len(ws.Buckets) {
+			b.t.Errorf("%s: series %s has %d points, API %d buckets", step, ws.Label, len(gs.Points), len(ws.Buckets))
+			continue
+		}
+		for j, wb := range ws.Buckets {
+			gp := gs.Points[j]
+			if gp.Key != wb.Key || gp.Count != wb.Count || math.Abs(gp.Share-wb.Share) > 1e-12 {
+				b.t.Errorf("%s: series %s point %d is %+v, API bucket %+v", step, ws.Label, j, gp, wb)
+			}
+		}
+	}
+}
+
+// fetchCSV downloads the page-relative link href from the server at base
+// and parses it as CSV.
+func fetchCSV(t *testing.T, base, href string) ([][]string, http.Header) {
+	t.Helper()
+	res, err := http.Get(base + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		body, _ := io.ReadAll(res.Body)
+		t.Fatalf("GET %s: status %d, %s: %s", href, res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	rows, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil {
+		t.Fatalf("GET %s: read CSV: %v", href, err)
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("GET %s: Content-Disposition %q, want an attachment", href, res.Header.Get("Content-Disposition"))
+	}
+	return rows, res.Header
+}
+
+// linkOf returns the href of the download link sel, after checking that
+// it saves as file and goes to path with the parameters want.
+func (b *browser) linkOf(step, sel, path, file string, want url.Values) string {
+	b.t.Helper()
+	a := eval[map[string]string](b, `(() => { const a = document.querySelector('`+sel+`'); return a ? {href: a.getAttribute('href'), download: a.getAttribute('download') || ''} : {}; })()`)
+	u, err := url.Parse(a["href"])
+	if err != nil || u.Path != path || a["download"] != file {
+		b.t.Fatalf("%s: link %v, want %s saved as %s", step, a, path, file)
+	}
+	got := u.Query()
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			b.t.Errorf("%s: link %s has %s=%v, want %v", step, a["href"], k, got[k], v)
+		}
+	}
+	return a["href"]
+}
+
+// termQuery is the query the page makes of q and a term clicked (and,
+// the default op): a term of more than one word goes in quotes.
+func termQuery(q, term string) string {
+	if regexp.MustCompile(`^[\p{L}\p{N}]+$`).MatchString(term) {
+		return q + " " + term
+	}
+	return q + ` "` + term + `"`
+}
+
+// researchFlow checks the research tools of the search page at base: q2
+// compared with q1 on the timeline, counts then shares, a split by
+// outlet, the CSV downloads of the timeline, a facet and the articles,
+// and a significant term added to the query.
+func (b *browser) researchFlow(base string, apiC apiClient, q1, q2 string) {
+	t := b.t
+	t.Helper()
+
+	// Compare: "+ compare" adds a box; the chart draws one series per
+	// query, as /v1/timeline counts them, with a legend.
+	b.do("compare", chromedp.Navigate(base+"/?"+url.Values{"q": {q1}}.Encode()))
+	b.wait("compare", settled+` && document.querySelectorAll('svg.volume a.bar').length > 0`)
+	if n := eval[int](b, `document.querySelectorAll('input.compare-q').length`); n != 0 {
+		t.Errorf("compare: %d compare boxes before + compare", n)
+	}
+	b.do("compare add", chromedp.Click(chromedp.CSS(`button.add-compare`)))
+	b.wait("compare add", `document.activeElement !== null && document.activeElement.classList.contains('compare-q')`)
+	b.do("compare type", chromedp.SendKeys(chromedp.CSS(`input.compare-q`), q2+"\r"))
+	b.wait("compare", `new URLSearchParams(location.search).getAll('compare').join('|') === `+jsString(q2)+` && `+timelineDrawn(2, "count"))
+	var tl search.Timeline
+	if code := apiC.get("/v1/timeline", url.Values{"q": {q1, q2}, "interval": {"auto"}}, &tl); code != http.StatusOK || len(tl.Series) != 2 || tl.Series[0].Total == 0 || tl.Series[1].Total == 0 {
+		t.Fatalf("compare: /v1/timeline?q=%s&q=%s: status %d, %+v", q1, q2, code, tl)
+	}
+	b.checkDrawn("compare", b.drawn(), &tl)
+	if got := b.shownTotal(); got != int(tl.Series[0].Total) {
+		t.Errorf("compare: the results count %d articles, the timeline's %s series %d", got, q1, tl.Series[0].Total)
+	}
+	if got := eval[string](b, `document.querySelector('.timeline svg .axis-label').textContent`); got != "articles" {
+		t.Errorf("compare: axis says %q, want articles", got)
+	}
+	// Two series are told apart by colour, dash and marker.
+	styles := eval[[]string](b, `[...document.querySelectorAll('.timeline g.line-series')].map(g => getComputedStyle(g.querySelector('.line')).stroke + '|' + (g.querySelector('.line').getAttribute('stroke-dasharray') || 'solid') + '|' + g.querySelector('.pt').tagName)`)
+	if len(styles) != 2 || styles[0] == styles[1] || strings.Split(styles[0], "|")[0] == strings.Split(styles[1], "|")[0] || strings.Split(styles[0], "|")[1] == strings.Split(styles[1], "|")[1] {
+		t.Errorf("compare: series styles %v, want distinct colours and dashes", styles)
+	}
+	b.shot("research-compare")
+	b.save("research-compare-chart", chromedp.Screenshot(chromedp.CSS(".timeline")))
+	b.check("compare")
+
+	// Share: the same series as count/all, in per cent, with the axis
+	// saying what the denominator is.
+	b.do("share", chromedp.Click(chromedp.CSS(`#measure-share`)))
+	b.wait("share", `new URLSearchParams(location.search).get('chart') === 'share' && `+timelineDrawn(2, "share"))
+	b.checkDrawn("share", b.drawn(), &tl)
+	if got := eval[string](b, `document.querySelector('.timeline svg .axis-label').textContent`); got != "share of all articles under these filters" {
+		t.Errorf("share: axis says %q", got)
+	}
+	ticks := eval[[]string](b, `[...document.querySelectorAll('.timeline svg text.tick')].map(t => t.textContent).filter(s => /\d/.test(s) && !/[A-Za-z]/.test(s))`)
+	maxShare := 0.0
+	for _, s := range tl.Series {
+		for _, bk := range s.Buckets {
+			maxShare = max(maxShare, bk.Share)
+		}
+	}
+	if wantTop := fmt.Sprintf("%.1f%%", 100*maxShare); !slices.Contains(ticks, wantTop) || !slices.Contains(ticks, "0%") {
+		t.Errorf("share: value ticks %v, want 0%% and the top share %s", ticks, wantTop)
+	}
+	b.save("research-share-chart", chromedp.Screenshot(chromedp.CSS(".timeline")))
+	b.check("share")
+
+	// Split by outlet: the compared query goes (a split takes one
+	// query), and the chart draws one series per top outlet of q1.
+	b.do("split", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#split'); s.value = 'outlet'; s.dispatchEvent(new Event('change')); })()`))
+	var split search.Timeline
+	apiC.get("/v1/timeline", url.Values{"q": {q1}, "split": {"outlet"}, "split_size": {"5"}, "interval": {"auto"}}, &split)
+	var top search.FacetList
+	apiC.get("/v1/facets/outlets", url.Values{"q": {q1}, "size": {"5"}}, &top)
+	if len(split.Series) < 2 || len(split.Series) != len(top.Values) {
+		t.Fatalf("split: /v1/timeline has %d outlet series, /v1/facets/outlets %d values: want two or more, as many", len(split.Series), len(top.Values))
+	}
+	b.wait("split", `new URLSearchParams(location.search).get('split') === 'outlet' && !new URLSearchParams(location.search).has('compare') && `+timelineDrawn(len(split.Series), "share"))
+	got := b.drawn()
+	b.checkDrawn("split", got, &split)
+	for i, v := range top.Values {
+		if got[i].Label != v.Value || got[i].Total != uint64(v.Count) {
+			t.Errorf("split: series %d is %s with %d articles, top outlet %d is %s with %d", i+1, got[i].Label, got[i].Total, i+1, v.Value, v.Count)
+		}
+	}
+	if got := eval[string](b, `document.querySelector('.timeline svg .axis-label').textContent`); got != "share of each outlet's articles under these filters" {
+		t.Errorf("split: axis says %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll('input.compare-q').length`); n != 0 {
+		t.Errorf("split: %d compare boxes left", n)
+	}
+	b.shot("research-split")
+	b.save("research-split-chart", chromedp.Screenshot(chromedp.CSS(".timeline")))
+	b.check("split")
+
+	// The period: by week, as /v1/timeline counts weeks.
+	b.do("by week", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#interval'); s.value = 'week'; s.dispatchEvent(new Event('change')); })()`))
+	split = search.Timeline{}
+	apiC.get("/v1/timeline", url.Values{"q": {q1}, "split": {"outlet"}, "split_size": {"5"}, "interval": {"week"}}, &split)
+	b.wait("by week", `new URLSearchParams(location.search).get('interval') === 'week' && (document.querySelector('.timeline figure.series-chart') || {dataset: {}}).dataset.interval === 'week' && `+timelineDrawn(len(split.Series), "share"))
+	b.checkDrawn("by week", b.drawn(), &split)
+	b.check("by week")
+
+	// Downloads: the timeline as drawn, a facet's every value and every
+	// article of the results, as CSV.
+	href := b.linkOf("timeline CSV", `a.download-timeline`, "/v1/timeline", "timeline.csv",
+		url.Values{"q": {q1}, "split": {"outlet"}, "split_size": {"5"}, "interval": {"week"}, "format": {"csv"}})
+	rows, _ := fetchCSV(t, base, href)
+	buckets := 0
+	for _, s := range split.Series {
+		buckets += len(s.Buckets)
+	}
+	if len(rows) != buckets+1 || len(rows) < 2 || !slices.Equal(rows[0][:5], []string{"q", "label", "split", "value", "total"}) {
+		t.Errorf("timeline CSV: %d rows (header %v), want a header and %d buckets", len(rows), rows[0], buckets)
+	} else if rows[1][1] != split.Series[0].Label || rows[1][8] != strconv.Itoa(split.Series[0].Buckets[0].Count) {
+		t.Errorf("timeline CSV: first row %v, want %s with %d", rows[1], split.Series[0].Label, split.Series[0].Buckets[0].Count)
+	}
+	href = b.linkOf("facet CSV", `#facet-outlet a.download-facet`, "/v1/facets/outlets", "outlets.csv",
+		url.Values{"q": {q1}, "format": {"csv"}, "size": {"10000"}})
+	rows, _ = fetchCSV(t, base, href)
+	var all search.FacetList
+	apiC.get("/v1/facets/outlets", url.Values{"q": {q1}, "size": {"10000"}}, &all)
+	if len(rows) != len(all.Values)+1 || len(all.Values) == 0 {
+		t.Errorf("facet CSV: %d rows, /v1/facets/outlets has %d values", len(rows), len(all.Values))
+	} else {
+		for i, v := range all.Values {
+			if rows[i+1][1] != v.Value || rows[i+1][2] != strconv.Itoa(v.Count) {
+				t.Errorf("facet CSV: row %d is %v, want %s with %d", i+1, rows[i+1], v.Value, v.Count)
+			}
+		}
+	}
+	href = b.linkOf("articles CSV", `a.download-articles`, "/v1/export", "articles.csv", url.Values{"q": {q1}, "format": {"csv"}})
+	rows, hdr := fetchCSV(t, base, href)
+	if n, err := strconv.Atoi(hdr.Get("X-Total-Count")); err != nil || len(rows) != n+1 || n != b.shownTotal() {
+		t.Errorf("articles CSV: %d rows, X-Total-Count %q, the page counts %d", len(rows), hdr.Get("X-Total-Count"), b.shownTotal())
+	}
+	b.check("downloads")
+
+	// A significant term: a click adds it to the query and searches.
+	var terms search.SignificantTerms
+	apiC.get("/v1/terms", url.Values{"q": {q1}}, &terms)
+	// The page leaves out the terms the query holds already.
+	words := func(s string) string {
+		return " " + strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ") + " "
+	}
+	offered := slices.DeleteFunc(slices.Clone(terms.Terms), func(x search.SignificantTerm) bool { return strings.Contains(words(q1), words(x.Term)) })
+	if len(offered) == 0 {
+		// A tiny index (the match fixture) may have no term that stands out.
+		b.wait("no terms", `!document.querySelector('section.terms').hasAttribute('aria-busy') && /No term stands out/.test(document.querySelector('section.terms').textContent)`)
+		t.Logf("research: /v1/terms?q=%s offers no term beyond the query (%+v): term click skipped", q1, terms.Terms)
+		b.check("no terms")
+		return
+	}
+	b.wait("terms", `!document.querySelector('section.terms').hasAttribute('aria-busy') && document.querySelector('section.terms button.term') !== null`)
+	shown := eval[[]map[string]string](b, `[...document.querySelectorAll('section.terms button.term')].map(b => ({term: b.dataset.term, count: b.dataset.count}))`)
+	var wantShown []map[string]string
+	for _, x := range offered {
+		wantShown = append(wantShown, map[string]string{"term": x.Term, "count": strconv.Itoa(x.Count)})
+	}
+	if !slices.EqualFunc(shown, wantShown, maps.Equal) {
+		t.Errorf("terms: the page shows %v, want /v1/terms's %v", shown, wantShown)
+	}
+	b.save("research-terms", chromedp.Screenshot(chromedp.CSS("section.terms")))
+	term := shown[0]["term"]
+	want := termQuery(q1, term)
+	b.do("term click", chromedp.Click(chromedp.CSS(`section.terms li:first-child button.term`)))
+	b.wait("term click", `new URLSearchParams(location.search).get('q') === `+jsString(want)+` && (`+settled+`)`)
+	if got, api := b.shownTotal(), apiC.search(url.Values{"q": {want}}).Total; got != int(api) || api == 0 {
+		t.Errorf("term click %q: page shows %d articles for %q, API %d", term, got, want, api)
+	}
+	if p := b.params("term click", "/"); p.Get("split") != "outlet" || p.Get("chart") != "share" || p.Get("interval") != "week" {
+		t.Errorf("term click: URL state %v, want the chart settings kept", p)
+	}
+	b.shot("research-term")
+	b.check("term click")
 }

@@ -205,3 +205,168 @@ function drawSVG(buckets, { interval, hrefFor, width, height }) {
   root.appendChild(bars);
   return root;
 }
+
+// SERIES_STYLES tell the series of a timeline apart by more than colour,
+// for readers who do not see it and for print: each has a colour (an
+// Okabe-Ito palette, safe for colour-blind readers, set in app.css by
+// class), a dash pattern and a marker shape.
+const SERIES_STYLES = [
+  { dash: null, marker: 'circle' },
+  { dash: '7 4', marker: 'square' },
+  { dash: '2 3', marker: 'triangle' },
+  { dash: '9 3 2 3', marker: 'diamond' },
+  { dash: '4 2 1 2 1 2', marker: 'cross' },
+  { dash: '12 4', marker: 'circle' },
+  { dash: '1 4', marker: 'square' },
+  { dash: '5 5', marker: 'triangle' },
+];
+
+// styleOf is the style of the i-th series.
+function styleOf(i) {
+  return { cls: 's' + (i % SERIES_STYLES.length), ...SERIES_STYLES[i % SERIES_STYLES.length] };
+}
+
+// marker draws shape centred on (x, y) with radius r.
+function marker(shape, x, y, r, props) {
+  switch (shape) {
+    case 'square': return svg('rect', { ...props, x: x - r, y: y - r, width: 2 * r, height: 2 * r });
+    case 'triangle': return svg('path', { ...props, d: `M${x} ${y - r * 1.2} L${x + r * 1.1} ${y + r * 0.8} L${x - r * 1.1} ${y + r * 0.8} Z` });
+    case 'diamond': return svg('path', { ...props, d: `M${x} ${y - r * 1.3} L${x + r * 1.3} ${y} L${x} ${y + r * 1.3} L${x - r * 1.3} ${y} Z` });
+    case 'cross': return svg('path', { ...props, d: `M${x - r} ${y - r} L${x + r} ${y + r} M${x - r} ${y + r} L${x + r} ${y - r}` });
+    default: return svg('circle', { ...props, cx: x, cy: y, r });
+  }
+}
+
+// swatch is a legend's small picture of series i: its line and marker.
+function swatch(i) {
+  const s = styleOf(i);
+  return svg('svg', { class: ['swatch', s.cls], width: 34, height: 14, viewBox: '0 0 34 14', 'aria-hidden': 'true' },
+    svg('line', { class: 'line', x1: 1, x2: 33, y1: 7, y2: 7, 'stroke-dasharray': s.dash }),
+    marker(s.marker, 17, 7, 4, { class: 'pt' }));
+}
+
+// pct shows a share as a percentage: 0.1234 as "12.3%".
+export function pct(share) {
+  const p = share * 100;
+  return (p === 0 ? '0' : p < 0.1 ? p.toFixed(2) : p.toFixed(1)) + '%';
+}
+
+// seriesChart returns a <figure> with a line chart of a /v1/timeline
+// answer (tl: {interval, series: [{label, total, buckets}]}) and its
+// legend. measure is 'count' or 'share' (count/all); axisLabel says what
+// the values are. hrefFor(b) links each period to the search narrowed to
+// it. Like volumeChart it is drawn at the figure's width.
+export function seriesChart(tl, { measure, axisLabel, hrefFor, caption, height = 190 }) {
+  const fig = h('figure', { class: ['chart', 'series-chart'], dataset: { measure, interval: tl.interval } });
+  const series = tl.series || [];
+  const legend = h('ul', { class: 'legend', 'aria-label': 'Series' }, series.map((s, i) => h('li', {
+    dataset: { label: s.label, total: s.total, q: s.q, value: s.value || '' },
+  }, swatch(i), h('span', { class: 'label' }, s.label), ' ', h('span', { class: 'total' }, '(' + plural(s.total, 'article') + ')'))));
+  const box = h('div', { class: 'chart-box' });
+  fig.append(legend, box);
+  if (caption) fig.appendChild(h('figcaption', null, caption));
+  const keys = series.length ? series[0].buckets || [] : [];
+  if (series.length === 0 || keys.length === 0) {
+    box.appendChild(h('p', { class: 'muted' }, series.length === 0 ? 'Nothing to split: no article has a value.' : 'No dated articles.'));
+    return fig;
+  }
+  let lastWidth = 0;
+  const draw = () => {
+    const width = Math.max(260, Math.floor(box.clientWidth || 600));
+    if (width === lastWidth) return;
+    lastWidth = width;
+    clear(box).appendChild(drawSeries(series, { interval: tl.interval, measure, axisLabel, hrefFor, width, height }));
+  };
+  let pending = 0;
+  const onResize = () => {
+    if (!fig.isConnected) {
+      window.removeEventListener('resize', onResize);
+      return;
+    }
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(draw);
+  };
+  window.addEventListener('resize', onResize);
+  requestAnimationFrame(() => {
+    if (fig.isConnected) draw();
+  });
+  return fig;
+}
+
+function drawSeries(series, { interval, measure, axisLabel, hrefFor, width, height }) {
+  const m = { top: 22, right: 12, bottom: 24, left: 52 };
+  const pw = width - m.left - m.right;
+  const ph = height - m.top - m.bottom;
+  const buckets = series[0].buckets;
+  const n = buckets.length;
+  const unit = pw / n;
+  const share = measure === 'share';
+  const val = (b) => (share ? b.share : b.count);
+  let max = 0;
+  for (const s of series) for (const b of s.buckets) max = Math.max(max, val(b));
+  if (!(max > 0)) max = share ? 0.01 : 1;
+  const x = (i) => m.left + (i + 0.5) * unit;
+  const y = (v) => m.top + ph - (v / max) * ph;
+  const show = (v) => (share ? pct(v) : fmt(v));
+
+  const root = svg('svg', {
+    class: ['volume', 'series'], width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
+    'aria-label': `${share ? 'Share' : 'Articles'} over time by ${interval}: ` + series.map((s) => `${s.label}, ${plural(s.total, 'article')}`).join('; '),
+  });
+  root.appendChild(svg('text', { class: 'axis-label', x: 4, y: 12 }, axisLabel));
+  for (const frac of [0, 0.5, 1]) {
+    const v = share ? max * frac : Math.round(max * frac);
+    if (frac === 0.5 && !share && (v === 0 || v === max)) continue;
+    const yy = y(v) + 0.5;
+    root.appendChild(svg('line', { class: frac === 0 ? 'axis' : 'grid', x1: m.left, x2: width - m.right, y1: yy, y2: yy }));
+    root.appendChild(svg('text', { class: 'tick', x: m.left - 6, y: yy + 4, 'text-anchor': 'end' }, show(v)));
+  }
+  // Date labels wherever they fit, the first and last first.
+  const drawn = [];
+  const label = (i) => {
+    const text = dateLabel(buckets[i].from, interval === 'week' ? 'day' : interval);
+    const w = text.length * 6.5;
+    const left = Math.min(Math.max(x(i) - w / 2, m.left - 10), width - w);
+    if (drawn.some((d) => left < d.right + 10 && left + w > d.left - 10)) return;
+    drawn.push({ left, right: left + w });
+    root.appendChild(svg('text', { class: 'tick', x: left, y: height - 6 }, text));
+  };
+  label(0);
+  if (n > 1) label(n - 1);
+  for (let i = 1; i < n - 1; i++) label(i);
+
+  // A column per period links to the search narrowed to it.
+  const cols = svg('g', { class: 'periods' });
+  buckets.forEach((b, i) => {
+    const what = periodLabel(b, interval) + ': ' + series.map((s) => `${s.label} ${show(val(s.buckets[i]))}`).join(', ');
+    const a = svg('a', { href: hrefFor(b), class: 'period', 'aria-label': what + '. Show this period', dataset: { nav: '', from: b.from, to: b.to } });
+    a.appendChild(svg('title', null, what));
+    a.appendChild(svg('rect', { class: 'hit', x: m.left + i * unit, y: m.top, width: unit, height: ph }));
+    cols.appendChild(a);
+  });
+  root.appendChild(cols);
+
+  series.forEach((s, si) => {
+    const st = styleOf(si);
+    const g = svg('g', { class: ['line-series', st.cls], dataset: { label: s.label, total: s.total, value: s.value || '' } });
+    // A share of a period without any article (all = 0) is undefined:
+    // the line breaks there instead of dropping to 0%.
+    const defined = (b) => !share || b.all > 0;
+    let d = '';
+    s.buckets.forEach((b, i) => {
+      if (!defined(b)) return;
+      d += `${i > 0 && defined(s.buckets[i - 1]) ? 'L' : 'M'}${x(i).toFixed(1)} ${y(val(b)).toFixed(1)} `;
+    });
+    g.appendChild(svg('path', { class: 'line', d: d.trim() || 'M0 0', 'stroke-dasharray': st.dash }));
+    // Markers only where they do not crowd each other.
+    const r = unit >= 9 ? 3.5 : unit >= 4 ? 2 : 0;
+    s.buckets.forEach((b, i) => {
+      const props = { class: 'pt', dataset: { key: b.key, count: b.count, all: b.all, share: b.share } };
+      const pt = r > 0 && defined(b) ? marker(st.marker, x(i), y(val(b)), r, props) : svg('circle', { ...props, cx: x(i), cy: y(val(b)), r: 0 });
+      pt.appendChild(svg('title', null, `${s.label}, ${periodLabel(b, interval)}: ${plural(b.count, 'article')} of ${fmt(b.all)} (${pct(b.share)})`));
+      g.appendChild(pt);
+    });
+    root.appendChild(g);
+  });
+  return root;
+}

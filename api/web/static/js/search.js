@@ -5,9 +5,12 @@
 import { h, clear, markedText, safeHref, formatDate, fmt, plural, notice } from './dom.js';
 import { getJSON, isAbort } from './api.js';
 import {
-  FILTERS, FACET_OF, LABEL, SINGULAR, readState, toParams, searchURL, changed, copyState,
+  FILTERS, FACET_OF, LABEL, SINGULAR, readState, searchParams, setParams, searchURL, changed, copyState,
   hasFilter, toggleFilter, setFilterOp, isEmpty, entityPath, articlePath,
 } from './state.js';
+import {
+  usesTimeline, compareInputs, timelineControls, loadTimeline, loadTerms, termQuery, download, facetCSV, articlesCSV,
+} from './research.js';
 import { volumeChart, intervalFor, finer, inclusiveTo } from './chart.js';
 import { HELP, HELP_NOTES } from './help.js';
 import { HOW_TEXT, resolutionOf, isRead, isUnknown, suggestionsOf } from './resolve.js';
@@ -65,11 +68,14 @@ export function searchView(main, { nav, session }) {
     h('label', { class: 'mode', title: d }, h('input', { type: 'radio', name: 'mode', value: v }), ' ', l));
   const opInputs = OPS.map(([v, id, l, d]) =>
     h('label', { class: 'mode', for: id, title: d }, h('input', { type: 'radio', name: 'op', value: v, id }), ' ', l));
+  // Queries compared with q on the timeline (research.js).
+  const compare = compareInputs((next) => go(next));
   const form = h('form', { class: 'search', role: 'search', 'aria-label': 'Search articles' },
     h('div', { class: 'qrow' },
       h('label', { for: 'q', class: 'visually-hidden' }, 'Search query'),
       q,
       h('button', { type: 'submit', class: 'primary' }, 'Search')),
+    compare.el,
     h('div', { class: 'options' },
       h('fieldset', { class: 'modes words' }, h('legend', null, 'Match'), opInputs),
       h('fieldset', { class: 'modes' }, h('legend', null, 'Mode'), modeInputs),
@@ -151,8 +157,12 @@ export function searchView(main, { nav, session }) {
   const chart = h('section', { class: 'timeline', 'aria-labelledby': 'timeline-h' });
   const hits = h('ol', { class: 'hits' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Result pages' });
+  const downloads = h('p', { class: 'downloads' });
+  const termsBox = h('section', { class: 'terms', 'aria-labelledby': 'terms-h', hidden: true });
+  // The box the timeline's chart is drawn in (renderChart makes it).
+  let chartBox = null;
   const resultsH = h('h2', { id: 'results-h', class: 'visually-hidden', tabindex: '-1' }, 'Results');
-  const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, active, unknownBox, chart, hits, pager);
+  const results = h('section', { class: 'results', 'aria-labelledby': 'results-h' }, resultsH, status, downloads, active, unknownBox, chart, hits, pager, termsBox);
   clear(main).append(form, h('div', { class: 'layout' }, facets, results));
   // "Save as alert" saves the search shown (alerts.js).
   form.after(saveAlertBar(() => st));
@@ -170,6 +180,9 @@ export function searchView(main, { nav, session }) {
         if (el.value) n[k] = el.value; else delete n[k];
       }
       if (n.from !== st.from || n.to !== st.to) delete n.interval;
+      n.compare = compare.values();
+      // /v1/timeline splits a single query: a comparison ends a split.
+      if (n.compare.length) delete n.split;
     });
   }
 
@@ -186,6 +199,7 @@ export function searchView(main, { nav, session }) {
     for (const r of form.querySelectorAll('input[name=mode]')) r.checked = r.value === mode;
     const op = st.op || 'and';
     for (const r of form.querySelectorAll('input[name=op]')) r.checked = r.value === op;
+    compare.set(st);
   }
 
   async function update() {
@@ -198,7 +212,9 @@ export function searchView(main, { nav, session }) {
     const my = ++seq;
     const signal = ctrl.signal;
     results.setAttribute('aria-busy', 'true');
-    const params = toParams(st);
+    chart.setAttribute('aria-busy', 'true');
+    termsBox.setAttribute('aria-busy', 'true');
+    const params = searchParams(st);
     let interval = st.interval || intervalFor(st.from, st.to);
     params.set('interval', interval);
     try {
@@ -211,11 +227,12 @@ export function searchView(main, { nav, session }) {
       render(res, buckets, interval);
       syncForm(res);
       restoreFocus(focusKey);
+      loadResearch(my, signal);
       // A range that fits in one or two bars says little: ask for a finer
       // histogram, unless the URL fixed the interval.
-      while (!st.interval && buckets.length <= 2 && res.total > 3 && finer(interval)) {
+      while (!st.interval && !usesTimeline(st) && buckets.length <= 2 && res.total > 3 && finer(interval)) {
         interval = finer(interval);
-        const p = toParams(st);
+        const p = searchParams(st);
         p.delete('page');
         p.delete('cursor');
         p.set('size', '1');
@@ -232,9 +249,49 @@ export function searchView(main, { nav, session }) {
       if (my !== seq) return;
       reading = { read: {}, unknown: {} };
       renderError(err);
+      chart.removeAttribute('aria-busy');
+      termsBox.removeAttribute('aria-busy');
+      termsBox.hidden = true;
+      termsKey = null;
     } finally {
       if (my === seq) results.removeAttribute('aria-busy');
     }
+  }
+
+  // loadResearch draws what the research routes answer once the search
+  // has: the timeline of compared, split or shared queries and the
+  // significant terms. Each box is aria-busy until its answer is drawn.
+  function loadResearch(my, signal) {
+    const done = (el) => () => {
+      if (my === seq) el.removeAttribute('aria-busy');
+    };
+    const failed = (box) => (err) => {
+      if (isAbort(err) || my !== seq || !box) return;
+      clear(box).appendChild(notice('The timeline could not be drawn: ' + err.message, 'error'));
+    };
+    if (usesTimeline(st) && chartBox) loadTimeline(st, chartBox, signal).catch(failed(chartBox)).finally(done(chart));
+    else done(chart)();
+    // Another page of the same results keeps its terms.
+    const key = setParams(st).toString();
+    if (key === termsKey) {
+      done(termsBox)();
+      return;
+    }
+    termsKey = key;
+    loadTerms(st, termsBox, addTerm, signal).catch(() => { termsKey = null; }).finally(done(termsBox));
+  }
+  // addTerm adds a significant term to the query and searches.
+  function addTerm(term) {
+    go(changed(st, (n) => { n.q = termQuery(st.q, st.op, term); }));
+  }
+  // termsKey names the match set whose terms termsBox shows.
+  let termsKey = null;
+
+  // renderDownloads links the CSV of every article of the match set.
+  function renderDownloads(res) {
+    clear(downloads);
+    if (!(res.total > 0)) return;
+    downloads.append('Download ', download(articlesCSV(st), 'articles.csv', `all ${plural(res.total, 'matching article')} (CSV)`, 'download-articles'));
   }
 
   // canonicalize rewrites st and the URL to the canonical values the API
@@ -300,6 +357,7 @@ export function searchView(main, { nav, session }) {
     clear(chart);
     clear(hits).appendChild(h('li', { class: 'error-item' }, notice(err.message, 'error')));
     clear(pager);
+    clear(downloads);
     renderActive();
     clear(unknownBox);
     clear(panels);
@@ -307,6 +365,7 @@ export function searchView(main, { nav, session }) {
 
   function render(res, buckets, interval) {
     renderStatus(res);
+    renderDownloads(res);
     renderActive();
     renderUnknown(res);
     renderChart(buckets, interval);
@@ -444,7 +503,16 @@ export function searchView(main, { nav, session }) {
 
   function renderChart(buckets, interval) {
     clear(chart).appendChild(h('h3', { id: 'timeline-h' }, 'Articles over time'));
-    chart.appendChild(volumeChart(buckets, {
+    const timed = usesTimeline(st);
+    chart.appendChild(timelineControls(st, go, timed ? st.interval : interval));
+    chartBox = h('div', { class: 'chart-slot' });
+    chart.appendChild(chartBox);
+    if (timed) {
+      // loadResearch draws it from /v1/timeline.
+      chartBox.appendChild(h('p', { class: 'muted' }, 'Drawing the timeline…'));
+      return;
+    }
+    chartBox.appendChild(volumeChart(buckets, {
       interval,
       caption: buckets.length > 0 ? `By ${interval}. Select a bar to narrow to that period.` : null,
       hrefFor: (b) => searchURL(changed(st, (n) => {
@@ -503,7 +571,8 @@ export function searchView(main, { nav, session }) {
           buckets.length >= facetSize && facetSize < 50 ? h('a', {
             href: searchURL(withFacetSize(50)), 'data-nav': '', class: 'more', dataset: { fk: 'fm:' + f },
           }, 'More') : null,
-          facetSize > 10 ? h('a', { href: searchURL(withFacetSize(null)), 'data-nav': '', class: 'more', dataset: { fk: 'fl:' + f } }, 'Fewer') : null));
+          facetSize > 10 ? h('a', { href: searchURL(withFacetSize(null)), 'data-nav': '', class: 'more', dataset: { fk: 'fl:' + f } }, 'Fewer') : null,
+          download(facetCSV(st, f), name + '.csv', 'CSV', 'download-facet', `Download every ${SINGULAR[f]} of these results as CSV`)));
       det.addEventListener('toggle', () => { panelOpen[name] = det.open; });
       panels.appendChild(det);
     }

@@ -9,7 +9,20 @@ export const FILTERS = ['leader', 'person', 'outlet', 'cited', 'place'];
 // op joins the words of the query (and, the default, is left out), k
 // bounds the semantic neighbours of a hybrid list and count=related makes
 // facets and the chart count related hits too.
-export const SCALARS = ['q', 'op', 'from', 'to', 'sort', 'mode', 'size', 'page', 'cursor', 'interval', 'facet_size', 'k', 'count'];
+export const SCALARS = ['q', 'op', 'from', 'to', 'sort', 'mode', 'size', 'page', 'cursor', 'interval', 'facet_size', 'k', 'count', 'chart', 'split'];
+
+// PAGE_ONLY are the parameters of the page's timeline that /v1/search does
+// not take (it refuses unknown parameters): compare holds the queries
+// drawn beside q (repeated), chart=share draws shares instead of counts
+// and split names the facet the timeline splits q by.
+export const PAGE_ONLY = ['compare', 'chart', 'split'];
+
+// MAX_COMPARE is how many queries may be drawn beside q: four in all.
+export const MAX_COMPARE = 3;
+
+// SPLITS are the facets the timeline splits a query by, as /v1/timeline
+// names them.
+export const SPLITS = ['outlet', 'person', 'leader', 'cited', 'place'];
 
 // opParam is the parameter that joins the values of filter f: person_op.
 export function opParam(f) {
@@ -42,6 +55,9 @@ export function readState(search) {
   }
   // and is the default; other values go to the API, which names them.
   if (st.op === 'and') delete st.op;
+  st.compare = p.getAll('compare').map((v) => v.trim()).filter((v) => v !== '').slice(0, MAX_COMPARE);
+  if (st.chart !== 'share') delete st.chart;
+  if (!SPLITS.includes(st.split)) delete st.split;
   return st;
 }
 
@@ -49,6 +65,7 @@ export function readState(search) {
 export function toParams(st) {
   const p = new URLSearchParams();
   if (st.q) p.set('q', st.q);
+  for (const c of st.compare || []) p.append('compare', c);
   for (const f of FILTERS) {
     const vals = st.filters[f] || [];
     for (const v of vals) p.append(f, v);
@@ -56,6 +73,32 @@ export function toParams(st) {
     if (vals.length > 1 && st.ops && st.ops[f] === 'and') p.set(opParam(f), 'and');
   }
   for (const k of SCALARS) if (k !== 'q' && st[k]) p.set(k, st[k]);
+  return p;
+}
+
+// searchParams are the parameters of /v1/search for st: those of the
+// page but its timeline's.
+export function searchParams(st) {
+  const p = toParams(st);
+  for (const k of PAGE_ONLY) p.delete(k);
+  return p;
+}
+
+// setParams are the parameters that define the match set of st (query,
+// filters, dates and how they combine): all that /v1/timeline,
+// /v1/facets/{name} and /v1/terms share with /v1/search. q is left out
+// when empty (every article under the filters).
+export function setParams(st) {
+  const p = new URLSearchParams();
+  if (st.q) p.set('q', st.q);
+  if (st.op) p.set('op', st.op);
+  for (const f of FILTERS) {
+    const vals = st.filters[f] || [];
+    for (const v of vals) p.append(f, v);
+    if (vals.length > 1 && st.ops && st.ops[f] === 'and') p.set(opParam(f), 'and');
+  }
+  if (st.from) p.set('from', st.from);
+  if (st.to) p.set('to', st.to);
   return p;
 }
 
@@ -67,7 +110,7 @@ export function searchURL(st) {
 
 // copyState returns a deep copy of st.
 export function copyState(st) {
-  const n = { ...st, filters: {}, ops: { ...(st.ops || {}) } };
+  const n = { ...st, filters: {}, ops: { ...(st.ops || {}) }, compare: [...(st.compare || [])] };
   for (const f of FILTERS) n.filters[f] = [...(st.filters[f] || [])];
   return n;
 }
