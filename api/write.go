@@ -319,13 +319,16 @@ func eachString(a *newsdex.Article, f func(field string, s *string)) {
 	for i := range a.Authors {
 		f("authors", &a.Authors[i])
 	}
-	for _, es := range []struct {
-		name string
-		es   []newsdex.Entity
-	}{{"people", a.People}, {"cited", a.Cited}, {"places", a.Places}, {"leaders", a.Leaders}} {
-		for i := range es.es {
-			f(es.name, &es.es[i].Name)
-			f(es.name, &es.es[i].Office)
+	// Entity kinds with a list (not the outlet, a field above): the slice
+	// shares a's storage, so f rewrites the names in place.
+	for _, k := range newsdex.Kinds {
+		if k.Entities == nil {
+			continue
+		}
+		es := k.Entities(a)
+		for i := range es {
+			f(k.Facet, &es[i].Name)
+			f(k.Facet, &es[i].Office)
 		}
 	}
 	if len(a.Labels) > 0 {

@@ -52,24 +52,8 @@ const (
 	FieldRoles     = "roles"
 	FieldSource    = "_src"
 	FieldPublished = "published"
-	FieldOutlet    = "outlet"
-	// Entity facet fields hold canonical names as keywords.
-	FieldPeople  = "people"
-	FieldCited   = "cited"
-	FieldPlaces  = "places"
-	FieldLeaders = "leaders"
-	// Filter fields hold lowercased canonical names (case-insensitive filters).
-	FilterPerson = "f_person"
-	FilterOutlet = "f_outlet"
-	FilterCited  = "f_cited"
-	FilterPlace  = "f_place"
-	FilterLeader = "f_leader"
-	// Query fields hold entity names as analysed text, for person:xi.
-	QueryPerson = "q_person"
-	QueryOutlet = "q_outlet"
-	QueryCited  = "q_cited"
-	QueryPlace  = "q_place"
-	QueryLeader = "q_leader"
+	// The facet, filter and query fields of the entity kinds are named by
+	// the table newsdex.Kinds (FacetField, FilterField, QueryField).
 	// QueryAuthor holds the bylines as analysed text, for author:haberman.
 	QueryAuthor = "q_author"
 	// Histogram buckets of the published date, as keywords.
@@ -182,16 +166,18 @@ func Mapping() (*mapping.IndexMappingImpl, error) {
 	pub.DocValues = true
 	doc.AddFieldMappingsAt(FieldPublished, pub)
 
-	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders, FieldLeaderOffice, FieldOrigin, FieldPassageCount,
-		FieldDay, FieldWeek, FieldMonth, FieldYear} {
+	// Each entity kind has a facet field (canonical names, doc values), a
+	// filter field (lowercased, for case-insensitive filters) and a query
+	// field (analysed, for person:xi).
+	for _, k := range newsdex.Kinds {
+		doc.AddFieldMappingsAt(k.FacetField, kw(keyword.Name, true))
+		doc.AddFieldMappingsAt(k.FilterField, kw(lowerKeyword, false))
+		doc.AddFieldMappingsAt(k.QueryField, phraseText(standard.Name))
+	}
+	for _, f := range []string{FieldLeaderOffice, FieldOrigin, FieldPassageCount, FieldDay, FieldWeek, FieldMonth, FieldYear} {
 		doc.AddFieldMappingsAt(f, kw(keyword.Name, true))
 	}
-	for _, f := range []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader} {
-		doc.AddFieldMappingsAt(f, kw(lowerKeyword, false))
-	}
-	for _, f := range []string{QueryPerson, QueryOutlet, QueryCited, QueryPlace, QueryLeader, QueryAuthor} {
-		doc.AddFieldMappingsAt(f, phraseText(standard.Name))
-	}
+	doc.AddFieldMappingsAt(QueryAuthor, phraseText(standard.Name))
 	// Wire copies: dup_of (exact id, stored so the detector can be
 	// restored without decoding every article) and is_dup for collapsing.
 	dupOf := kw(keyword.Name, true)
@@ -498,27 +484,16 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 	if blob != nil {
 		d[FieldVectors] = string(blob)
 	}
-	if a.Outlet != "" {
-		d[FieldOutlet] = a.Outlet
-		d[FilterOutlet] = a.Outlet
-		d[QueryOutlet] = a.Outlet
-	}
-	entity := func(es []newsdex.Entity, facet, filter, query string) {
-		if len(es) == 0 {
-			return
-		}
-		names := newsdex.Names(es)
-		d[facet] = names
-		d[filter] = names
-		d[query] = names
-	}
 	if len(a.Authors) > 0 {
 		d[QueryAuthor] = a.Authors
 	}
-	entity(a.People, FieldPeople, FilterPerson, QueryPerson)
-	entity(a.Cited, FieldCited, FilterCited, QueryCited)
-	entity(a.Places, FieldPlaces, FilterPlace, QueryPlace)
-	entity(a.Leaders, FieldLeaders, FilterLeader, QueryLeader)
+	for _, k := range newsdex.Kinds {
+		if v, ok := kindValue(k, a); ok {
+			d[k.FacetField] = v
+			d[k.FilterField] = v
+			d[k.QueryField] = v
+		}
+	}
 	if a.Source != "" {
 		d[FieldOrigin] = Origin(a.Source)
 	}
@@ -552,6 +527,31 @@ func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
 		d[FieldYear] = t.Format("2006")
 	}
 	return d, vd, nil
+}
+
+// kindValue returns the document value of a's entities of kind k: a
+// string for a single-valued kind (as the outlet always was, so indexes
+// built before the table read alike), else the names; false if none.
+func kindValue(k newsdex.Kind, a *newsdex.Article) (any, bool) {
+	if k.Single != nil {
+		v := k.Single(a)
+		return v, v != ""
+	}
+	es := k.Entities(a)
+	if len(es) == 0 {
+		return nil, false
+	}
+	return newsdex.Names(es), true
+}
+
+// mustKind returns the kind of newsdex.Kinds named name; a name not in the
+// table is a programming error.
+func mustKind(name string) newsdex.Kind {
+	k, ok := newsdex.KindNamed(name)
+	if !ok {
+		panic("index: no entity kind " + name)
+	}
+	return k
 }
 
 // WeekKey returns the ISO week of t as "2006-W01".

@@ -599,7 +599,7 @@ func (ix *Index) Stat(ctx context.Context) (Stats, error) {
 		SizeBytes: DirSize(ix.dir), Sources: map[string]int{}, Outlets: map[string]int{}}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
 	req.AddFacet("src", bleve.NewFacetRequest(FieldOrigin, 10000))
-	req.AddFacet("out", bleve.NewFacetRequest(FieldOutlet, 10000))
+	req.AddFacet("out", bleve.NewFacetRequest(mustKind("outlet").FacetField, 10000))
 	req.AddFacet("np", bleve.NewFacetRequest(FieldPassageCount, 10000))
 	res, err := ix.alias.SearchInContext(ctx, req)
 	if err != nil {

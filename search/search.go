@@ -345,33 +345,11 @@ func (e *Engine) countDuplicates(ctx context.Context, hits []Hit) {
 	}
 }
 
-func filterField(name string) string {
-	switch name {
-	case FilterPerson:
-		return index.FilterPerson
-	case FilterOutlet:
-		return index.FilterOutlet
-	case FilterCited:
-		return index.FilterCited
-	case FilterPlace:
-		return index.FilterPlace
-	default:
-		return index.FilterLeader
-	}
-}
-
+// facetField names the Bleve field of facet name: an entity kind's
+// FacetField, or the published histogram's field of interval.
 func facetField(name, interval string) string {
-	switch name {
-	case FacetPeople:
-		return index.FieldPeople
-	case FacetOutlets:
-		return index.FieldOutlet
-	case FacetCited:
-		return index.FieldCited
-	case FacetPlaces:
-		return index.FieldPlaces
-	case FacetLeaders:
-		return index.FieldLeaders
+	if k, ok := newsdex.KindOfFacet(name); ok {
+		return k.FacetField
 	}
 	switch interval {
 	case "day":
@@ -513,11 +491,11 @@ func isoWeekStart(year, week int) time.Time {
 // outlet, cited, place) with article counts, optionally those starting with
 // prefix (case-insensitive, at any word of the name), most frequent first.
 func (e *Engine) Entities(ctx context.Context, typ, prefix string, size int) ([]Bucket, error) {
-	facets := map[string]string{"person": FacetPeople, "leader": FacetLeaders, "outlet": FacetOutlets, "cited": FacetCited, "place": FacetPlaces}
-	facet, ok := facets[typ]
+	k, ok := newsdex.KindNamed(typ)
 	if !ok {
-		return nil, paramErr("type", "unknown entity type %q, want person, leader, outlet, cited or place", typ)
+		return nil, paramErr("type", "unknown entity type %q, want one of %s", typ, strings.Join(FilterNames, ", "))
 	}
+	facet := k.Facet
 	if size < 1 || size > MaxFacetSize {
 		return nil, paramErr("size", "size %d out of range 1..%d", size, MaxFacetSize)
 	}
