@@ -440,8 +440,8 @@ func (c *orClause) each(ctx context.Context, sctx *search.SearchContext, r docRa
 // by side, each with its own searchers: every document is still scored by
 // the same clauses in the same order with the same norm, so the results
 // do not change, only the latency of large searches.
-func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
-	v *snapshotData, ids bleveindex.IndexReader, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
+func (e *Engine) bulkSearch(ctx context.Context, sr *snapshotRead, p bulkPlan, from, size int, counter *slotCounter) (*bulkResult, error) {
+	r, m, opts, v, ids := sr.r, sr.m, sr.opts, sr.v, sr.ids
 	n := int(v.offsets[len(v.offsets)-1])
 	or, err := e.newOrClause(ctx, p.or, r, m, opts, n)
 	if err != nil {
@@ -458,7 +458,7 @@ func (e *Engine) bulkSearch(ctx context.Context, r bleveindex.IndexReader, m map
 
 	masks := e.bulk.get(n)
 	defer e.bulk.put(masks)
-	if err := e.bulkMasks(ctx, r, m, opts, sctx, p, masks, n); err != nil {
+	if err := e.bulkMasks(ctx, sr, sctx, p, masks, n); err != nil {
 		return nil, err
 	}
 	pass := uint8(len(p.filters))
@@ -549,8 +549,8 @@ type rangeResult struct {
 
 // bulkMasks marks in masks.mask how many of p's filters each document
 // matches, and maskExcluded on the wire copies p hides.
-func (e *Engine) bulkMasks(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions,
-	sctx *search.SearchContext, p bulkPlan, masks *bulkAcc, n int) error {
+func (e *Engine) bulkMasks(ctx context.Context, sr *snapshotRead, sctx *search.SearchContext, p bulkPlan, masks *bulkAcc, n int) error {
+	r, m, opts := sr.r, sr.m, sr.opts
 	all := docRange{hi: uint64(n)}
 	mark := func(q query.Query, fn func(doc uint64)) error {
 		s, err := q.Searcher(ctx, r, m, opts)
@@ -706,23 +706,22 @@ func (t *topDocs) results(from int, ids bleveindex.IndexReader) search.DocumentM
 	return out
 }
 
-// runBulk is runSearch's bulk path: plan over the snapshot reader r, with
-// ids answering id lookups and counter, if not nil, counting the facets.
-func (e *Engine) runBulk(ctx context.Context, req *bleve.SearchRequest, r bleveindex.IndexReader, m mapping.IndexMapping,
-	v *snapshotData, ids bleveindex.IndexReader, plan bulkPlan, counter *slotCounter, start time.Time,
-) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+// runBulk is runSearch's bulk path: plan over the snapshot sr (whose
+// options it sets from req), with counter, if not nil, counting the facets.
+func (e *Engine) runBulk(ctx context.Context, req *bleve.SearchRequest, sr *snapshotRead, plan bulkPlan, counter *slotCounter,
+	start time.Time) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
 	var none weak.Pointer[scorch.IndexSnapshot]
 	if counter != nil {
 		defer e.fdata.release(counter)
 	}
-	opts := search.SearcherOptions{Explain: req.Explain, Score: req.Score}
-	br, err := e.bulkSearch(ctx, r, m, opts, v, ids, plan, req.From, req.Size, counter)
+	sr.opts = search.SearcherOptions{Explain: req.Explain, Score: req.Score}
+	br, err := e.bulkSearch(ctx, sr, plan, req.From, req.Size, counter)
 	if err != nil {
 		return nil, none, err
 	}
-	var facets search.FacetResults
+	c := collected{hits: br.hits, total: br.total, maxScore: br.maxScore}
 	if counter != nil {
-		facets = counter.results()
+		c.facets = counter.results()
 	}
-	return searchResult(req, r, v, br.hits, br.total, br.maxScore, facets, start)
+	return searchResult(req, sr.r, sr.v, c, start)
 }

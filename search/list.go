@@ -491,7 +491,7 @@ func (e *Engine) lexicalSearch(ctx context.Context, r *Request, p *plan) (*Resul
 	if ex != nil {
 		ex.lexQ = p.rank
 	}
-	out, err := e.answer(ctx, r, p, l, nil, nil, hl, ex)
+	out, err := e.answer(ctx, &answering{r: r, p: p, l: l, hl: hl, ex: ex}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -535,7 +535,7 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 		if err != nil {
 			return nil, err
 		}
-		vec, err := e.vectorWithin(ctx, st, qv, f, p.strict, lex, lres.Total)
+		vec, err := e.vectorWithin(ctx, vectorQuery{st: st, qv: qv, f: f}, p.strict, lex, lres.Total)
 		if err != nil {
 			return nil, err
 		}
@@ -555,7 +555,7 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 				return nil, err
 			}
 			extra = rankedIDs(vec)
-		} else if vec, err = e.vectorWithin(ctx, st, qv, f, p.strict, lex, lres.Total); err != nil {
+		} else if vec, err = e.vectorWithin(ctx, vectorQuery{st: st, qv: qv, f: f}, p.strict, lex, lres.Total); err != nil {
 			return nil, err
 		}
 		if l.head, l.best, err = combine(st, qv, lex, vec); err != nil {
@@ -575,7 +575,7 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 	if ex != nil {
 		ex.lexQ, ex.best, ex.hybrid = p.rank, l.best, l.hybrid
 	}
-	out, err := e.answer(ctx, r, p, l, setQ, extra, hl, ex)
+	out, err := e.answer(ctx, &answering{r: r, p: p, l: l, hl: hl, ex: ex}, setQ, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -586,11 +586,32 @@ func (e *Engine) rankedSearch(ctx context.Context, r *Request, p *plan) (*Result
 	return out, nil
 }
 
-// answer builds the results of r over the list l: total and facets of the
-// match set (setQ, or p.strict when nil), the page of hits and the next
-// cursor. extra are the semantic neighbours l may list beyond p.rank.
-func (e *Engine) answer(ctx context.Context, r *Request, p *plan, l *list, setQ query.Query, extra []string, hl *highlighter, ex *explainer) (*Results, error) {
+// answering is one search being answered: the request, its plan and
+// ranked list, what writes its snippets and explanations (ex nil: none),
+// and the results being built. answer, datePage and fill are its steps.
+type answering struct {
+	r   *Request
+	p   *plan
+	l   *list
+	hl  *highlighter
+	ex  *explainer
+	out *Results
+}
+
+// dateSets are the sets a date-sorted page reads: paged is what it lists
+// in date order (the match set, or with count=related the whole list),
+// set the match set it counts and facets, list the ranked list's query.
+type dateSets struct {
+	paged, set, list query.Query
+}
+
+// answer builds the results of a.r over the list a.l: total and facets of
+// the match set (setQ, or p.strict when nil), the page of hits and the
+// next cursor. extra are the semantic neighbours l may list beyond p.rank.
+func (e *Engine) answer(ctx context.Context, a *answering, setQ query.Query, extra []string) (*Results, error) {
+	r, p, l := a.r, a.p, a.l
 	out := &Results{Mode: r.Mode, Hits: []Hit{}}
+	a.out = out
 	semanticMode := setQ != nil
 	if setQ == nil {
 		setQ = p.strict
@@ -610,7 +631,7 @@ func (e *Engine) answer(ctx context.Context, r *Request, p *plan, l *list, setQ 
 		if r.Count == CountRelated {
 			q = listQ
 		}
-		return out, e.datePage(ctx, r, p, l, q, setQ, listQ, hl, ex, key, out)
+		return out, e.datePage(ctx, a, dateSets{paged: q, set: setQ, list: listQ}, key)
 	}
 	set, err := e.count(ctx, setQ, r, true)
 	if err != nil {
@@ -644,15 +665,17 @@ func (e *Engine) answer(ctx context.Context, r *Request, p *plan, l *list, setQ 
 		return nil, err
 	}
 	out.NextCursor = next
-	if err := e.fill(ctx, r, p, l, page, src, hl, ex, out, semanticMode); err != nil {
+	if err := e.fill(ctx, a, page, src, semanticMode); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// fill turns a page of the list into hits.
-func (e *Engine) fill(ctx context.Context, r *Request, p *plan, l *list, page []ranked, src map[string][]byte, hl *highlighter,
-	ex *explainer, out *Results, semanticMode bool) error {
+// fill turns a page of the list into hits, appended to a.out; src holds
+// the stored articles the search already loaded. In lexical mode it uses
+// no part of the list.
+func (e *Engine) fill(ctx context.Context, a *answering, page []ranked, src map[string][]byte, semanticMode bool) error {
+	r, p, l, hl, ex, out := a.r, a.p, a.l, a.hl, a.ex, a.out
 	ranked := r.Mode != ModeLexical
 	var st *vector.Store
 	var qv []float32
@@ -710,11 +733,12 @@ func (e *Engine) article(id string, src []byte) (newsdex.Article, error) {
 	return e.src.Get(id)
 }
 
-// datePage serves sort=date and date_asc: the articles of q (the match
-// set, or with count=related the whole list) in date order, paged by Bleve
-// like the lexical ranking.
-func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, setQ, listQ query.Query, hl *highlighter, ex *explainer,
-	key string, out *Results) error {
+// datePage serves sort=date and date_asc: the articles of sets.paged in
+// date order, paged by Bleve like the lexical ranking, under the cursor
+// key key.
+func (e *Engine) datePage(ctx context.Context, a *answering, sets dateSets, key string) error {
+	r, p, l, hl, ex, out := a.r, a.p, a.l, a.hl, a.ex, a.out
+	q, setQ, listQ := sets.paged, sets.set, sets.list
 	order := sortFor(r.Sort)
 	pageQ, undatedRest := q, false
 	breq := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
@@ -788,7 +812,7 @@ func (e *Engine) datePage(ctx context.Context, r *Request, p *plan, l *list, q, 
 		out.NextCursor = encodeCursor(key, vals)
 	}
 	if r.Mode == ModeLexical {
-		return e.fill(ctx, r, p, &list{}, page, src, hl, ex, out, false)
+		return e.fill(ctx, a, page, src, false)
 	}
 	st, _ := e.vectors()
 	qv := l.qv

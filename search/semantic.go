@@ -471,12 +471,21 @@ func candidates(st *vector.Store, qv []float32, f vector.Filter) ([]ranked, erro
 	return fromHits(hs[:n]), nil
 }
 
+// vectorQuery is a query vector qv against the store st under the
+// request's filter f.
+type vectorQuery struct {
+	st *vector.Store
+	qv []float32
+	f  vector.Filter
+}
+
 // vectorWithin ranks by vector the articles of set, the articles that q
 // (query and filters) matches; lex holds q's top articles and total its
 // size. When lex holds all of set, its members are ranked directly;
 // otherwise the nearest articles are checked against q in growing rounds
 // until MaxRanked members are found.
-func (e *Engine) vectorWithin(ctx context.Context, st *vector.Store, qv []float32, f vector.Filter, q query.Query, lex []ranked, total uint64) ([]ranked, error) {
+func (e *Engine) vectorWithin(ctx context.Context, vq vectorQuery, q query.Query, lex []ranked, total uint64) ([]ranked, error) {
+	st, qv, f := vq.st, vq.qv, vq.f
 	all := float32(math.Inf(-1))
 	if uint64(len(lex)) >= total {
 		f.IDs = rankedIDs(lex)
@@ -661,7 +670,7 @@ func (e *Engine) SimilarWithin(ctx context.Context, id string, r Request, days i
 	setQ := withFilters(idsQuery(rankedIDs(l.head)), &r)
 	p := &plan{ast: &uq.MatchAll{}, strict: setQ, rank: setQ, similar: true}
 	hl := e.newHighlighter(p.ast)
-	res, err := e.answer(ctx, &r, p, l, setQ, nil, hl, nil)
+	res, err := e.answer(ctx, &answering{r: &r, p: p, l: l, hl: hl}, setQ, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -169,7 +169,8 @@ func (e *Engine) Terms(ctx context.Context, r Request, o TermsOptions) (*Signifi
 		if err != nil {
 			return err
 		}
-		cands, err := termCandidates(ctx, rd, words, phrases, len(res.Hits), n, least, max(minTermCandidates, 4*o.Size), max(minTermCandidates/2, 2*o.Size))
+		cands, err := termCandidates(ctx, rd, words, phrases, candidateLimits{sampled: len(res.Hits), n: n, least: least,
+			kWords: max(minTermCandidates, 4*o.Size), kPhrases: max(minTermCandidates/2, 2*o.Size)})
 		if err != nil {
 			return err
 		}
@@ -382,11 +383,21 @@ func (st *termStat) form() string {
 	return best
 }
 
-// termCandidates picks the words and the phrases (up to k of each) whose
-// share of the sample (of size sampled) most exceeds their share of the
-// index's n articles by the term dictionary. A phrase's dictionary share
+// candidateLimits are the sizes termCandidates weighs and picks by.
+type candidateLimits struct {
+	sampled  int    // articles in the sample
+	n        uint64 // articles in the index
+	least    int    // sample count below which a term is not looked up
+	kWords   int    // words to keep at most
+	kPhrases int    // phrases to keep at most
+}
+
+// termCandidates picks the words and the phrases (up to lim.kWords and
+// lim.kPhrases) whose share of the sample most exceeds their share of the
+// index's articles by the term dictionary. A phrase's dictionary share
 // is bounded by the rarer of its words', which errs towards keeping it.
-func termCandidates(ctx context.Context, rd bleveindex.IndexReader, words, phrases []*termStat, sampled int, n uint64, least, kWords, kPhrases int) ([]*termStat, error) {
+func termCandidates(ctx context.Context, rd bleveindex.IndexReader, words, phrases []*termStat, lim candidateLimits) ([]*termStat, error) {
+	sampled, n, least, kWords, kPhrases := lim.sampled, lim.n, lim.least, lim.kWords, lim.kPhrases
 	df := map[string]uint64{}
 	docFreq := func(stem string) (uint64, error) {
 		if c, ok := df[stem]; ok {

@@ -108,11 +108,7 @@ const maxParams = 6
 
 // manyParams lists the functions still over maxParams, as "file:func";
 // like overLong it only shrinks.
-var manyParams = []string{
-	"search/bulk.go:bulkSearch", "search/bulk.go:bulkMasks", "search/bulk.go:runBulk", "search/collect.go:searchResult",
-	"search/list.go:answer", "search/list.go:fill", "search/list.go:datePage", "search/semantic.go:vectorWithin",
-	"search/terms.go:termCandidates",
-}
+var manyParams = []string{}
 
 func TestSearchParams(t *testing.T) {
 	fset := token.NewFileSet()
