@@ -22,9 +22,10 @@ import (
 // stores the doc values of its keyword fields one document per chunk,
 // uncompressed. A search visits the doc values of every hit for its
 // facets, and decompressing a whole 1,024-document chunk (Snappy) per
-// facet field to read one hit's values was a fifth of the time of a
-// search over many hits; now they are read in place from the
-// memory-mapped segment, and a hit's chunk is found without a search.
+// facet field to read one hit's values cost much of a search over many
+// hits (docs/MEASUREMENTS.md, "Doc values"); now they are read in place
+// from the memory-mapped segment, and a hit's chunk is found without a
+// search.
 // (Only both options together are safe: zapx v17.2.5 merges doc values
 // that are uncompressed but chunked as if they were one per chunk, which
 // is why Bleve's geo fields, the only users, set both.)

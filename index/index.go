@@ -1,11 +1,3 @@
-// Package index owns the on-disk Bleve index of newsdex: the mapping, the
-// writer and open/close. It sits between chunk and search in the pipeline.
-//
-// One Bleve document is one article. Its text fields (title, body) carry the
-// whole article, so boolean operators hold per article and every count is a
-// count of articles. The article itself, with its passages and entities, is
-// stored once as JSON in the stored-only field "_src"; snippets are cut from
-// its passages at query time (see package search).
 package index
 
 import (

@@ -245,12 +245,10 @@ func newBleve(path string) (bleve.Index, error) {
 // a change get it too).
 //
 // Bleve's merge planner keeps up to MaxSegmentsPerTier segments of a size
-// tier and merges SegmentsPerMergeTask at a time; its defaults are 10 and
-// 10. A bulk load writes 2,000-article segments (pipeline.DefaultBatchSize),
-// which under the defaults were never merged: AllSides ended as 9 segments,
-// where the former 500-article batches ended merged into 3. With 4 and 4
-// AllSides ends as 3 segments again, at 2.6 ms of CPU per article instead
-// of 3.1-3.3 with 500-article batches (GOGC=400, 2 cores).
+// tier and merges SegmentsPerMergeTask at a time; its defaults (10 and 10)
+// never merge the 2,000-article segments of a bulk load
+// (pipeline.DefaultBatchSize), so they are 4 and 4 here. The figures are
+// in docs/MEASUREMENTS.md, "Merge plan".
 func scorchConfig() map[string]any {
 	return map[string]any{
 		"scorchMergePlanOptions": map[string]any{

@@ -16,26 +16,6 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
-// Bulk ("term-at-a-time") evaluation of OR queries.
-//
-// A query of plain words is a disjunction of a few clauses (each word over
-// title and body, and role phrases), ANDed with the filters and with "not
-// a wire copy". Bleve evaluates it a document at a time through five
-// layers of searchers and its top-N collector, about a microsecond per
-// hit: two thirds of an uncached search over AllSides + Reuters. The bulk
-// path drains each clause's own Bleve searcher into per-document
-// accumulators instead, then ranks, filters and counts in one pass over
-// the matched documents.
-//
-// Scores are bit-identical to Bleve's: the clauses' searchers are Bleve's
-// own, ordered and normalised as Bleve's disjunction searcher orders and
-// normalises them (by Count, query norm over their weights), and each
-// document's clause scores are summed in that order and multiplied by the
-// same coordination factor. The filters and the exclusion carry zero
-// weight, so Bleve's boolean and conjunction layers leave the score
-// as it is. TestRunSearchMatchesBleve checks this on the request shapes
-// of the fixture, TestBulkMatchesBleveOnIndex on a real index.
-
 // filteredQuery is a query ANDed with zero-boost filters and, if collapse
 // is set, with "not a wire copy" (see withFilters). It searches as the
 // Bleve boolean query it was built as; runSearch reads its parts.
@@ -89,6 +69,26 @@ type bulkPlan struct {
 // it: another query shape, a sort other than relevance, a cursor, a date
 // range (a range matches too many documents to drain; Bleve skips
 // through it), or anything that needs more than scores.
+//
+// Bulk ("term-at-a-time") evaluation of OR queries.
+//
+// A query of plain words is a disjunction of a few clauses (each word over
+// title and body, and role phrases), ANDed with the filters and with "not
+// a wire copy". Bleve evaluates it a document at a time through five
+// layers of searchers and its top-N collector, about a microsecond per
+// hit: two thirds of an uncached search over AllSides + Reuters. The bulk
+// path drains each clause's own Bleve searcher into per-document
+// accumulators instead, then ranks, filters and counts in one pass over
+// the matched documents.
+//
+// Scores are bit-identical to Bleve's: the clauses' searchers are Bleve's
+// own, ordered and normalised as Bleve's disjunction searcher orders and
+// normalises them (by Count, query norm over their weights), and each
+// document's clause scores are summed in that order and multiplied by the
+// same coordination factor. The filters and the exclusion carry zero
+// weight, so Bleve's boolean and conjunction layers leave the score
+// as it is. TestRunSearchMatchesBleve checks this on the request shapes
+// of the fixture, TestBulkMatchesBleveOnIndex on a real index.
 func planBulk(req *bleve.SearchRequest) (bulkPlan, bool) {
 	var p bulkPlan
 	if req.Explain || req.Score != "" || req.SearchAfter != nil || req.SearchBefore != nil ||

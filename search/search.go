@@ -1,6 +1,3 @@
-// Package search turns a user's Request into a Bleve search over the index
-// and returns ranked articles with facets and per-request snippets. It sits
-// between index and api in the pipeline.
 package search
 
 import (

@@ -9,43 +9,6 @@ import (
 	"github.com/newsdex/newsdex/vector"
 )
 
-// Semantic and hybrid search.
-//
-// Every index generation holds the passage vectors of its articles (see
-// package index); the engine embeds the query with the same model and asks
-// the generation's vector.Store for the articles whose best passage is
-// nearest. The request's filters are applied inside the vector search,
-// before the top k is taken.
-//
-// What a mode returns (the hit set, which total and the facets count):
-//
-//   - lexical: the articles that match the query, ranked by BM25 over
-//     title and body as one text (bm25.go), summed over the query's words
-//     without Bleve's coordination factor (sum.go).
-//   - semantic, plain words: the up to MaxRanked articles (after the
-//     filters) whose best passage has a cosine similarity of at least
-//     MinSimilarity with the query, and at least the MinCandidates nearest
-//     (so a filter that leaves few articles still returns them all), ranked
-//     by that similarity, which is the hit's score. The words need not
-//     occur in the hits.
-//   - hybrid, plain words: the articles that match the words lexically,
-//     plus the semantic candidates above; ranked by a convex combination
-//     of the lexical score (relative to the best) and the cosine
-//     similarity (see combine), over the lexical and vector rankings each
-//     to depth MaxRanked; the score is the combined score.
-//   - semantic or hybrid, a query with operators (AND, OR, NOT, -word,
-//     +word, phrases, field:value, wildcards, fuzzy): the hit set is exactly
-//     the lexical one, so every hit satisfies the query; semantic ranks it
-//     by vector similarity, hybrid by combining both scores.
-//
-// total and every facet count the hit set, so they agree with the hits;
-// with sort=date the same set is ordered by date. The ranked modes page
-// through at most MaxRanked hits: deeper pages are empty, and a hybrid
-// total may count more articles (lexical matches beyond that depth) than
-// can be paged; use mode=lexical with a cursor to walk all of them.
-// An empty query (browsing by filters) runs lexically in every mode, and
-// Results.Mode says so.
-
 // ErrNoEmbeddings is returned for a semantic or hybrid request on an index
 // built without embeddings, or when no embedder is configured. The API
 // answers it with 400 and the message.
