@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -34,7 +35,7 @@ type reindexLine struct {
 // client goes away the rebuild is abandoned and the live generation stays.
 func (s *Server) handleReindex(c *gin.Context) {
 	if s.opts.Rebuilder == nil {
-		writeError(c, http.StatusServiceUnavailable, "read_only", "this server cannot rebuild its index", nil)
+		s.fail(c, fmt.Errorf("this server cannot rebuild its index: %w", errReadOnly))
 		return
 	}
 	fromStored := c.Query("from") == "stored"

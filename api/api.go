@@ -208,6 +208,10 @@ type inputError struct {
 
 func (e *inputError) Error() string { return e.msg }
 
+// errReadOnly is a write or a rebuild asked of a server that cannot do
+// it; fail answers it with 503 and the message.
+var errReadOnly = errors.New("read-only server: this instance does not accept writes")
+
 // fail writes err as a JSON error with the status it maps to. It is the
 // one place errors become HTTP statuses.
 func (s *Server) fail(c *gin.Context, err error) {
@@ -223,7 +227,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		}
 		writeError(c, http.StatusBadRequest, "bad_request", pe.Error(), detail)
 	case errors.Is(err, search.ErrNoEmbeddings):
-		writeError(c, http.StatusBadRequest, "no_embeddings", search.ErrNoEmbeddings.Error(), nil)
+		// Keep the wrapped reason (no vectors, no embedder, another
+		// model): it says what to do, and names no path or internal.
+		writeError(c, http.StatusBadRequest, "no_embeddings", err.Error(), nil)
+	case errors.Is(err, errReadOnly):
+		writeError(c, http.StatusServiceUnavailable, "read_only", err.Error(), nil)
 	case errors.Is(err, alert.ErrNotFound):
 		writeError(c, http.StatusNotFound, "not_found", "alert not found", nil)
 	case errors.Is(err, alert.ErrUnsafeURL):

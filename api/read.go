@@ -24,9 +24,18 @@ var searchParams = search.Params
 // similarParams lists every parameter /v1/articles/{id}/similar accepts:
 // the filters and the paging and snippet options of search, but no query,
 // sort, cursor or mode (the article is the query).
-var similarParams = []string{"person", "outlet", "cited", "place", "leader",
-	"person_op", "outlet_op", "cited_op", "place_op", "leader_op", "from", "to", "size", "page",
-	"snippets", "snippet_size", "facets", "facet_size", "interval", "collapse", "within_days"}
+var similarParams = append(filterParams(),
+	"from", "to", "size", "page", "snippets", "snippet_size", "facets", "facet_size", "interval", "collapse", "within_days")
+
+// filterParams lists the filter parameters and their operators
+// (person, ..., person_op, ...), one of each per entity kind.
+func filterParams() []string {
+	out := slices.Clone(search.FilterNames)
+	for _, name := range search.FilterNames {
+		out = append(out, name+"_op")
+	}
+	return out
+}
 
 // similarWithin is the optional part of a searcher that limits similar
 // articles to a date window (within_days).

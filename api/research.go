@@ -33,8 +33,7 @@ var _ researcher = (*search.Engine)(nil)
 
 // setParams are the parameters that define a match set: the query and
 // the filters of /v1/search.
-var setParams = []string{"q", "op", "person", "outlet", "cited", "place", "leader",
-	"person_op", "outlet_op", "cited_op", "place_op", "leader_op", "from", "to", "collapse"}
+var setParams = append(append([]string{"q", "op"}, filterParams()...), "from", "to", "collapse")
 
 // Parameters of each research route.
 var (

@@ -18,6 +18,7 @@ import (
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/ingest"
+	"github.com/newsdex/newsdex/search"
 )
 
 // Limits of POST /v1/articles.
@@ -48,7 +49,7 @@ type DeleteResponse struct {
 // Writer: no key or body can make a read-only server write.
 func (s *Server) requireWriter(c *gin.Context) {
 	if s.opts.Writer == nil {
-		writeError(c, http.StatusServiceUnavailable, "read_only", "read-only server: this instance does not accept writes", nil)
+		s.fail(c, errReadOnly)
 	}
 }
 
@@ -90,7 +91,7 @@ func (s *Server) handleDelete(c *gin.Context) {
 	}
 	s.metrics.deleted.Add(float64(n))
 	if n == 0 {
-		writeError(c, http.StatusNotFound, "not_found", "article not found", nil)
+		s.fail(c, fmt.Errorf("delete %s: %w", quoteParam(c.Param("id")), search.ErrNotFound))
 		return
 	}
 	c.Set(resultsKey, n)
@@ -319,13 +320,16 @@ func eachString(a *newsdex.Article, f func(field string, s *string)) {
 	for i := range a.Authors {
 		f("authors", &a.Authors[i])
 	}
-	for _, es := range []struct {
-		name string
-		es   []newsdex.Entity
-	}{{"people", a.People}, {"cited", a.Cited}, {"places", a.Places}, {"leaders", a.Leaders}} {
-		for i := range es.es {
-			f(es.name, &es.es[i].Name)
-			f(es.name, &es.es[i].Office)
+	// Entity kinds with a list (not the outlet, a field above): the slice
+	// shares a's storage, so f rewrites the names in place.
+	for _, k := range newsdex.Kinds {
+		if k.Entities == nil {
+			continue
+		}
+		es := k.Entities(a)
+		for i := range es {
+			f(k.Facet, &es[i].Name)
+			f(k.Facet, &es[i].Office)
 		}
 	}
 	if len(a.Labels) > 0 {

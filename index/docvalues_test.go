@@ -55,8 +55,8 @@ func TestDocValuesSurviveMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-	req.AddFacet("people", bleve.NewFacetRequest(FieldPeople, 100))
-	req.AddFacet("outlet", bleve.NewFacetRequest(FieldOutlet, 100))
+	req.AddFacet("people", bleve.NewFacetRequest(mustKind("person").FacetField, 100))
+	req.AddFacet("outlet", bleve.NewFacetRequest(mustKind("outlet").FacetField, 100))
 	res, err := ix.Bleve().SearchInContext(ctx, req)
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,10 @@ func (k FloorKind) String() string {
 // floorBody is the floor index's body field, as FTS5's peer has one.
 const floorBody = "body"
 
+// floorOutlet is the floor index's stored outlet field (the JSON name of
+// the floor document's Outlet), as FTS5's peer stores it.
+const floorOutlet = "outlet"
+
 // Floor measures the part of newsdex's indexing that is Bleve's alone. It
 // indexes arts into shards fresh Bleve indexes under dir with the mapping
 // of kind: title and body analysed as newsdex analyses them, and none of
@@ -61,7 +65,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 	if full {
 		outlet := bleve.NewTextFieldMapping()
 		outlet.Index, outlet.Store, outlet.IncludeInAll = false, true, false
-		doc.AddFieldMappingsAt(FieldOutlet, outlet)
+		doc.AddFieldMappingsAt(floorOutlet, outlet)
 		date := bleve.NewTextFieldMapping()
 		date.Index, date.Store, date.IncludeInAll = false, true, false
 		doc.AddFieldMappingsAt(FieldPublished, date)

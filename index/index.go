@@ -1,34 +1,15 @@
-// Package index owns the on-disk Bleve index of newsdex: the mapping, the
-// writer and open/close. It sits between chunk and search in the pipeline.
-//
-// One Bleve document is one article. Its text fields (title, body) carry the
-// whole article, so boolean operators hold per article and every count is a
-// count of articles. The article itself, with its passages and entities, is
-// stored once as JSON in the stored-only field "_src"; snippets are cut from
-// its passages at query time (see package search).
 package index
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	blevedoc "github.com/blevesearch/bleve/v2/document"
-	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsdex/newsdex"
@@ -52,24 +33,8 @@ const (
 	FieldRoles     = "roles"
 	FieldSource    = "_src"
 	FieldPublished = "published"
-	FieldOutlet    = "outlet"
-	// Entity facet fields hold canonical names as keywords.
-	FieldPeople  = "people"
-	FieldCited   = "cited"
-	FieldPlaces  = "places"
-	FieldLeaders = "leaders"
-	// Filter fields hold lowercased canonical names (case-insensitive filters).
-	FilterPerson = "f_person"
-	FilterOutlet = "f_outlet"
-	FilterCited  = "f_cited"
-	FilterPlace  = "f_place"
-	FilterLeader = "f_leader"
-	// Query fields hold entity names as analysed text, for person:xi.
-	QueryPerson = "q_person"
-	QueryOutlet = "q_outlet"
-	QueryCited  = "q_cited"
-	QueryPlace  = "q_place"
-	QueryLeader = "q_leader"
+	// The facet, filter and query fields of the entity kinds are named by
+	// the table newsdex.Kinds (FacetField, FilterField, QueryField).
 	// QueryAuthor holds the bylines as analysed text, for author:haberman.
 	QueryAuthor = "q_author"
 	// Histogram buckets of the published date, as keywords.
@@ -97,121 +62,8 @@ const (
 	FieldNoVectors = "no_vec"
 )
 
-// LeaderOfficeSep separates name and office in FieldLeaderOffice.
-const LeaderOfficeSep = "\x1f"
-
-// TextAnalyzer is the analyzer of title and body; search uses it to find
-// matches for snippets. It gives the tokens of Bleve's "en" analyzer,
-// faster (see EnglishAnalyzer), so indexes built with "en" search alike.
-const TextAnalyzer = EnglishAnalyzer
-
-const lowerKeyword = "keyword_lower"
-
 // ErrNotFound is returned when an article id is not in the index.
 var ErrNotFound = errors.New("index: article not found")
-
-// Mapping returns the index mapping of newsdex documents.
-func Mapping() (*mapping.IndexMappingImpl, error) {
-	im := bleve.NewIndexMapping()
-	// Words of FieldText are scored by package search's own BM25; Bleve's
-	// model scores only phrases, roles and the entity fields.
-	im.ScoringModel = bleveindex.DefaultScoringModel
-	im.IndexDynamic = false
-	im.StoreDynamic = false
-	im.DocValuesDynamic = false
-	im.DefaultAnalyzer = TextAnalyzer
-	if err := im.AddCustomAnalyzer(lowerKeyword, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     single.Name,
-		"token_filters": []string{lowercase.Name},
-	}); err != nil {
-		return nil, fmt.Errorf("index: add analyzer %s: %w", lowerKeyword, err)
-	}
-
-	text := func(analyzer string) *mapping.FieldMapping {
-		f := bleve.NewTextFieldMapping()
-		f.Analyzer = analyzer
-		f.Store = false
-		f.IncludeInAll = false
-		// Snippets are built from stored passages, so Bleve's term vectors
-		// would only cost a quarter of the indexing rate.
-		f.IncludeTermVectors = false
-		f.DocValues = false
-		return f
-	}
-	phraseText := func(analyzer string) *mapping.FieldMapping {
-		f := text(analyzer)
-		// Phrase queries need positions, which come with term vectors.
-		f.IncludeTermVectors = true
-		return f
-	}
-	kw := func(analyzer string, docValues bool) *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Analyzer = analyzer
-		f.Store = false
-		f.IncludeInAll = false
-		f.IncludeTermVectors = false
-		f.DocValues = docValues
-		return f
-	}
-
-	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(FieldTitle, phraseText(TextAnalyzer))
-	doc.AddFieldMappingsAt(FieldText, phraseText(TextAnalyzer))
-	doc.AddFieldMappingsAt(FieldTextLength, kw(keyword.Name, false))
-	doc.AddFieldMappingsAt(FieldRoles, phraseText(TextAnalyzer))
-	src := bleve.NewTextFieldMapping()
-	src.Index = false
-	src.Store = true
-	src.IncludeInAll = false
-	src.IncludeTermVectors = false
-	src.DocValues = false
-	doc.AddFieldMappingsAt(FieldSource, src)
-	// Passage vectors: stored bytes, never indexed (see vectors.go).
-	vec := bleve.NewTextFieldMapping()
-	vec.Index = false
-	vec.Store = true
-	vec.IncludeInAll = false
-	vec.IncludeTermVectors = false
-	vec.DocValues = false
-	doc.AddFieldMappingsAt(FieldVectors, vec)
-
-	pub := bleve.NewDateTimeFieldMapping()
-	pub.Store = false
-	pub.IncludeInAll = false
-	pub.DocValues = true
-	doc.AddFieldMappingsAt(FieldPublished, pub)
-
-	for _, f := range []string{FieldOutlet, FieldPeople, FieldCited, FieldPlaces, FieldLeaders, FieldLeaderOffice, FieldOrigin, FieldPassageCount,
-		FieldDay, FieldWeek, FieldMonth, FieldYear} {
-		doc.AddFieldMappingsAt(f, kw(keyword.Name, true))
-	}
-	for _, f := range []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader} {
-		doc.AddFieldMappingsAt(f, kw(lowerKeyword, false))
-	}
-	for _, f := range []string{QueryPerson, QueryOutlet, QueryCited, QueryPlace, QueryLeader, QueryAuthor} {
-		doc.AddFieldMappingsAt(f, phraseText(standard.Name))
-	}
-	// Wire copies: dup_of (exact id, stored so the detector can be
-	// restored without decoding every article) and is_dup for collapsing.
-	dupOf := kw(keyword.Name, true)
-	dupOf.Store = true
-	doc.AddFieldMappingsAt(FieldDupOf, dupOf)
-	doc.AddFieldMappingsAt(FieldIsDup, kw(keyword.Name, false))
-	doc.AddFieldMappingsAt(FieldNoVectors, kw(keyword.Name, false))
-	dupSig := bleve.NewTextFieldMapping()
-	dupSig.Index = false
-	dupSig.Store = true
-	dupSig.IncludeInAll = false
-	dupSig.IncludeTermVectors = false
-	doc.AddFieldMappingsAt(FieldDupSig, dupSig)
-	// No field is included in the composite _all field, but building the
-	// empty composite still cost each document a pass over its fields.
-	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
-	im.DefaultMapping = doc
-	im.DefaultField = FieldText
-	return im, nil
-}
 
 // Count returns the number of articles in the live generation.
 func (ix *Index) Count() (uint64, error) {
@@ -443,132 +295,6 @@ func getArticle(bi bleve.Index, id string) (newsdex.Article, error) {
 	return a, nil
 }
 
-// mapDocument maps data to a Bleve document as Batch.Index would, then
-// stores the doc values of its keyword fields one document per chunk,
-// uncompressed. A search visits the doc values of every hit for its
-// facets, and decompressing a whole 1,024-document chunk (Snappy) per
-// facet field to read one hit's values was a fifth of the time of a
-// search over many hits; now they are read in place from the
-// memory-mapped segment, and a hit's chunk is found without a search.
-// (Only both options together are safe: zapx v17.2.5 merges doc values
-// that are uncompressed but chunked as if they were one per chunk, which
-// is why Bleve's geo fields, the only users, set both.)
-func mapDocument(m mapping.IndexMapping, id string, data map[string]any) (*blevedoc.Document, error) {
-	doc := blevedoc.NewDocument(id)
-	if err := m.MapDocument(doc, data); err != nil {
-		return nil, err
-	}
-	for i, f := range doc.Fields {
-		tf, ok := f.(*blevedoc.TextField)
-		if !ok || !tf.Options().IncludeDocValues() {
-			continue
-		}
-		doc.Fields[i] = blevedoc.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(),
-			tf.Options()|bleveindex.SkipDVChunking|bleveindex.SkipDVCompression, tf.Analyzer())
-	}
-	return doc, nil
-}
-
-// Document returns the Bleve document for a: a map of field name to value.
-func Document(a *newsdex.Article) (map[string]any, error) {
-	d, _, err := document(a)
-	return d, err
-}
-
-// document returns a's Bleve document and its vector-store entry.
-func document(a *newsdex.Article) (map[string]any, vector.Doc, error) {
-	vd, blob, err := vectorDoc(a)
-	if err != nil {
-		return nil, vd, err
-	}
-	// The signature has a field of its own; keep it out of the source.
-	stored := *a
-	stored.DupSignature = nil
-	src, err := json.Marshal(&stored)
-	if err != nil {
-		return nil, vd, fmt.Errorf("index: encode article %q: %w", a.ID, err)
-	}
-	text := a.Title + "\n" + a.Body
-	d := map[string]any{
-		FieldTitle:      a.Title,
-		FieldText:       text,
-		FieldTextLength: textLengthTerm(TextLength(text)),
-		FieldSource:     string(src),
-	}
-	if blob != nil {
-		d[FieldVectors] = string(blob)
-	}
-	if a.Outlet != "" {
-		d[FieldOutlet] = a.Outlet
-		d[FilterOutlet] = a.Outlet
-		d[QueryOutlet] = a.Outlet
-	}
-	entity := func(es []newsdex.Entity, facet, filter, query string) {
-		if len(es) == 0 {
-			return
-		}
-		names := newsdex.Names(es)
-		d[facet] = names
-		d[filter] = names
-		d[query] = names
-	}
-	if len(a.Authors) > 0 {
-		d[QueryAuthor] = a.Authors
-	}
-	entity(a.People, FieldPeople, FilterPerson, QueryPerson)
-	entity(a.Cited, FieldCited, FilterCited, QueryCited)
-	entity(a.Places, FieldPlaces, FilterPlace, QueryPlace)
-	entity(a.Leaders, FieldLeaders, FilterLeader, QueryLeader)
-	if a.Source != "" {
-		d[FieldOrigin] = Origin(a.Source)
-	}
-	d[FieldPassageCount] = strconv.Itoa(len(a.Passages))
-	if len(a.Roles) > 0 {
-		d[FieldRoles] = a.Roles
-	}
-	if a.DuplicateOf != "" {
-		d[FieldDupOf] = a.DuplicateOf
-		d[FieldIsDup] = "t"
-	}
-	if len(a.DupSignature) > 0 {
-		d[FieldDupSig] = base64.StdEncoding.EncodeToString(a.DupSignature)
-	}
-	if em := a.Embeddings; em != nil && em.Missing && len(a.Passages) > 0 {
-		d[FieldNoVectors] = "t"
-	}
-	if len(a.Leaders) > 0 {
-		lo := make([]string, 0, len(a.Leaders))
-		for _, l := range a.Leaders {
-			lo = append(lo, l.Name+LeaderOfficeSep+l.Office)
-		}
-		d[FieldLeaderOffice] = lo
-	}
-	if !a.Published.IsZero() {
-		t := a.Published.UTC()
-		d[FieldPublished] = t
-		d[FieldDay] = t.Format(time.DateOnly)
-		d[FieldWeek] = WeekKey(t)
-		d[FieldMonth] = t.Format("2006-01")
-		d[FieldYear] = t.Format("2006")
-	}
-	return d, vd, nil
-}
-
-// WeekKey returns the ISO week of t as "2006-W01".
-func WeekKey(t time.Time) string {
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%04d-W%02d", y, w)
-}
-
-// Origin names where an article came from: a URL's host or a file's
-// base name.
-func Origin(source string) string {
-	if u, err := url.Parse(source); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		return u.Host
-	}
-	return filepath.Base(source)
-}
-
 // DirSize returns the total size of the regular files under dir.
 func DirSize(dir string) int64 {
 	var total int64
@@ -583,9 +309,3 @@ func DirSize(dir string) int64 {
 	})
 	return total
 }
-
-// normalise lowercases a filter value the way the filter fields are indexed.
-func normalise(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// FilterValue returns v as stored in the lowercase filter fields.
-func FilterValue(v string) string { return normalise(v) }

@@ -107,8 +107,8 @@ func shouting(line string) bool {
 	return capsWords >= 2 && upper*10 > letters*6
 }
 
-// FilterLabel returns the vector-store label that a filter on field (one
-// of the Filter* fields) with value tests, built the way the Bleve filter
+// FilterLabel returns the vector-store label that a filter on field (a
+// newsdex.Kind's FilterField) with value tests, built the way the Bleve filter
 // fields are indexed, so that both sides filter alike.
 func FilterLabel(field, value string) string { return field + "\x00" + FilterValue(value) }
 
@@ -122,15 +122,9 @@ func vectorLabels(a *newsdex.Article) []string {
 	if a.DuplicateOf != "" {
 		out = append(out, DupLabel)
 	}
-	if a.Outlet != "" {
-		out = append(out, FilterLabel(FilterOutlet, a.Outlet))
-	}
-	for _, f := range []struct {
-		field string
-		es    []newsdex.Entity
-	}{{FilterPerson, a.People}, {FilterCited, a.Cited}, {FilterPlace, a.Places}, {FilterLeader, a.Leaders}} {
-		for _, e := range f.es {
-			out = append(out, FilterLabel(f.field, e.Name))
+	for _, k := range newsdex.Kinds {
+		for _, v := range k.Values(a) {
+			out = append(out, FilterLabel(k.FilterField, v))
 		}
 	}
 	return out

@@ -69,7 +69,7 @@ func TestVectorsFollowWrites(t *testing.T) {
 	if got := topIDs(t, ix, unit(2), vector.Filter{}); got[0] != "a-002" {
 		t.Errorf("nearest to axis 2: %v", got)
 	}
-	putin := vector.Filter{Groups: [][]string{{index.FilterLabel(index.FilterPerson, "VLADIMIR PUTIN")}}}
+	putin := vector.Filter{Groups: [][]string{{index.FilterLabel("f_person", "VLADIMIR PUTIN")}}}
 	if got := topIDs(t, ix, unit(2), putin); !slices.Equal(got, []string{"a-004"}) {
 		t.Errorf("person filter: %v", got)
 	}

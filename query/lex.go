@@ -137,7 +137,7 @@ func (lx *lexer) next() (token, *SyntaxError) {
 		}
 		// Before a quote or group only field syntax puts a colon.
 		if v < len(s) && (s[v] == '"' || s[v] == '(') {
-			return token{}, lx.err(start, "unknown field "+quote(s[start:start+n]), "want one of "+strings.Join(fieldNames[:], ", "))
+			return token{}, lx.err(start, "unknown field "+quote(s[start:start+n]), "want one of "+strings.Join(fieldNames(), ", "))
 		}
 		// letters:value reads as a field too: taking foo:bar as a word
 		// would search something else than the user meant without a
@@ -152,7 +152,7 @@ func (lx *lexer) next() (token, *SyntaxError) {
 				end += w
 			}
 			return token{}, lx.err(start, "unknown field "+quote(s[start:start+n]),
-				"want one of "+strings.Join(fieldNames[:], ", ")+"; write "+s[start:start+n]+`\:`+s[v:end]+" to search the word")
+				"want one of "+strings.Join(fieldNames(), ", ")+"; write "+s[start:start+n]+`\:`+s[v:end]+" to search the word")
 		}
 	}
 	t, err := lx.word(start, start, "")

@@ -141,6 +141,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsdex/newsdex"
 )
 
 // Limits on a query, so that one request cannot cost the engine much.
@@ -163,21 +165,31 @@ const (
 // FTS5.
 const DefaultNear = 10
 
-// fieldNames are the fields a query may name, in the order error
-// messages list them.
-var fieldNames = [...]string{"title", "body", "author", "person", "outlet", "cited", "place", "leader"}
+// textFieldNames are the fields a query may name besides the entity
+// kinds of newsdex.Kinds (person:xi), which follow them.
+var textFieldNames = [...]string{"title", "body", "author"}
+
+// fieldNames returns the fields a query may name, in the order error
+// messages list them: the text fields, then the entity kinds.
+func fieldNames() []string {
+	out := make([]string, 0, len(textFieldNames)+len(newsdex.Kinds))
+	out = append(out, textFieldNames[:]...)
+	for _, k := range newsdex.Kinds {
+		out = append(out, k.Name)
+	}
+	return out
+}
 
 // Fields returns the field names a query may use, such as "person" in
 // person:putin.
-func Fields() []string { return slices.Clone(fieldNames[:]) }
+func Fields() []string { return fieldNames() }
 
 func isField(name string) bool {
-	for _, f := range fieldNames {
-		if f == name {
-			return true
-		}
+	if slices.Contains(textFieldNames[:], name) {
+		return true
 	}
-	return false
+	_, ok := newsdex.KindNamed(name)
+	return ok
 }
 
 // SyntaxError is a query that does not parse. Its message suits a 400

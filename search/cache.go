@@ -18,9 +18,8 @@ import (
 // (weak, so the cache never keeps an old snapshot's segments alive; weak
 // pointers to different objects never compare equal, even at a reused
 // address), and the whole cache is dropped when the live snapshot
-// changes. It is the last of the query optimisations: every other cost
-// was cut first, and BenchmarkEngine and `newsdex bench` measure with it
-// off.
+// changes. BenchmarkEngine and `newsdex bench` measure with it off, so
+// that they measure the search and not the cache.
 type resultCache struct {
 	mu    sync.Mutex
 	snap  weak.Pointer[scorch.IndexSnapshot]

@@ -97,7 +97,7 @@ func (e *Engine) searchReader(ctx context.Context, req *bleve.SearchRequest, rea
 		}
 	}
 	if plan, ok := planBulk(req); ok && view != nil && !e.noBulk {
-		return e.runBulk(ctx, req, reader, m, view, collectFrom, plan, counter, start)
+		return e.runBulk(ctx, req, &snapshotRead{r: reader, m: m, v: view, ids: collectFrom}, plan, counter, start)
 	}
 	s, err := req.Query.Searcher(ctx, reader, m, search.SearcherOptions{Explain: req.Explain, Score: req.Score})
 	if err != nil {
@@ -121,20 +121,41 @@ func (e *Engine) searchReader(ctx context.Context, req *bleve.SearchRequest, rea
 	if err := coll.Collect(ctx, searcher, collectFrom); err != nil {
 		return nil, none, err
 	}
-	facets := coll.FacetResults()
+	c := collected{hits: coll.Results(), total: coll.Total(), maxScore: coll.MaxScore(), facets: coll.FacetResults()}
 	if counter != nil {
-		facets = counter.results()
+		c.facets = counter.results()
 	}
-	return searchResult(req, reader, view, coll.Results(), coll.Total(), coll.MaxScore(), facets, start)
+	return searchResult(req, reader, view, c, start)
+}
+
+// snapshotRead is what a search reads one index snapshot through: the
+// reader and mapping that build searchers, the searcher options, the
+// snapshot's field data view and the reader that answers id lookups
+// (the view's, which is faster than the snapshot's).
+type snapshotRead struct {
+	r    bleveindex.IndexReader
+	m    mapping.IndexMapping
+	opts search.SearcherOptions
+	v    *snapshotData
+	ids  bleveindex.IndexReader
+}
+
+// collected is what a search collected: the page of hits, the total, the
+// best score and the facets.
+type collected struct {
+	hits     search.DocumentMatchCollection
+	total    uint64
+	maxScore float64
+	facets   search.FacetResults
 }
 
 // searchResult completes hits (their ids and the stored fields req asks
 // for, read through view when not nil) and returns them as Bleve's result
 // of req over reader, with the snapshot it is cacheable under.
-func searchResult(req *bleve.SearchRequest, reader bleveindex.IndexReader, view *snapshotData, hits search.DocumentMatchCollection,
-	total uint64, maxScore float64, facets search.FacetResults, start time.Time) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
+func searchResult(req *bleve.SearchRequest, reader bleveindex.IndexReader, view *snapshotData, c collected,
+	start time.Time) (*bleve.SearchResult, weak.Pointer[scorch.IndexSnapshot], error) {
 	var none weak.Pointer[scorch.IndexSnapshot]
-	for _, h := range hits {
+	for _, h := range c.hits {
 		var err error
 		if h.ID == "" {
 			if h.ID, err = reader.ExternalID(h.IndexInternalID); err != nil {
@@ -159,11 +180,11 @@ func searchResult(req *bleve.SearchRequest, reader bleveindex.IndexReader, view 
 	return &bleve.SearchResult{
 		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
 		Request:  req,
-		Hits:     hits,
-		Total:    total,
-		MaxScore: maxScore,
+		Hits:     c.hits,
+		Total:    c.total,
+		MaxScore: c.maxScore,
 		Took:     time.Since(start),
-		Facets:   facets,
+		Facets:   c.facets,
 	}, snap, nil
 }
 

@@ -249,8 +249,10 @@ func BenchmarkTermsFacet(b *testing.B) {
 		name string
 		new  func() bsearch.FacetBuilder
 	}{
-		{"bleve", func() bsearch.FacetBuilder { return facet.NewTermsFacetBuilder(index.FieldPeople, 10) }},
-		{"newsdex", func() bsearch.FacetBuilder { return pools.get(index.FieldPeople, 10) }},
+		{"bleve", func() bsearch.FacetBuilder {
+			return facet.NewTermsFacetBuilder(filterKind(FilterPerson).FacetField, 10)
+		}},
+		{"newsdex", func() bsearch.FacetBuilder { return pools.get(filterKind(FilterPerson).FacetField, 10) }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -15,10 +15,6 @@ const (
 	MaxFacetListSize = 10000
 )
 
-// ListFacets names the facets FacetValues lists: the entity facets (the
-// published histogram is the timeline's).
-var ListFacets = []string{FacetPeople, FacetLeaders, FacetOutlets, FacetCited, FacetPlaces}
-
 // FacetList is one facet of a match set with up to size values.
 type FacetList struct {
 	Facet string `json:"facet"`

@@ -7,15 +7,6 @@ import (
 	"time"
 )
 
-// Params lists every URL query parameter of a search, as GET /v1/search
-// takes them: Request.Values writes them and ParseValues reads them, so
-// the API and the command line (which hands searches to a running server)
-// share one definition.
-var Params = []string{"q", "op", FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader,
-	FilterPerson + opSuffix, FilterOutlet + opSuffix, FilterCited + opSuffix, FilterPlace + opSuffix, FilterLeader + opSuffix,
-	"from", "to", "sort", "size", "page", "cursor", "snippets", "snippet_size", "facets", "facet_size", "interval", "mode", "k", "count",
-	"collapse", "explain"}
-
 // opSuffix makes the parameter of a filter's operator: person_op=and.
 const opSuffix = "_op"
 

@@ -11,6 +11,8 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
+// exactPhrase is a match phrase query without slop or fuzziness.
+//
 // Bleve's phrase searcher checks each document that holds all the words
 // of a phrase by first turning the document's word positions into maps of
 // maps (DocumentMatch.Complete), which allocated a quarter of all the
@@ -21,8 +23,6 @@ import (
 // only the term locations a hit carries (none rather than those of the
 // phrase), which nothing in newsdex reads: the API has no highlighting
 // by Bleve, and proximityQuery reads the locations of its own terms.
-
-// exactPhrase is a match phrase query without slop or fuzziness.
 type exactPhrase struct {
 	query.Query // Bleve's query, for explanations
 	field       string

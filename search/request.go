@@ -40,31 +40,6 @@ const (
 // sorts cover the related hits too.
 const CountRelated = "related"
 
-// Filter names, as used by the API's parameters.
-const (
-	FilterPerson = "person"
-	FilterOutlet = "outlet"
-	FilterCited  = "cited"
-	FilterPlace  = "place"
-	FilterLeader = "leader"
-)
-
-// FilterNames lists the filter parameters in a stable order.
-var FilterNames = []string{FilterPerson, FilterOutlet, FilterCited, FilterPlace, FilterLeader}
-
-// Facet names, as used by the API's facets parameter.
-const (
-	FacetPeople    = "people"
-	FacetOutlets   = "outlets"
-	FacetCited     = "cited"
-	FacetPlaces    = "places"
-	FacetLeaders   = "leaders"
-	FacetPublished = "published"
-)
-
-// AllFacets lists every facet in response order.
-var AllFacets = []string{FacetPeople, FacetLeaders, FacetOutlets, FacetCited, FacetPlaces, FacetPublished}
-
 // Sort orders.
 const (
 	SortRelevance = "relevance"

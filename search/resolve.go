@@ -16,8 +16,8 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/extract"
-	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/ingest"
 )
 
@@ -209,21 +209,6 @@ func readValues(r bleveindex.IndexReader, field string) (*fieldValues, error) {
 	}
 }
 
-// facetOfFilter names the facet field holding a filter's canonical values.
-func facetOfFilter(name string) string {
-	switch name {
-	case FilterPerson:
-		return index.FieldPeople
-	case FilterOutlet:
-		return index.FieldOutlet
-	case FilterCited:
-		return index.FieldCited
-	case FilterPlace:
-		return index.FieldPlaces
-	}
-	return index.FieldLeaders
-}
-
 // resolveFilters replaces r's filter values by the canonical values they
 // resolve to, and returns how each was read and, for those that resolve
 // to nothing, the closest values.
@@ -284,7 +269,8 @@ func (e *Engine) resolveValue(fv *fieldValues, name, v string) Resolution {
 		}
 		return found(fv.most(is), ResolvedSpelling)
 	}
-	if name == FilterOutlet || name == FilterCited {
+	resolve := filterKind(name).Resolve
+	if resolve == newsdex.ResolveAlias {
 		if c, _, ok := ingest.CanonicalOutlet(v, ""); ok {
 			if is := fv.byKey[valueKey(c)]; len(is) > 0 {
 				return found(fv.most(is), ResolvedAlias)
@@ -292,7 +278,7 @@ func (e *Engine) resolveValue(fv *fieldValues, name, v string) Resolution {
 		}
 	}
 	ws := words(v)
-	if len(ws) >= 2 && (name == FilterPerson || name == FilterLeader) {
+	if len(ws) >= 2 && resolve == newsdex.ResolveGivenName {
 		if i, ok := e.givenName(fv, ws); ok {
 			return found(i, ResolvedGivenName)
 		}

@@ -20,6 +20,8 @@ import (
 	"github.com/newsdex/newsdex/index"
 )
 
+// rolePhrase is a phrase query on the roles field.
+//
 // Role phrases ("Chinese president") are matched against every run of two
 // or three words of an OR query (roleQueries), which made a phrase
 // searcher per run: per segment a dictionary lookup and postings for each
@@ -35,8 +37,6 @@ import (
 // term's score by a query norm over the weights of all term searchers
 // (docFreq 0 included), so dropping the clause or weighing it 0 would
 // change every score.
-
-// rolePhrase is a phrase query on the roles field.
 type rolePhrase struct {
 	query.Query
 	// terms are the analysed words by position, as Bleve's match phrase

@@ -1,15 +1,10 @@
-// Package search turns a user's Request into a Bleve search over the index
-// and returns ranked articles with facets and per-request snippets. It sits
-// between index and api in the pipeline.
 package search
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -256,68 +251,6 @@ func sortValues(order search.SortOrder, dm *search.DocumentMatch) []string {
 	return out
 }
 
-// withFilters ANDs the request's filters and date range onto q.
-func withFilters(q query.Query, r *Request) query.Query {
-	var must []query.Query
-	dated := false
-	for _, name := range FilterNames {
-		vals := r.Filters[name]
-		if len(vals) == 0 {
-			continue
-		}
-		field := filterField(name)
-		var any []query.Query
-		for _, v := range vals {
-			tq := bleve.NewTermQuery(index.FilterValue(v))
-			tq.SetField(field)
-			// Bleve's disjunction ignores its own boost, so the zero
-			// boost below must reach every value.
-			tq.SetBoost(0)
-			any = append(any, tq)
-		}
-		switch {
-		case len(any) == 1 || r.FilterOps[name] == OpAnd:
-			must = append(must, any...)
-		default:
-			must = append(must, bleve.NewDisjunctionQuery(any...))
-		}
-	}
-	if !r.From.IsZero() || !r.To.IsZero() {
-		var start, end time.Time
-		if !r.From.IsZero() {
-			start = r.From
-		}
-		if !r.To.IsZero() {
-			end = r.To.AddDate(0, 0, 1)
-		}
-		t, f := true, false
-		dq := bleve.NewDateRangeInclusiveQuery(start, end, &t, &f)
-		dq.SetField(index.FieldPublished)
-		must = append(must, dq)
-		dated = true
-	}
-	collapse := r.Collapse == nil || *r.Collapse
-	if len(must) == 0 && !collapse {
-		return q
-	}
-	// Filters must not change scores: they are added with zero boost.
-	for _, m := range must {
-		if b, ok := m.(query.BoostableQuery); ok {
-			b.SetBoost(0)
-		}
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(q)
-	if len(must) > 0 {
-		bq.AddMust(must...)
-	}
-	if collapse {
-		// Wire copies fold into their group's first article.
-		bq.AddMustNot(dupQuery())
-	}
-	return &filteredQuery{boolean: bq, scored: q, filters: must, dates: dated, collapse: collapse}
-}
-
 // countDuplicates sets Duplicates on each hit that leads a wire-copy group,
 // with one query for the whole page.
 func (e *Engine) countDuplicates(ctx context.Context, hits []Hit) {
@@ -343,133 +276,6 @@ func (e *Engine) countDuplicates(ctx context.Context, hits []Hit) {
 	for i := range hits {
 		hits[i].Duplicates = n[hits[i].ID]
 	}
-}
-
-func filterField(name string) string {
-	switch name {
-	case FilterPerson:
-		return index.FilterPerson
-	case FilterOutlet:
-		return index.FilterOutlet
-	case FilterCited:
-		return index.FilterCited
-	case FilterPlace:
-		return index.FilterPlace
-	default:
-		return index.FilterLeader
-	}
-}
-
-func facetField(name, interval string) string {
-	switch name {
-	case FacetPeople:
-		return index.FieldPeople
-	case FacetOutlets:
-		return index.FieldOutlet
-	case FacetCited:
-		return index.FieldCited
-	case FacetPlaces:
-		return index.FieldPlaces
-	case FacetLeaders:
-		return index.FieldLeaders
-	}
-	switch interval {
-	case "day":
-		return index.FieldDay
-	case "week":
-		return index.FieldWeek
-	case "year":
-		return index.FieldYear
-	}
-	return index.FieldMonth
-}
-
-// maxHistogramBuckets bounds the published histogram; 20 years of weeks fit.
-const maxHistogramBuckets = 1500
-
-// leaderOfficeFacet is the hidden facet that names each leader's office.
-const leaderOfficeFacet = "_leader_office"
-
-func addFacets(breq *bleve.SearchRequest, r *Request) {
-	for _, f := range r.Facets {
-		size := r.FacetSize
-		if f == FacetPublished {
-			size = maxHistogramBuckets
-		}
-		breq.AddFacet(f, bleve.NewFacetRequest(facetField(f, r.Interval), size))
-		if f == FacetLeaders {
-			breq.AddFacet(leaderOfficeFacet, bleve.NewFacetRequest(index.FieldLeaderOffice, 4*size))
-		}
-	}
-}
-
-// leaderOffices maps each leader to the office most of the hits saw them in.
-func leaderOffices(fr search.FacetResults) map[string]string {
-	res := fr[leaderOfficeFacet]
-	if res == nil || res.Terms == nil {
-		return nil
-	}
-	out := map[string]string{}
-	best := map[string]int{}
-	for _, t := range res.Terms.Terms() {
-		name, office, ok := strings.Cut(t.Term, index.LeaderOfficeSep)
-		if ok && t.Count > best[name] {
-			best[name] = t.Count
-			out[name] = office
-		}
-	}
-	return out
-}
-
-func facetsOf(fr search.FacetResults, r *Request) map[string][]Bucket {
-	out := make(map[string][]Bucket, len(r.Facets))
-	offices := leaderOffices(fr)
-	for _, name := range r.Facets {
-		res := fr[name]
-		buckets := []Bucket{}
-		if res != nil && res.Terms != nil {
-			for _, t := range res.Terms.Terms() {
-				if name == FacetPublished {
-					from, to := bucketRange(t.Term, r.Interval)
-					buckets = append(buckets, Bucket{Key: t.Term, From: from, To: to, Count: t.Count})
-				} else {
-					b := Bucket{Value: t.Term, Count: t.Count}
-					if name == FacetLeaders {
-						b.Office = offices[t.Term]
-					}
-					buckets = append(buckets, b)
-				}
-			}
-		}
-		if name == FacetPublished {
-			sort.Slice(buckets, func(i, j int) bool { return buckets[i].Key < buckets[j].Key })
-		} else {
-			// Bleve orders by count; break ties by name for stable output.
-			sort.SliceStable(buckets, func(i, j int) bool {
-				if buckets[i].Count != buckets[j].Count {
-					return buckets[i].Count > buckets[j].Count
-				}
-				return buckets[i].Value < buckets[j].Value
-			})
-		}
-		out[name] = buckets
-	}
-	return out
-}
-
-// missingOf returns, per facet of r, the hits of fr's search that have
-// no value for it, leaving out facets every hit has a value for.
-func missingOf(fr search.FacetResults, r *Request) map[string]int {
-	var out map[string]int
-	for _, name := range r.Facets {
-		if res := fr[name]; res != nil && res.Missing > 0 {
-			if out == nil {
-				out = map[string]int{}
-			}
-			out[name] = res.Missing
-		}
-	}
-	return out
 }
 
 // bucketRange returns the [from, to) dates of a histogram key.
@@ -507,54 +313,4 @@ func isoWeekStart(year, week int) time.Time {
 		wd = 7
 	}
 	return t.AddDate(0, 0, -(wd-1)+(week-1)*7)
-}
-
-// Entities lists canonical names of one entity type (person, leader,
-// outlet, cited, place) with article counts, optionally those starting with
-// prefix (case-insensitive, at any word of the name), most frequent first.
-func (e *Engine) Entities(ctx context.Context, typ, prefix string, size int) ([]Bucket, error) {
-	facets := map[string]string{"person": FacetPeople, "leader": FacetLeaders, "outlet": FacetOutlets, "cited": FacetCited, "place": FacetPlaces}
-	facet, ok := facets[typ]
-	if !ok {
-		return nil, paramErr("type", "unknown entity type %q, want person, leader, outlet, cited or place", typ)
-	}
-	if size < 1 || size > MaxFacetSize {
-		return nil, paramErr("size", "size %d out of range 1..%d", size, MaxFacetSize)
-	}
-	if len(prefix) > 100 {
-		return nil, paramErr("prefix", "prefix is %d bytes, the limit is 100", len(prefix))
-	}
-	// Fetch enough buckets to filter by prefix afterwards; facet terms are
-	// read from the index's dictionary, so this stays cheap.
-	fetch := size
-	if prefix != "" {
-		fetch = 100000
-	}
-	r := Request{Facets: []string{facet}, FacetSize: 1, Size: 1}
-	if err := r.Normalize(); err != nil {
-		return nil, err
-	}
-	r.FacetSize = fetch
-	breq := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-	addFacets(breq, &r)
-	res, err := e.src.Bleve().SearchInContext(ctx, breq)
-	if err != nil {
-		return nil, fmt.Errorf("search: list %s entities: %w", typ, err)
-	}
-	all := facetsOf(res.Facets, &r)[facet]
-	if prefix == "" {
-		return all[:min(size, len(all))], nil
-	}
-	p := strings.ToLower(prefix)
-	out := []Bucket{}
-	for _, b := range all {
-		name := strings.ToLower(b.Value)
-		if strings.HasPrefix(name, p) || strings.Contains(name, " "+p) {
-			out = append(out, b)
-			if len(out) == size {
-				break
-			}
-		}
-	}
-	return out, nil
 }

@@ -38,9 +38,6 @@ const (
 	maxAutoBuckets = 60
 )
 
-// SplitNames lists the filters a timeline splits a query by.
-var SplitNames = FilterNames
-
 // TimelineRequest is one timeline: its series' queries and what they share.
 type TimelineRequest struct {
 	// Queries are the series' queries, 1 to MaxSeries; "" counts every
@@ -96,12 +93,6 @@ type TimeBucket struct {
 	// without the query; Share is Count/All (0 when All is 0).
 	All   int     `json:"all"`
 	Share float64 `json:"share"`
-}
-
-// splitFacet maps a split name to the facet whose top values it takes.
-func splitFacet(name string) string {
-	return map[string]string{FilterPerson: FacetPeople, FilterOutlet: FacetOutlets, FilterCited: FacetCited,
-		FilterPlace: FacetPlaces, FilterLeader: FacetLeaders}[name]
 }
 
 // timelineSeries is a series being counted: its match set and the set of

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/index"
 	uq "github.com/newsdex/newsdex/query"
 )
@@ -27,18 +28,11 @@ func textFields(field string) ([]string, string, error) {
 		return []string{index.FieldText}, index.TextAnalyzer, nil
 	case "title":
 		return []string{index.FieldTitle}, index.TextAnalyzer, nil
-	case "person":
-		return []string{index.QueryPerson}, "standard", nil
-	case "outlet":
-		return []string{index.QueryOutlet}, "standard", nil
-	case "cited":
-		return []string{index.QueryCited}, "standard", nil
-	case "place":
-		return []string{index.QueryPlace}, "standard", nil
-	case "leader":
-		return []string{index.QueryLeader}, "standard", nil
 	case "author":
 		return []string{index.QueryAuthor}, "standard", nil
+	}
+	if k, ok := newsdex.KindNamed(field); ok {
+		return []string{k.QueryField}, "standard", nil
 	}
 	return nil, "", &ParamError{Param: "q", Pos: -1, Msg: fmt.Sprintf("unknown field %q", field)}
 }

@@ -34,15 +34,7 @@ func (f *exportFlags) request(cmd *cobra.Command, q string) (search.Request, err
 	if cmd.Flags().Changed("collapse") {
 		req.Collapse = &f.search.collapse
 	}
-	for name, vals := range map[string][]string{search.FilterPerson: f.search.person, search.FilterOutlet: f.search.outlet,
-		search.FilterCited: f.search.cited, search.FilterPlace: f.search.place, search.FilterLeader: f.search.leader} {
-		if len(vals) > 0 {
-			if req.Filters == nil {
-				req.Filters = map[string][]string{}
-			}
-			req.Filters[name] = vals
-		}
-	}
+	req.Filters = f.search.filterValues()
 	var err error
 	if f.search.from != "" {
 		if req.From, err = search.ParseDate("from", f.search.from); err != nil {
@@ -103,11 +95,7 @@ If a ` + "`newsdex serve`" + ` holds the index, the server does the export (GET 
 	c.Flags().StringVar(&f.op, "op", "", "and (default) or or: how words side by side combine")
 	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no summary line on stderr")
 	s := &f.search
-	c.Flags().StringSliceVar(&s.person, "person", nil, "filter by person (repeatable)")
-	c.Flags().StringSliceVar(&s.outlet, "outlet", nil, "filter by outlet (repeatable)")
-	c.Flags().StringSliceVar(&s.cited, "cited", nil, "filter by cited outlet (repeatable)")
-	c.Flags().StringSliceVar(&s.place, "place", nil, "filter by place (repeatable)")
-	c.Flags().StringSliceVar(&s.leader, "leader", nil, "filter by leader (repeatable)")
+	s.filterFlags(c.Flags())
 	c.Flags().StringVar(&s.from, "from", "", "published on or after YYYY-MM-DD")
 	c.Flags().StringVar(&s.to, "to", "", "published on or before YYYY-MM-DD")
 	c.Flags().StringVar(&s.sort, "sort", "", "order: by id (default), date (newest first) or date_asc")

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/api"
 	"github.com/newsdex/newsdex/search"
 )
@@ -307,10 +308,37 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 
 // searchFlags are the filters and options of `newsdex search`.
 type searchFlags struct {
-	person, outlet, cited, place, leader, facets []string
+	// filters holds the values of each filter flag, by kind name.
+	filters                                      map[string]*[]string
+	facets                                       []string
 	from, to, sort, mode, cursor, interval       string
 	size, page, snippets, snippetSize, facetSize int
 	collapse, explain                            bool
+}
+
+// filterFlags registers a repeatable filter flag per entity kind
+// (--person, --outlet, ...).
+func (f *searchFlags) filterFlags(fs *pflag.FlagSet) {
+	f.filters = map[string]*[]string{}
+	for _, k := range newsdex.Kinds {
+		vals := new([]string)
+		f.filters[k.Name] = vals
+		fs.StringSliceVar(vals, k.Name, nil, "filter by "+k.Display+" (repeatable)")
+	}
+}
+
+// filterValues returns the filters given, by kind name; nil if none.
+func (f *searchFlags) filterValues() map[string][]string {
+	var out map[string][]string
+	for name, vals := range f.filters {
+		if len(*vals) > 0 {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[name] = *vals
+		}
+	}
+	return out
 }
 
 func (e *env) searchCmd() *cobra.Command {
@@ -333,12 +361,9 @@ func (e *env) searchCmd() *cobra.Command {
 			if cmd.Flags().Changed("collapse") {
 				req.Collapse = &f.collapse
 			}
-			req.Filters = map[string][]string{}
-			for name, vals := range map[string][]string{search.FilterPerson: f.person, search.FilterOutlet: f.outlet,
-				search.FilterCited: f.cited, search.FilterPlace: f.place, search.FilterLeader: f.leader} {
-				if len(vals) > 0 {
-					req.Filters[name] = vals
-				}
+			req.Filters = f.filterValues()
+			if req.Filters == nil {
+				req.Filters = map[string][]string{}
 			}
 			var err error
 			if f.from != "" {
@@ -367,11 +392,7 @@ func (e *env) searchCmd() *cobra.Command {
 	c.Flags().StringVar(&dir, "index", DefaultIndexDir(), "index directory ($NEWSDEX_INDEX)")
 	c.Flags().BoolVar(&jsonOut, "json", false, "print the API's JSON")
 	c.Flags().BoolVarP(&e.quiet, "quiet", "q", false, "no notes, such as that semantic search is off for want of the model; failures are still reported")
-	c.Flags().StringSliceVar(&f.person, "person", nil, "filter by person (repeatable)")
-	c.Flags().StringSliceVar(&f.outlet, "outlet", nil, "filter by outlet (repeatable)")
-	c.Flags().StringSliceVar(&f.cited, "cited", nil, "filter by cited outlet (repeatable)")
-	c.Flags().StringSliceVar(&f.place, "place", nil, "filter by place (repeatable)")
-	c.Flags().StringSliceVar(&f.leader, "leader", nil, "filter by leader (repeatable)")
+	f.filterFlags(c.Flags())
 	c.Flags().StringVar(&f.from, "from", "", "published on or after YYYY-MM-DD")
 	c.Flags().StringVar(&f.to, "to", "", "published on or before YYYY-MM-DD")
 	c.Flags().StringVar(&f.sort, "sort", "relevance", "relevance, date or date_asc")

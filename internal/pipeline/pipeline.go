@@ -29,12 +29,9 @@ type writer interface {
 
 // DefaultBatchSize is the number of articles per index batch unless
 // Options say otherwise. Each batch becomes one Bleve segment, and small
-// segments are merged again and again as the index grows: with 2,000
-// rather than 500 articles a batch (and the merge plan of package index),
-// indexing AllSides spends about a fifth less CPU, most of it saved in
-// merges, at about 1.5 GB more peak memory under TuneGCForBulk. With two
-// writers each holds a batch: `newsdex index` of the AllSides directory
-// peaks at 4.2 GB RSS instead of 3.5 GB with one.
+// segments are merged again and again as the index grows, so a large
+// batch saves merge work at the cost of peak memory (each writer holds
+// one); docs/MEASUREMENTS.md, "Batch size", has the figures.
 const DefaultBatchSize = 2000
 
 // Options tunes a run.
