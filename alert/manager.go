@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsdex/newsdex"
@@ -22,7 +23,7 @@ import (
 // engine is what alerts need from the search engine.
 type engine interface {
 	CompileMatch(ctx context.Context, r search.Request) (*search.MatchSet, error)
-	Members(ctx context.Context, m *search.MatchSet, ids []string) ([]string, error)
+	MatchBatch(ctx context.Context, sets []*search.MatchSet, ids []string, cands func(i int) []string) (*search.BatchMatch, error)
 	Duplicates(ctx context.Context, ids []string) (map[string]int, error)
 	Article(ctx context.Context, id string) (newsdex.Article, error)
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
@@ -295,7 +296,7 @@ func articleOf(a *newsdex.Article) Article {
 // snippet is the start of body, cut at a word boundary after at most n
 // runes.
 func snippet(body string, n int) string {
-	s := strings.Join(strings.Fields(body), " ")
+	s := squeeze(body, n+1)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -313,6 +314,36 @@ func snippet(body string, n int) string {
 		cut = sp
 	}
 	return s[:cut] + "…"
+}
+
+// squeeze returns the first n runes of body with its runs of white space
+// made single spaces and trimmed, as strings.Join(strings.Fields(body), " ")
+// begins, without reading the whole body: a batch makes a snippet of each
+// of its matched articles.
+func squeeze(body string, n int) string {
+	var b strings.Builder
+	space, runes := false, 0
+	for i := 0; i < len(body); {
+		r, size := utf8.DecodeRuneInString(body[i:])
+		c := body[i : i+size] // an invalid byte stays as it is, as in strings.Fields
+		i += size
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if runes++; runes > n {
+				break
+			}
+			b.WriteByte(' ')
+			space = false
+		}
+		if runes++; runes > n {
+			break
+		}
+		b.WriteString(c)
+	}
+	return b.String()
 }
 
 // Run matches written batches, forms deliveries and sends them until ctx
@@ -407,34 +438,37 @@ func (m *Manager) compile(ctx context.Context, recs []record) []*search.MatchSet
 }
 
 // match returns, for each alert created before b began, the articles of
-// b in its match set that it has not taken yet.
+// b in its match set that it has not taken yet. All alerts are tested in
+// one pass over one snapshot (search.Engine.MatchBatch).
 func (m *Manager) match(ctx context.Context, recs []record, sets []*search.MatchSet, b batch) (map[string][]Article, error) {
-	matched := map[string][]Article{}
-	cache := map[string]*Article{}
+	use := make([]*search.MatchSet, len(sets))
 	for i, r := range recs {
-		if r.Seq > b.Seq || sets[i] == nil {
+		if r.Seq <= b.Seq { // created before b began (one sequence orders both)
+			use[i] = sets[i]
+		}
+	}
+	res, err := m.eng.MatchBatch(ctx, use, b.IDs, nil)
+	if err != nil {
+		return nil, err
+	}
+	matched := map[string][]Article{}
+	cache := map[string]Article{}
+	for i, r := range recs {
+		ids := res.Members[i]
+		if len(ids) == 0 {
 			continue
 		}
-		ids, err := m.eng.Members(ctx, sets[i], b.IDs)
-		if err != nil {
-			return nil, fmt.Errorf("alert %s: %w", r.ID, err)
-		}
-		for _, id := range ids {
-			if m.st.wasSent(r.ID, id) {
-				continue
-			}
+		for _, id := range m.st.unsent(r.ID, ids) {
 			a, ok := cache[id]
 			if !ok {
-				full, err := m.eng.Article(ctx, id)
-				if err == nil {
-					art := articleOf(&full)
-					a = &art
+				full, held := res.Articles[id]
+				if !held {
+					continue
 				}
-				cache[id] = a // nil: deleted since
+				a = articleOf(&full)
+				cache[id] = a
 			}
-			if a != nil {
-				matched[r.ID] = append(matched[r.ID], *a)
-			}
+			matched[r.ID] = append(matched[r.ID], a)
 		}
 	}
 	return matched, nil

@@ -247,16 +247,23 @@ func (s *store) commitMatches(seq uint64, matched map[string][]Article) (int, er
 	return queued, err
 }
 
-// sent reports whether the alert has queued (and so sent or will send) id.
-func (s *store) wasSent(alertID, id string) bool {
-	found := false
+// unsent returns those of ids the alert has not taken, in one read.
+func (s *store) unsent(alertID string, ids []string) []string {
+	out := ids
 	_ = s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bktSent).Bucket([]byte(alertID)); b != nil {
-			found = b.Get([]byte(id)) != nil
+		b := tx.Bucket(bktSent).Bucket([]byte(alertID))
+		if b == nil {
+			return nil
+		}
+		out = make([]string, 0, len(ids))
+		for _, id := range ids {
+			if b.Get([]byte(id)) == nil {
+				out = append(out, id)
+			}
 		}
 		return nil
 	})
-	return found
+	return out
 }
 
 // queue returns the articles queued for the alert, in id order.
