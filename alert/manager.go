@@ -23,7 +23,7 @@ import (
 // engine is what alerts need from the search engine.
 type engine interface {
 	CompileMatch(ctx context.Context, r search.Request) (*search.MatchSet, error)
-	MatchBatch(ctx context.Context, sets []*search.MatchSet, ids []string, cands func(i int) []string) (*search.BatchMatch, error)
+	MatchBatch(ctx context.Context, sets []*search.MatchSet, ids []string, o search.BatchOptions) (*search.BatchMatch, error)
 	Duplicates(ctx context.Context, ids []string) (map[string]int, error)
 	Article(ctx context.Context, id string) (newsdex.Article, error)
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
@@ -447,7 +447,7 @@ func (m *Manager) match(ctx context.Context, recs []record, sets []*search.Match
 			use[i] = sets[i]
 		}
 	}
-	res, err := m.eng.MatchBatch(ctx, use, b.IDs, nil)
+	res, err := m.eng.MatchBatch(ctx, use, b.IDs, search.BatchOptions{})
 	if err != nil {
 		return nil, err
 	}

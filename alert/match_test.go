@@ -109,8 +109,8 @@ func randomQuery(r *rand.Rand) Query {
 }
 
 // TestMatchBatchAsMembers checks that testing many alerts at once against
-// a batch (MatchBatch, with and without a candidate list) gives each alert
-// exactly what its own id-restricted search (Members) gives.
+// a batch (MatchBatch, plain and prefiltered) gives each alert exactly
+// what its own id-restricted search (Members) gives.
 func TestMatchBatchAsMembers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("indexes 460 articles")
@@ -142,28 +142,19 @@ func TestMatchBatchAsMembers(t *testing.T) {
 			t.Fatalf("compile %v: %v", queries[i], err)
 		}
 	}
-	// Random candidate lists, each in the order of ids.
-	cands := make([][]string, len(sets))
-	for i := range cands {
-		for _, id := range ids {
-			if r.IntN(2) == 0 {
-				cands[i] = append(cands[i], id)
-			}
-		}
-	}
-	all, err := eng.MatchBatch(ctx, sets, ids, nil)
+	plain, err := eng.MatchBatch(ctx, sets, ids, search.BatchOptions{Plain: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	some, err := eng.MatchBatch(ctx, sets, ids, func(i int) []string { return cands[i] })
+	pre, err := eng.MatchBatch(ctx, sets, ids, search.BatchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	matched, empty := 0, 0
 	for i, set := range sets {
 		if set == nil {
-			if all.Members[i] != nil || some.Members[i] != nil {
-				t.Errorf("nil set %d matched %v / %v", i, all.Members[i], some.Members[i])
+			if plain.Members[i] != nil || pre.Members[i] != nil {
+				t.Errorf("nil set %d matched %v / %v", i, plain.Members[i], pre.Members[i])
 			}
 			continue
 		}
@@ -171,18 +162,14 @@ func TestMatchBatchAsMembers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(all.Members[i], want) {
-			t.Errorf("alert %v: MatchBatch = %v, Members = %v", queries[i], all.Members[i], want)
+		if !slices.Equal(plain.Members[i], want) {
+			t.Errorf("alert %v: plain MatchBatch = %v, Members = %v", queries[i], plain.Members[i], want)
 		}
-		wantSome, err := eng.Members(ctx, set, cands[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(some.Members[i], wantSome) {
-			t.Errorf("alert %v on candidates: MatchBatch = %v, Members = %v", queries[i], some.Members[i], wantSome)
+		if !slices.Equal(pre.Members[i], want) {
+			t.Errorf("alert %v: prefiltered MatchBatch = %v, Members = %v", queries[i], pre.Members[i], want)
 		}
 		for _, id := range want {
-			a, ok := all.Articles[id]
+			a, ok := pre.Articles[id]
 			if !ok || a.ID != id {
 				t.Errorf("alert %v: no stored article for member %s", queries[i], id)
 			}
@@ -197,5 +184,11 @@ func TestMatchBatchAsMembers(t *testing.T) {
 	if matched == 0 || empty == 0 || empty > alerts*9/10 {
 		t.Errorf("%d matches, %d alerts without any: the fixture does not exercise matching", matched, empty)
 	}
-	t.Logf("%d alerts, %d matches, %d alerts without a match", alerts, matched, empty)
+	// The prefilter must have pruned: fewer sets and articles tested.
+	if pre.Tested >= plain.Tested || pre.Candidates >= plain.Candidates/2 {
+		t.Errorf("prefilter tested %d sets on %d articles, plain %d on %d: it prunes too little",
+			pre.Tested, pre.Candidates, plain.Tested, plain.Candidates)
+	}
+	t.Logf("%d alerts, %d matches, %d alerts without a match; exact query on %d sets, %d articles (plain: %d sets, %d articles)",
+		alerts, matched, empty, pre.Tested, pre.Candidates, plain.Tested, plain.Candidates)
 }

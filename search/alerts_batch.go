@@ -34,17 +34,29 @@ type BatchMatch struct {
 	Members [][]string
 	// Articles holds the stored article of every id some set holds.
 	Articles map[string]newsdex.Article
+	// Tested counts the sets the exact query ran for, and Candidates
+	// the articles it ran on, summed over them: what the prefilter left.
+	Tested, Candidates int
+}
+
+// BatchOptions tunes MatchBatch. The zero value is the production
+// behaviour.
+type BatchOptions struct {
+	// Plain tests every set against the whole batch, without the
+	// prefilter (alerts_prefilter.go): the reference its tests compare
+	// with.
+	Plain bool
 }
 
 // MatchBatch tests each of sets against the articles ids, all in one
-// snapshot of the index. cands, when not nil, narrows what set i is
-// tested against to cands(i), a subset of ids (a prefilter that knows the
-// set cannot hold the others); a set with no candidates costs nothing.
-func (e *Engine) MatchBatch(ctx context.Context, sets []*MatchSet, ids []string, cands func(i int) []string) (*BatchMatch, error) {
-	out, err := e.matchBatch(ctx, sets, ids, cands)
+// snapshot of the index. The members are those of the exact match set,
+// as in search; a prefilter skips the articles (and the sets) that
+// cannot match.
+func (e *Engine) MatchBatch(ctx context.Context, sets []*MatchSet, ids []string, o BatchOptions) (*BatchMatch, error) {
+	out, err := e.matchBatch(ctx, sets, ids, o)
 	if errors.Is(err, bleve.ErrorIndexClosed) {
 		// A rebuild closed the generation: the next one holds the batch.
-		out, err = e.matchBatch(ctx, sets, ids, cands)
+		out, err = e.matchBatch(ctx, sets, ids, o)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("match %d articles against %d sets: %w", len(ids), len(sets), err)
@@ -52,7 +64,7 @@ func (e *Engine) MatchBatch(ctx context.Context, sets []*MatchSet, ids []string,
 	return out, nil
 }
 
-func (e *Engine) matchBatch(ctx context.Context, sets []*MatchSet, ids []string, cands func(i int) []string) (*BatchMatch, error) {
+func (e *Engine) matchBatch(ctx context.Context, sets []*MatchSet, ids []string, o BatchOptions) (*BatchMatch, error) {
 	out := &BatchMatch{Members: make([][]string, len(sets)), Articles: map[string]newsdex.Article{}}
 	if len(ids) == 0 || len(sets) == 0 {
 		return out, nil
@@ -75,15 +87,28 @@ func (e *Engine) matchBatch(ctx context.Context, sets []*MatchSet, ids []string,
 	if err != nil {
 		return nil, err
 	}
-	var internal map[string]bleveindex.IndexInternalID // id → internal id, for subsets
-	if cands != nil {
-		internal = make(map[string]bleveindex.IndexInternalID, len(all.ids))
-		for _, in := range all.ids {
-			id, err := reader.ExternalID(in)
-			if err != nil {
-				return nil, fmt.Errorf("id of a batch article: %w", err)
+	if len(all.ids) == 0 {
+		return out, nil
+	}
+	// The clauses of each set, and which articles hold their terms.
+	var need [][]termClause
+	var terms map[fieldTerm]docBits
+	if !o.Plain {
+		need = make([][]termClause, len(sets))
+		terms = map[fieldTerm]docBits{}
+		for i, set := range sets {
+			if set == nil {
+				continue
 			}
-			internal[id] = in
+			need[i] = needs(set.q)
+			for _, c := range need[i] {
+				for _, ft := range c {
+					terms[ft] = nil
+				}
+			}
+		}
+		if err := termPresence(ctx, reader, all, terms); err != nil {
+			return nil, err
 		}
 	}
 	held := map[string]bool{}
@@ -91,20 +116,15 @@ func (e *Engine) matchBatch(ctx context.Context, sets []*MatchSet, ids []string,
 		if set == nil {
 			continue
 		}
-		docs, want := all, ids
-		if cands != nil {
-			want = cands(i)
-			if len(want) == 0 {
+		docs := all
+		if need != nil && len(need[i]) > 0 {
+			if docs = candidateDocs(all, need[i], terms); len(docs.ids) == 0 {
 				continue
 			}
-			if len(want) < len(ids) {
-				docs = subset(internal, want)
-			}
 		}
-		if len(docs.ids) == 0 {
-			continue
-		}
-		breq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docs, set.q), len(want), 0, false)
+		out.Tested++
+		out.Candidates += len(docs.ids)
+		breq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docs, set.q), len(docs.ids), 0, false)
 		breq.SortBy([]string{"_id"})
 		res, _, err := e.searchReader(ctx, breq, reader, m, time.Now())
 		if err != nil {
@@ -114,7 +134,7 @@ func (e *Engine) matchBatch(ctx context.Context, sets []*MatchSet, ids []string,
 		for _, h := range res.Hits {
 			in[h.ID] = true
 		}
-		for _, id := range want {
+		for _, id := range ids {
 			if in[id] {
 				out.Members[i] = append(out.Members[i], id)
 				delete(in, id) // an id given twice is returned once
@@ -182,19 +202,6 @@ func lookUp(reader bleveindex.IndexReader, ids []string) (*docList, error) {
 	// The snapshot's reader gives them in order; keep that a fact.
 	slices.SortFunc(l.ids, func(a, b bleveindex.IndexInternalID) int { return a.Compare(b) })
 	return l, nil
-}
-
-// subset returns the documents of want found in internal.
-func subset(internal map[string]bleveindex.IndexInternalID, want []string) *docList {
-	l := &docList{}
-	for _, id := range want {
-		if in, ok := internal[id]; ok {
-			l.ids = append(l.ids, in)
-		}
-	}
-	slices.SortFunc(l.ids, func(a, b bleveindex.IndexInternalID) int { return a.Compare(b) })
-	l.ids = slices.CompactFunc(l.ids, func(a, b bleveindex.IndexInternalID) bool { return a.Equals(b) })
-	return l
 }
 
 // Searcher implements query.Query.
