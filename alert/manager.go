@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -75,6 +76,13 @@ type Manager struct {
 	client *http.Client
 	wake   chan struct{}
 	opened time.Time
+
+	// writing holds the batches this process has begun and not yet
+	// reported done (under mu): a round must not match them before their articles
+	// are searchable, or it would find none and drop the record. (A
+	// batch left by an earlier process is over: written or not.)
+	mu      sync.Mutex
+	writing map[uint64]bool
 }
 
 // Open opens (creating if needed) the alerts of index directory dir.
@@ -101,7 +109,8 @@ func Open(dir string, eng engine, opts Options) (*Manager, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1), opened: opts.Now()}
+	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1), opened: opts.Now(),
+		writing: map[uint64]bool{}}
 	m.client = newClient(opts.AllowPrivate, opts.Timeout)
 	return m, nil
 }
@@ -120,7 +129,14 @@ func (m *Manager) poke() {
 // When it returns nil the record is durable: if the process dies before
 // the articles are matched, the next Run matches those that were written.
 func (m *Manager) Begin(ids []string) (uint64, error) {
+	// The record and its mark appear together for a round, which
+	// reads the records under the same lock (pendingBatches).
+	m.mu.Lock()
 	seq, err := m.st.beginBatch(ids)
+	if err == nil && seq != 0 {
+		m.writing[seq] = true
+	}
+	m.mu.Unlock()
 	if err != nil {
 		return 0, fmt.Errorf("alert: record batch of %d articles: %w", len(ids), err)
 	}
@@ -133,6 +149,9 @@ func (m *Manager) Done(token uint64, err error) {
 	if token == 0 {
 		return
 	}
+	m.mu.Lock()
+	delete(m.writing, token)
+	m.mu.Unlock()
 	if err != nil {
 		if derr := m.st.dropBatch(token); derr != nil {
 			m.log.Warn("alert: drop batch record", "batch", token, "err", derr.Error())
@@ -396,7 +415,7 @@ func (m *Manager) round(ctx context.Context) time.Time {
 // matchBatches matches every recorded batch against the alerts created
 // before it began, and queues what matched.
 func (m *Manager) matchBatches(ctx context.Context) error {
-	batches, err := m.st.batches()
+	batches, err := m.pendingBatches()
 	if err != nil || len(batches) == 0 {
 		return err
 	}
@@ -419,6 +438,23 @@ func (m *Manager) matchBatches(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// pendingBatches returns the recorded batches whose write is over.
+func (m *Manager) pendingBatches() ([]batch, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	all, err := m.st.batches()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, b := range all {
+		if !m.writing[b.Seq] {
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
 
 // compile returns the match set of each alert (nil for one whose query no

@@ -192,3 +192,53 @@ func TestMatchBatchAsMembers(t *testing.T) {
 	t.Logf("%d alerts, %d matches, %d alerts without a match; exact query on %d sets, %d articles (plain: %d sets, %d articles)",
 		alerts, matched, empty, pre.Tested, pre.Candidates, plain.Tested, plain.Candidates)
 }
+
+// TestBatchMatchedOnlyWhenWritten checks that a round leaves alone a batch
+// whose write has begun and not ended: matched then, it would find none
+// of its articles and drop the record, losing them.
+func TestBatchMatchedOnlyWhenWritten(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	arts := matchFixture(r, 20, 0)
+	svc, eng, dir := benchIndex(t, nil)
+	ctx := context.Background()
+	m, err := Open(dir, eng, Options{AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	a, _, err := m.Create(ctx, NewAlert{Name: "all", Query: Query{"q": "*"}, WebhookURL: "http://127.0.0.1:9/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(arts))
+	for i := range arts {
+		ids[i] = arts[i].ID
+	}
+	tok, err := m.Begin(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.matchBatches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if bs, err := m.st.batches(); err != nil || len(bs) != 1 {
+		t.Fatalf("during the write: batches = %v, %v; want the one recorded", bs, err)
+	}
+	if _, err := svc.Ingest(ctx, sliceSource(arts), nil); err != nil {
+		t.Fatal(err)
+	}
+	m.Done(tok, nil)
+	if err := m.matchBatches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q, err := m.st.queue(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != len(arts) {
+		t.Errorf("after the write: %d articles queued, want %d", len(q), len(arts))
+	}
+	if bs, err := m.st.batches(); err != nil || len(bs) != 0 {
+		t.Errorf("after matching: batches = %v, %v; want none", bs, err)
+	}
+}
