@@ -520,6 +520,14 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return next, err
 	}
+	type due struct {
+		r        record
+		q        []Article
+		digestAt time.Time
+	}
+	var dues []due
+	var all []string // the queued articles of all dues
+	seen := map[string]bool{}
 	for _, r := range recs {
 		period := time.Duration(0)
 		switch r.Frequency {
@@ -541,34 +549,50 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 		if len(q) == 0 {
 			continue
 		}
-		ids := make([]string, len(q))
-		for i, a := range q {
-			ids[i] = a.ID
-		}
-		dups, err := m.eng.Duplicates(ctx, ids)
-		if err != nil {
-			return next, err
-		}
-		for i := range q {
-			q[i].Duplicates = dups[q[i].ID]
-		}
-		d := deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: r.ID, Status: StatusPending, Created: now.UTC(),
-			NextAttempt: now.UTC(), ArticleIDs: ids}}
-		d.Body, err = json.Marshal(Payload{AlertID: r.ID, AlertName: r.Name, DeliveryID: d.ID, Articles: q})
-		if err != nil {
-			return next, err
-		}
 		digestAt := r.LastDigest
 		if period > 0 {
 			digestAt = now
 		}
-		if err := m.st.addDelivery(&d, digestAt); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				continue
+		dues = append(dues, due{r: r, q: q, digestAt: digestAt})
+		for _, a := range q {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				all = append(all, a.ID)
 			}
+		}
+	}
+	if len(dues) == 0 {
+		return next, nil
+	}
+	// One count of wire copies for every queued article, and one
+	// transaction for every delivery: a batch can queue articles for
+	// a thousand alerts at once.
+	dups, err := m.eng.Duplicates(ctx, all)
+	if err != nil {
+		return next, err
+	}
+	ds := make([]newDelivery, len(dues))
+	for k, u := range dues {
+		ids := make([]string, len(u.q))
+		for i := range u.q {
+			ids[i] = u.q[i].ID
+			u.q[i].Duplicates = dups[u.q[i].ID]
+		}
+		d := &deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: u.r.ID, Status: StatusPending, Created: now.UTC(),
+			NextAttempt: now.UTC(), ArticleIDs: ids}}
+		d.Body, err = json.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: u.q})
+		if err != nil {
 			return next, err
 		}
-		m.log.Info("alert: delivery queued", "alert", r.ID, "delivery", d.ID, "articles", len(ids))
+		ds[k] = newDelivery{d: d, digestAt: u.digestAt}
+	}
+	if err := m.st.addDeliveries(ds); err != nil {
+		return next, err
+	}
+	for _, nd := range ds {
+		if nd.stored {
+			m.log.Info("alert: delivery queued", "alert", nd.d.AlertID, "delivery", nd.d.ID, "articles", len(nd.d.ArticleIDs))
+		}
 	}
 	return next, nil
 }
