@@ -230,7 +230,7 @@ func (s *store) commitMatches(seq uint64, matched map[string][]Article) (int, er
 				if sent.Get([]byte(a.ID)) != nil {
 					continue // never the same article twice
 				}
-				b, err := json.Marshal(a)
+				b, err := gojson.Marshal(a)
 				if err != nil {
 					return err
 				}
