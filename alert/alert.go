@@ -2,9 +2,12 @@
 // webhook. It sits beside the pipeline's last stages: package service
 // tells it of every batch of articles it is about to write and has
 // written (Begin, Done), the alerts' match sets are tested against each
-// written batch through package search (restricted to the batch's ids, so
-// the cost follows the batch and not the index), and matched articles go
-// to an outbox that a delivery loop sends with retries.
+// written batch through package search (search.Engine.MatchBatch: all
+// alerts in one snapshot, the batch's ids looked up once, and each alert's
+// exact query run only on the articles holding the terms it needs, so the
+// cost follows the batch and not the index), off the write path in Run,
+// and matched articles go to an outbox that a delivery loop sends with
+// retries.
 //
 // Everything lives in one bbolt file of the index directory (File): the
 // alerts, a write-ahead record of each batch until it is matched, the

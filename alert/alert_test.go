@@ -2,10 +2,13 @@ package alert
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsdex/newsdex/search"
 )
@@ -133,5 +136,30 @@ func TestSnippet(t *testing.T) {
 	got := snippet(long, 20)
 	if got != "word word word word…" {
 		t.Errorf("snippet = %q", got)
+	}
+}
+
+// TestSqueeze checks that snippets built from a prefix of the body are
+// those of the whole body made one line (strings.Fields joined).
+func TestSqueeze(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"a", "bé", " ", "  ", "\n", "\t", "\u00a0", "\u3000", "word", "\xff", "日本", "."}
+	for range 2000 {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		body, n := b.String(), r.IntN(30)
+		want := strings.Join(strings.Fields(body), " ")
+		if utf8.RuneCountInString(want) > n {
+			want = string([]rune(want)[:n]) // rune-wise prefix, for valid text
+		}
+		got := squeeze(body, n)
+		if utf8.ValidString(body) && got != want {
+			t.Fatalf("squeeze(%q, %d) = %q, want %q", body, n, got, want)
+		}
+		if !strings.HasPrefix(strings.Join(strings.Fields(body), " "), got) {
+			t.Fatalf("squeeze(%q, %d) = %q, not a prefix of the joined fields", body, n, got)
+		}
 	}
 }

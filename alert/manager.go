@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsdex/newsdex"
@@ -22,7 +24,7 @@ import (
 // engine is what alerts need from the search engine.
 type engine interface {
 	CompileMatch(ctx context.Context, r search.Request) (*search.MatchSet, error)
-	Members(ctx context.Context, m *search.MatchSet, ids []string) ([]string, error)
+	MatchBatch(ctx context.Context, sets []*search.MatchSet, ids []string, o search.BatchOptions) (*search.BatchMatch, error)
 	Duplicates(ctx context.Context, ids []string) (map[string]int, error)
 	Article(ctx context.Context, id string) (newsdex.Article, error)
 	Search(ctx context.Context, r search.Request) (*search.Results, error)
@@ -74,6 +76,13 @@ type Manager struct {
 	client *http.Client
 	wake   chan struct{}
 	opened time.Time
+
+	// writing holds the batches this process has begun and not yet
+	// reported done (under mu): a round must not match them before their articles
+	// are searchable, or it would find none and drop the record. (A
+	// batch left by an earlier process is over: written or not.)
+	mu      sync.Mutex
+	writing map[uint64]bool
 }
 
 // Open opens (creating if needed) the alerts of index directory dir.
@@ -100,7 +109,8 @@ func Open(dir string, eng engine, opts Options) (*Manager, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1), opened: opts.Now()}
+	m := &Manager{st: st, eng: eng, opts: opts, log: opts.Log, wake: make(chan struct{}, 1), opened: opts.Now(),
+		writing: map[uint64]bool{}}
 	m.client = newClient(opts.AllowPrivate, opts.Timeout)
 	return m, nil
 }
@@ -119,7 +129,14 @@ func (m *Manager) poke() {
 // When it returns nil the record is durable: if the process dies before
 // the articles are matched, the next Run matches those that were written.
 func (m *Manager) Begin(ids []string) (uint64, error) {
+	// The record and its mark appear together for a round, which
+	// reads the records under the same lock (pendingBatches).
+	m.mu.Lock()
 	seq, err := m.st.beginBatch(ids)
+	if err == nil && seq != 0 {
+		m.writing[seq] = true
+	}
+	m.mu.Unlock()
 	if err != nil {
 		return 0, fmt.Errorf("alert: record batch of %d articles: %w", len(ids), err)
 	}
@@ -132,6 +149,9 @@ func (m *Manager) Done(token uint64, err error) {
 	if token == 0 {
 		return
 	}
+	m.mu.Lock()
+	delete(m.writing, token)
+	m.mu.Unlock()
 	if err != nil {
 		if derr := m.st.dropBatch(token); derr != nil {
 			m.log.Warn("alert: drop batch record", "batch", token, "err", derr.Error())
@@ -295,7 +315,7 @@ func articleOf(a *newsdex.Article) Article {
 // snippet is the start of body, cut at a word boundary after at most n
 // runes.
 func snippet(body string, n int) string {
-	s := strings.Join(strings.Fields(body), " ")
+	s := squeeze(body, n+1)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -313,6 +333,36 @@ func snippet(body string, n int) string {
 		cut = sp
 	}
 	return s[:cut] + "…"
+}
+
+// squeeze returns the first n runes of body with its runs of white space
+// made single spaces and trimmed, as strings.Join(strings.Fields(body), " ")
+// begins, without reading the whole body: a batch makes a snippet of each
+// of its matched articles.
+func squeeze(body string, n int) string {
+	var b strings.Builder
+	space, runes := false, 0
+	for i := 0; i < len(body); {
+		r, size := utf8.DecodeRuneInString(body[i:])
+		c := body[i : i+size] // an invalid byte stays as it is, as in strings.Fields
+		i += size
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if runes++; runes > n {
+				break
+			}
+			b.WriteByte(' ')
+			space = false
+		}
+		if runes++; runes > n {
+			break
+		}
+		b.WriteString(c)
+	}
+	return b.String()
 }
 
 // Run matches written batches, forms deliveries and sends them until ctx
@@ -365,7 +415,7 @@ func (m *Manager) round(ctx context.Context) time.Time {
 // matchBatches matches every recorded batch against the alerts created
 // before it began, and queues what matched.
 func (m *Manager) matchBatches(ctx context.Context) error {
-	batches, err := m.st.batches()
+	batches, err := m.pendingBatches()
 	if err != nil || len(batches) == 0 {
 		return err
 	}
@@ -390,6 +440,23 @@ func (m *Manager) matchBatches(ctx context.Context) error {
 	return nil
 }
 
+// pendingBatches returns the recorded batches whose write is over.
+func (m *Manager) pendingBatches() ([]batch, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	all, err := m.st.batches()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, b := range all {
+		if !m.writing[b.Seq] {
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
 // compile returns the match set of each alert (nil for one whose query no
 // longer compiles); the filters are resolved once per round of batches.
 func (m *Manager) compile(ctx context.Context, recs []record) []*search.MatchSet {
@@ -407,34 +474,37 @@ func (m *Manager) compile(ctx context.Context, recs []record) []*search.MatchSet
 }
 
 // match returns, for each alert created before b began, the articles of
-// b in its match set that it has not taken yet.
+// b in its match set that it has not taken yet. All alerts are tested in
+// one pass over one snapshot (search.Engine.MatchBatch).
 func (m *Manager) match(ctx context.Context, recs []record, sets []*search.MatchSet, b batch) (map[string][]Article, error) {
-	matched := map[string][]Article{}
-	cache := map[string]*Article{}
+	use := make([]*search.MatchSet, len(sets))
 	for i, r := range recs {
-		if r.Seq > b.Seq || sets[i] == nil {
+		if r.Seq <= b.Seq { // created before b began (one sequence orders both)
+			use[i] = sets[i]
+		}
+	}
+	res, err := m.eng.MatchBatch(ctx, use, b.IDs, search.BatchOptions{})
+	if err != nil {
+		return nil, err
+	}
+	matched := map[string][]Article{}
+	cache := map[string]Article{}
+	for i, r := range recs {
+		ids := res.Members[i]
+		if len(ids) == 0 {
 			continue
 		}
-		ids, err := m.eng.Members(ctx, sets[i], b.IDs)
-		if err != nil {
-			return nil, fmt.Errorf("alert %s: %w", r.ID, err)
-		}
-		for _, id := range ids {
-			if m.st.wasSent(r.ID, id) {
-				continue
-			}
+		for _, id := range m.st.unsent(r.ID, ids) {
 			a, ok := cache[id]
 			if !ok {
-				full, err := m.eng.Article(ctx, id)
-				if err == nil {
-					art := articleOf(&full)
-					a = &art
+				full, held := res.Articles[id]
+				if !held {
+					continue
 				}
-				cache[id] = a // nil: deleted since
+				a = articleOf(&full)
+				cache[id] = a
 			}
-			if a != nil {
-				matched[r.ID] = append(matched[r.ID], *a)
-			}
+			matched[r.ID] = append(matched[r.ID], a)
 		}
 	}
 	return matched, nil
@@ -450,6 +520,14 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return next, err
 	}
+	type due struct {
+		r        record
+		q        []Article
+		digestAt time.Time
+	}
+	var dues []due
+	var all []string // the queued articles of all dues
+	seen := map[string]bool{}
 	for _, r := range recs {
 		period := time.Duration(0)
 		switch r.Frequency {
@@ -471,34 +549,50 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 		if len(q) == 0 {
 			continue
 		}
-		ids := make([]string, len(q))
-		for i, a := range q {
-			ids[i] = a.ID
-		}
-		dups, err := m.eng.Duplicates(ctx, ids)
-		if err != nil {
-			return next, err
-		}
-		for i := range q {
-			q[i].Duplicates = dups[q[i].ID]
-		}
-		d := deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: r.ID, Status: StatusPending, Created: now.UTC(),
-			NextAttempt: now.UTC(), ArticleIDs: ids}}
-		d.Body, err = json.Marshal(Payload{AlertID: r.ID, AlertName: r.Name, DeliveryID: d.ID, Articles: q})
-		if err != nil {
-			return next, err
-		}
 		digestAt := r.LastDigest
 		if period > 0 {
 			digestAt = now
 		}
-		if err := m.st.addDelivery(&d, digestAt); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				continue
+		dues = append(dues, due{r: r, q: q, digestAt: digestAt})
+		for _, a := range q {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				all = append(all, a.ID)
 			}
+		}
+	}
+	if len(dues) == 0 {
+		return next, nil
+	}
+	// One count of wire copies for every queued article, and one
+	// transaction for every delivery: a batch can queue articles for
+	// a thousand alerts at once.
+	dups, err := m.eng.Duplicates(ctx, all)
+	if err != nil {
+		return next, err
+	}
+	ds := make([]newDelivery, len(dues))
+	for k, u := range dues {
+		ids := make([]string, len(u.q))
+		for i := range u.q {
+			ids[i] = u.q[i].ID
+			u.q[i].Duplicates = dups[u.q[i].ID]
+		}
+		d := &deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: u.r.ID, Status: StatusPending, Created: now.UTC(),
+			NextAttempt: now.UTC(), ArticleIDs: ids}}
+		d.Body, err = json.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: u.q})
+		if err != nil {
 			return next, err
 		}
-		m.log.Info("alert: delivery queued", "alert", r.ID, "delivery", d.ID, "articles", len(ids))
+		ds[k] = newDelivery{d: d, digestAt: u.digestAt}
+	}
+	if err := m.st.addDeliveries(ds); err != nil {
+		return next, err
+	}
+	for _, nd := range ds {
+		if nd.stored {
+			m.log.Info("alert: delivery queued", "alert", nd.d.AlertID, "delivery", nd.d.ID, "articles", len(nd.d.ArticleIDs))
+		}
 	}
 	return next, nil
 }

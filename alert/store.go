@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -229,7 +230,7 @@ func (s *store) commitMatches(seq uint64, matched map[string][]Article) (int, er
 				if sent.Get([]byte(a.ID)) != nil {
 					continue // never the same article twice
 				}
-				b, err := json.Marshal(a)
+				b, err := gojson.Marshal(a)
 				if err != nil {
 					return err
 				}
@@ -247,16 +248,23 @@ func (s *store) commitMatches(seq uint64, matched map[string][]Article) (int, er
 	return queued, err
 }
 
-// sent reports whether the alert has queued (and so sent or will send) id.
-func (s *store) wasSent(alertID, id string) bool {
-	found := false
+// unsent returns those of ids the alert has not taken, in one read.
+func (s *store) unsent(alertID string, ids []string) []string {
+	out := ids
 	_ = s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bktSent).Bucket([]byte(alertID)); b != nil {
-			found = b.Get([]byte(id)) != nil
+		b := tx.Bucket(bktSent).Bucket([]byte(alertID))
+		if b == nil {
+			return nil
+		}
+		out = make([]string, 0, len(ids))
+		for _, id := range ids {
+			if b.Get([]byte(id)) == nil {
+				out = append(out, id)
+			}
 		}
 		return nil
 	})
-	return found
+	return out
 }
 
 // queue returns the articles queued for the alert, in id order.
@@ -269,7 +277,8 @@ func (s *store) queue(alertID string) ([]Article, error) {
 		}
 		return q.ForEach(func(k, v []byte) error {
 			var a Article
-			if err := json.Unmarshal(v, &a); err != nil {
+			// go-json: a round reads the queue of every alert.
+			if err := gojson.Unmarshal(v, &a); err != nil {
 				return fmt.Errorf("decode queued %q: %w", k, err)
 			}
 			out = append(out, a)
@@ -279,44 +288,61 @@ func (s *store) queue(alertID string) ([]Article, error) {
 	return out, err
 }
 
-// addDelivery stores d with its body and takes its articles off the
-// alert's queue (both or neither); digest marks the alert's digest done.
-func (s *store) addDelivery(d *deliveryRec, digestAt time.Time) error {
+// newDelivery is a delivery to store and the digest time of its alert.
+type newDelivery struct {
+	d        *deliveryRec
+	digestAt time.Time
+	stored   bool // set by addDeliveries; false when the alert is gone
+}
+
+// addDeliveries stores each delivery with its body and takes its articles
+// off its alert's queue, all in one transaction (one sync to disk for a
+// round, not one per alert); digestAt marks the alert's digest done. A
+// delivery of a deleted alert is left out.
+func (s *store) addDeliveries(ds []newDelivery) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		ab := tx.Bucket(bktAlerts)
-		v := ab.Get([]byte(d.AlertID))
-		if v == nil {
-			return ErrNotFound
-		}
-		seq, err := nextSeq(tx)
-		if err != nil {
-			return err
-		}
-		d.Key = seq
-		b, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bktDeliveries).Put(u64(seq), b); err != nil {
-			return err
-		}
-		if q := tx.Bucket(bktQueue).Bucket([]byte(d.AlertID)); q != nil {
-			for _, id := range d.ArticleIDs {
-				if err := q.Delete([]byte(id)); err != nil {
-					return err
+		for i := range ds {
+			d := ds[i].d
+			ds[i].stored = false
+			v := ab.Get([]byte(d.AlertID))
+			if v == nil {
+				continue
+			}
+			seq, err := nextSeq(tx)
+			if err != nil {
+				return err
+			}
+			d.Key = seq
+			b, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bktDeliveries).Put(u64(seq), b); err != nil {
+				return err
+			}
+			if q := tx.Bucket(bktQueue).Bucket([]byte(d.AlertID)); q != nil {
+				for _, id := range d.ArticleIDs {
+					if err := q.Delete([]byte(id)); err != nil {
+						return err
+					}
 				}
 			}
+			var r record
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			r.LastDigest = ds[i].digestAt
+			rb, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if err := ab.Put([]byte(r.ID), rb); err != nil {
+				return err
+			}
+			ds[i].stored = true
 		}
-		var r record
-		if err := json.Unmarshal(v, &r); err != nil {
-			return err
-		}
-		r.LastDigest = digestAt
-		rb, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		return ab.Put([]byte(r.ID), rb)
+		return nil
 	})
 }
 
