@@ -170,12 +170,13 @@ func readTensors(dir string) (map[string]tensor, error) {
 	return out, nil
 }
 
-// loadWeights reads and checks every weight forward uses. With split, the
-// layers' matrices are also split for AMX where the CPU has it (see
-// gemm.Panels.SplitBF16): several times faster, each product then exact to
-// about 2⁻¹⁶ rather than 2⁻²⁴, which moves the output vectors by a few
-// 1e-6 at most on the golden cases.
-func loadWeights(dir string, split bool) (*weights, error) {
+// loadWeights reads and checks every weight forward uses, and prepares the
+// layers' matrices for kernel k (see Kernel): split for AMX where the CPU
+// has it (several times faster, each product then exact to about 2⁻¹⁶
+// rather than 2⁻²⁴, which moves the output vectors by a few 1e-6 at most
+// on the golden cases), or with KernelInt8 and no AMX quantised to int8
+// where the CPU has AVX-512 VNNI.
+func loadWeights(dir string, k Kernel) (*weights, error) {
 	ts, err := readTensors(dir)
 	if err != nil {
 		return nil, err
@@ -280,11 +281,14 @@ func loadWeights(dir string, split bool) (*weights, error) {
 			L.resid.SetBias(L.residBias)
 			ps = append(ps, L.resid)
 		}
-		if split {
-			// The tanh layer stays float32: it is one row per text, too
-			// small for AMX to pay.
-			for _, p := range ps {
-				p.SplitBF16()
+		// The tanh layer stays float32: it is one row per text, too small
+		// for AMX or int8 to pay.
+		for _, p := range ps {
+			switch {
+			case k == kernelFloat32:
+			case p.SplitBF16():
+			case k == KernelInt8:
+				p.QuantizeInt8()
 			}
 		}
 	}

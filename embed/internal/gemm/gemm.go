@@ -3,7 +3,8 @@
 // that the inner kernel streams it from cache. On amd64 with AVX-512 or
 // AVX2 and FMA the inner kernel is Go assembly; elsewhere it is plain Go.
 // Panels split with SplitBF16 are multiplied with AMX tiles instead where
-// the CPU has AMX-BF16, in three bfloat16 products per float32 product.
+// the CPU has AMX-BF16, in three bfloat16 products per float32 product;
+// panels quantised with QuantizeInt8 in int8 with AVX-512 VNNI.
 // No cgo.
 package gemm
 
@@ -53,6 +54,10 @@ type Panels struct {
 	// bf is B split into bfloat16 hi and lo parts for the AMX path (see
 	// SplitBF16), or nil.
 	bf []uint16
+	// q is B quantised to int8 for the VNNI path (see QuantizeInt8), or
+	// nil; qScale and qSum hold each column's scale and sum of q.
+	q            []int8
+	qScale, qSum []float32
 }
 
 // Scratch is working memory for MulMode, kept between calls so that they
@@ -61,6 +66,9 @@ type Panels struct {
 type Scratch struct {
 	a   []uint16  // A split into bfloat16 tiles (AMX path)
 	tmp []float32 // one 16×32 block of C (AMX path)
+	qa  []uint8   // A quantised to uint8 (int8 path)
+	rs  []float32 // scale of each row of qa
+	rz  []float32 // zero point of each row of qa
 }
 
 // Pack packs the row-major k×n matrix b (row stride ldb) into new panels.
@@ -87,6 +95,7 @@ func (p *Panels) grow(k, n int) {
 	p.data = p.data[:size]
 	p.bias = nil
 	p.bf = nil
+	p.q, p.qScale, p.qSum = nil, nil, nil
 }
 
 // SplitBF16 lets Mul use AMX on p when the CPU has it, as it does if it
@@ -201,7 +210,7 @@ func MulMode(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode 
 	if mode&Bias != 0 {
 		bias = p.bias[:n]
 	}
-	if k > 0 && mulAMX(m, a, lda, p, c, ldc, mode, s) {
+	if k > 0 && (mulAMX(m, a, lda, p, c, ldc, mode, s) || mulInt8(m, a, lda, p, c, ldc, mode, s)) {
 		return
 	}
 	if k == 0 {

@@ -15,3 +15,9 @@ func amxAvailable() bool { return false }
 func mulAMX(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode Mode, s *Scratch) bool {
 	return false
 }
+
+func int8Available() bool { return false }
+
+func mulInt8(m int, a []float32, lda int, p *Panels, c []float32, ldc int, mode Mode, s *Scratch) bool {
+	return false
+}
