@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/newsdex/newsdex/embed"
 	"hash/crc32"
 	"math"
 	"os"
@@ -71,12 +72,19 @@ func OpenCache(dir string, m Embedder) (*CachedEmbedder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("eval: embedding cache %s: %w", dir, err)
 	}
+	// The kernel is part of the key: its vectors differ (within the
+	// tolerance the embed package measures), and a cache of one kernel's
+	// vectors would measure the other's retrieval with them.
+	key := m.Name()
+	if k, ok := m.(interface{ Kernel() embed.Kernel }); ok && k.Kernel() != embed.KernelPrecise {
+		key += "-" + string(k.Kernel())
+	}
 	name := strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r == ':' || r == 0 {
 			return '_'
 		}
 		return r
-	}, m.Name())
+	}, key)
 	path := filepath.Join(dir, name+".vec")
 	c := &CachedEmbedder{m: m, path: path, vecs: map[uint64][]float32{}}
 	b, err := os.ReadFile(path)
