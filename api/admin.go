@@ -131,7 +131,7 @@ type StatsView struct {
 // route, so it needs a key when Options.ReadKeyRequired.
 func (s *Server) handleStats(c *gin.Context) {
 	if s.opts.Stats == nil {
-		writeError(c, http.StatusServiceUnavailable, "unavailable", "this server does not report index statistics", nil)
+		s.fail(c, refuse(errUnavailable, "this server does not report index statistics"))
 		return
 	}
 	st, err := s.opts.Stats(c.Request.Context())

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/newsdex/newsdex/alert"
+	"github.com/newsdex/newsdex/search"
 )
 
 // Alerter serves the /v1/alerts routes (package alert's Manager): saved
@@ -50,7 +51,7 @@ type AlertTestResponse struct {
 // requireAlerts answers 503 when the server keeps no alerts.
 func (s *Server) requireAlerts(c *gin.Context) {
 	if s.opts.Alerts == nil {
-		writeError(c, http.StatusServiceUnavailable, "no_alerts", "this server keeps no alerts", nil)
+		s.fail(c, refuse(errNoAlerts, "this server keeps no alerts"))
 	}
 }
 
@@ -118,7 +119,7 @@ func (s *Server) handleTestAlert(c *gin.Context) {
 	if v := c.Query("days"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			writeError(c, http.StatusBadRequest, "bad_request", "parameter days: not an integer: "+quoteParam(v), gin.H{"param": "days"})
+			s.fail(c, &search.ParamError{Param: "days", Pos: -1, Msg: "not an integer: " + quoteParam(v)})
 			return
 		}
 		days = n

@@ -12,7 +12,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,7 +20,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsdex/newsdex"
-	"github.com/newsdex/newsdex/alert"
 	"github.com/newsdex/newsdex/index"
 	"github.com/newsdex/newsdex/search"
 )
@@ -149,11 +147,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(s.recover(), securityHeaders, s.observe(), s.cors(), s.rateLimit())
 	r.NoRoute(func(c *gin.Context) {
-		writeError(c, http.StatusNotFound, "not_found", "no such route: "+quoteParam(c.Request.URL.Path), nil)
+		s.fail(c, refuse(errNoRoute, "no such route: %s", quoteParam(c.Request.URL.Path)))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		writeError(c, http.StatusMethodNotAllowed, "method_not_allowed",
-			"method "+quoteParam(c.Request.Method)+" not allowed on "+quoteParam(c.Request.URL.Path), nil)
+		s.fail(c, refuse(errMethodNotAllowed, "method %s not allowed on %s", quoteParam(c.Request.Method), quoteParam(c.Request.URL.Path)))
 	})
 
 	r.GET("/healthz", s.health)
@@ -196,64 +193,4 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) health(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
-}
-
-// inputError is a bad request body: its status (400, 413, 415) and code
-// go to the client as they are.
-type inputError struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *inputError) Error() string { return e.msg }
-
-// errReadOnly is a write or a rebuild asked of a server that cannot do
-// it; fail answers it with 503 and the message.
-var errReadOnly = errors.New("read-only server: this instance does not accept writes")
-
-// fail writes err as a JSON error with the status it maps to. It is the
-// one place errors become HTTP statuses.
-func (s *Server) fail(c *gin.Context, err error) {
-	var pe *search.ParamError
-	var ie *inputError
-	switch {
-	case errors.As(err, &ie):
-		writeError(c, ie.status, ie.code, ie.msg, nil)
-	case errors.As(err, &pe):
-		detail := gin.H{"param": pe.Param}
-		if pe.Pos >= 0 {
-			detail["position"] = pe.Pos
-		}
-		writeError(c, http.StatusBadRequest, "bad_request", pe.Error(), detail)
-	case errors.Is(err, search.ErrNoEmbeddings):
-		// Keep the wrapped reason (no vectors, no embedder, another
-		// model): it says what to do, and names no path or internal.
-		writeError(c, http.StatusBadRequest, "no_embeddings", err.Error(), nil)
-	case errors.Is(err, errReadOnly):
-		writeError(c, http.StatusServiceUnavailable, "read_only", err.Error(), nil)
-	case errors.Is(err, alert.ErrNotFound):
-		writeError(c, http.StatusNotFound, "not_found", "alert not found", nil)
-	case errors.Is(err, alert.ErrUnsafeURL):
-		writeError(c, http.StatusBadRequest, "bad_webhook", err.Error(), gin.H{"param": "webhook_url"})
-	case errors.Is(err, search.ErrNotFound):
-		writeError(c, http.StatusNotFound, "not_found", "article not found", nil)
-	case errors.Is(err, context.DeadlineExceeded):
-		writeError(c, http.StatusServiceUnavailable, "timeout", "the request took too long and was stopped; narrow the query or add filters", nil)
-	case errors.Is(err, context.Canceled):
-		writeError(c, 499, "canceled", "request canceled", nil)
-	default:
-		s.log.Error("request failed", "route", c.FullPath(), "err", err)
-		writeError(c, http.StatusInternalServerError, "internal", "internal error", nil)
-	}
-}
-
-// writeError aborts c with the JSON error body. encoding/json escapes <, >
-// and &, so user input echoed in msg is inert in any browser.
-func writeError(c *gin.Context, status int, code, msg string, detail gin.H) {
-	body := gin.H{"code": code, "message": msg}
-	for k, v := range detail {
-		body[k] = v
-	}
-	c.AbortWithStatusJSON(status, gin.H{"error": body})
 }

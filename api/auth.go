@@ -118,20 +118,19 @@ func keyFrom(r *http.Request) (string, bool) {
 // with a wrong one, and 403 when the server has no keys at all.
 func (s *Server) requireKey(c *gin.Context) {
 	if len(s.keys) == 0 {
-		writeError(c, http.StatusForbidden, "no_keys_configured",
-			"this route needs an API key and the server has none: set NEWSDEX_API_KEYS (comma-separated) or --api-key-file (one key per line) and restart", nil)
+		s.fail(c, refuse(errNoKeys, "this route needs an API key and the server has none: set NEWSDEX_API_KEYS (comma-separated) or --api-key-file (one key per line) and restart"))
 		return
 	}
 	k, ok := keyFrom(c.Request)
 	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="newsdex"`)
-		writeError(c, http.StatusUnauthorized, "unauthorized", "this route needs an API key: send Authorization: Bearer KEY or X-API-Key: KEY", nil)
+		s.fail(c, refuse(errUnauthorized, "this route needs an API key: send Authorization: Bearer KEY or X-API-Key: KEY"))
 		return
 	}
 	if !s.keys.match(k) {
 		// Log that a key failed, never the key.
 		s.log.Warn("rejected API key", "route", c.FullPath(), "client", c.ClientIP())
-		writeError(c, http.StatusForbidden, "forbidden", "the API key is not valid", nil)
+		s.fail(c, refuse(errForbidden, "the API key is not valid"))
 	}
 }
 

@@ -256,7 +256,7 @@ func (s *Server) handleExport(c *gin.Context) {
 	}
 	ex, ok := s.search.(exporter)
 	if !ok {
-		writeError(c, http.StatusServiceUnavailable, "unavailable", "this server cannot export", nil)
+		s.fail(c, refuse(errUnavailable, "this server cannot export"))
 		return
 	}
 	rc := http.NewResponseController(c.Writer)

@@ -42,8 +42,7 @@ func (s *Server) recover() gin.HandlerFunc {
 				if p == http.ErrAbortHandler {
 					panic(p) // the client went away; let net/http handle it
 				}
-				s.log.Error("handler panicked", "route", c.FullPath(), "method", c.Request.Method, "panic", fmt.Sprint(p))
-				writeError(c, http.StatusInternalServerError, "internal", "internal error", nil)
+				s.fail(c, fmt.Errorf("%w: %v", errPanicked, p))
 			}
 		}()
 		c.Next()
@@ -130,8 +129,7 @@ func (s *Server) rateLimit() gin.HandlerFunc {
 			secs = 1
 		}
 		c.Header("Retry-After", strconv.Itoa(secs))
-		writeError(c, http.StatusTooManyRequests, "rate_limited",
-			fmt.Sprintf("too many requests from this client; retry after %d s", secs), nil)
+		s.fail(c, refuse(errRateLimited, "too many requests from this client; retry after %d s", secs))
 	}
 }
 

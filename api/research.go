@@ -106,7 +106,7 @@ func formatParam(v url.Values) (string, error) {
 func (s *Server) researcherOf(c *gin.Context) (researcher, bool) {
 	rs, ok := s.search.(researcher)
 	if !ok {
-		writeError(c, http.StatusServiceUnavailable, "unavailable", "this server's search engine does not serve "+c.FullPath(), nil)
+		s.fail(c, refuse(errUnavailable, "this server's search engine does not serve %s", c.FullPath()))
 	}
 	return rs, ok
 }

@@ -38,6 +38,8 @@ type ui struct {
 	version string
 	page    asset
 	static  map[string]asset // by path under web/static/
+	// fail is the server's error mapping (Server.fail), set by register.
+	fail func(*gin.Context, error)
 }
 
 // contentType returns the type of a web/static file by extension. It is a
@@ -117,7 +119,7 @@ func (s *Server) registerUI(r *gin.Engine) {
 	if err == nil {
 		var u *ui
 		if u, err = newUI(sub); err == nil {
-			u.register(r)
+			u.register(r, s.fail)
 			return
 		}
 	}
@@ -126,7 +128,8 @@ func (s *Server) registerUI(r *gin.Engine) {
 	s.log.Error("search page disabled", "err", err)
 }
 
-func (u *ui) register(r *gin.Engine) {
+func (u *ui) register(r *gin.Engine, fail func(*gin.Context, error)) {
+	u.fail = fail
 	// Entity pages use the API's filter names: /person/{name}, ...
 	pages := []string{"/", "/article/:id", "/person/:name", "/leader/:name", "/outlet/:name", "/cited/:name", "/place/:name", "/alerts"}
 	for _, p := range pages {
@@ -149,7 +152,7 @@ func (u *ui) servePage(c *gin.Context) {
 func (u *ui) serveStatic(c *gin.Context) {
 	a, ok := u.static[strings.TrimPrefix(c.Param("file"), "/")]
 	if !ok || c.Param("version") != u.version {
-		writeError(c, http.StatusNotFound, "not_found", "no such asset: "+c.Request.URL.Path, nil)
+		u.fail(c, refuse(errNoRoute, "no such asset: %s", c.Request.URL.Path))
 		return
 	}
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")

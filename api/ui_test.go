@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -42,8 +43,9 @@ func uiRouter(t *testing.T) (*gin.Engine, *ui) {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) { writeError(c, http.StatusNotFound, "not_found", "no such route", nil) })
-	u.register(r)
+	s := &Server{log: slog.New(slog.DiscardHandler)}
+	r.NoRoute(func(c *gin.Context) { s.fail(c, refuse(errNoRoute, "no such route")) })
+	u.register(r, s.fail)
 	return r, u
 }
 

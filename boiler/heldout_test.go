@@ -51,11 +51,11 @@ func TestHeldout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("held-out as read:\n%s", extract.Evaluate(x, h.Articles, h.Labels).Table())
+	t.Logf("held-out as read:\n%s", eval.EvaluateEntities(x, h.Articles, h.Labels).Table())
 	cleaned := make([]newsdex.Article, len(h.Articles))
 	for i, a := range h.Articles {
 		m.Clean(&a)
 		cleaned[i] = a
 	}
-	t.Logf("held-out cleaned:\n%s", extract.Evaluate(x, cleaned, h.Labels).Table())
+	t.Logf("held-out cleaned:\n%s", eval.EvaluateEntities(x, cleaned, h.Labels).Table())
 }

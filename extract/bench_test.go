@@ -14,9 +14,7 @@ import (
 func benchArticles(b *testing.B) []newsdex.Article {
 	b.Helper()
 	var arts []newsdex.Article
-	if arts2, _, err := LoadGold("testdata/gold"); err == nil {
-		arts = append(arts, arts2...)
-	}
+	arts = append(arts, goldArticles(b)...)
 	arts = append(arts, seedArticle(b))
 	func() {
 		defer func() { _ = recover() }()

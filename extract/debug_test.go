@@ -9,7 +9,9 @@
 package extract
 
 import (
+	"encoding/json"
 	"flag"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -24,8 +26,13 @@ func TestDebugArticle(t *testing.T) {
 	if *debugID == "" {
 		t.Skip("no -debugid: nothing to print")
 	}
-	arts, gold, err := LoadGold(filepath.Join("testdata", "gold"))
+	arts := goldArticles(t)
+	raw, err := os.ReadFile(filepath.Join("testdata", "gold", "gold.json"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	var gold map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &gold); err != nil {
 		t.Fatal(err)
 	}
 	x := mustNew(t)
@@ -41,7 +48,7 @@ func TestDebugArticle(t *testing.T) {
 		t.Logf("cited %v", a.Cited)
 		t.Logf("places %v", a.Places)
 		t.Logf("dateline %q", a.Dateline)
-		t.Logf("gold %+v", gold[a.ID])
+		t.Logf("gold %s", gold[a.ID])
 	}
 	if !found {
 		t.Errorf("no gold article has id %q", *debugID)

@@ -1,52 +1,20 @@
 package extract
 
 import (
-	"flag"
-	"fmt"
+	"bufio"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/newsdex/newsdex"
 )
 
-var goldDiffs = flag.Bool("golddiffs", false, "print every gold-set error")
-
-// Acceptance bars of the Entities issue.
-var goldBars = []struct {
-	name       string
-	pick       func(Report) Score
-	minP, minR float64
-}{
-	{"people", func(r Report) Score { return r.People }, 0.92, 0.88},
-	{"cited", func(r Report) Score { return r.Cited }, 0.90, 0.85},
-	{"places", func(r Report) Score { return r.Places }, 0.85, 0.80},
-}
-
-func TestGold(t *testing.T) {
-	dir := filepath.Join("testdata", "gold")
-	arts, gold, err := LoadGold(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := mustNew(t)
-	r := Evaluate(x, arts, gold)
-	t.Logf("gold set:\n%s", r.Table())
-	if *goldDiffs || testing.Verbose() {
-		var b strings.Builder
-		for _, d := range r.Diffs {
-			fmt.Fprintf(&b, "%s %s: missed %q spurious %q\n", d.ID, d.Type, d.Missed, d.Spurious)
-		}
-		if *goldDiffs {
-			t.Logf("errors:\n%s", b.String())
-		}
-	}
-	for _, bar := range goldBars {
-		s := bar.pick(r)
-		if s.Precision() < bar.minP || s.Recall() < bar.minR {
-			t.Errorf("%s: precision %.3f (want ≥ %.2f), recall %.3f (want ≥ %.2f)", bar.name, s.Precision(), bar.minP, s.Recall(), bar.minR)
-		}
-	}
-}
+// The gold set's scoring is internal/eval's (TestEntityGold there): this
+// package's tests cannot import internal/eval, which imports extract.
 
 var (
 	sharedOnce sync.Once
@@ -63,4 +31,37 @@ func mustNew(tb testing.TB) *Extractor {
 		tb.Fatal(sharedErr)
 	}
 	return sharedX
+}
+
+// goldArticles reads the gold set's articles (testdata/gold/articles.jsonl,
+// dates as bare YYYY-MM-DD) for the benchmark and the debug aids.
+func goldArticles(tb testing.TB) []newsdex.Article {
+	tb.Helper()
+	file := filepath.Join("testdata", "gold", "articles.jsonl")
+	f, err := os.Open(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var arts []newsdex.Article
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var g struct{ ID, Title, Published, Outlet, Body string }
+		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+			tb.Fatalf("%s:%d: %v", file, n, err)
+		}
+		a := newsdex.Article{ID: g.ID, Title: g.Title, Outlet: g.Outlet, Body: g.Body}
+		if a.Published, err = time.Parse(time.DateOnly, g.Published); err != nil {
+			tb.Fatalf("%s:%d: %v", file, n, err)
+		}
+		arts = append(arts, a)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("read %s: %v", file, err)
+	}
+	return arts
 }

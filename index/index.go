@@ -13,6 +13,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index/internal/scorch"
 	"github.com/newsdex/newsdex/vector"
 )
 
@@ -79,27 +80,7 @@ func (ix *Index) Count() (uint64, error) {
 // CPU from searches and changing the size on disk. Benchmarks call it to
 // measure indexing to the steady state and queries without merges.
 func (ix *Index) WaitIdle(ctx context.Context) error {
-	return waitIdle(ctx, ix.live(), ix.dir)
-}
-
-// waitIdle waits until bi's merger and persister have caught up with its
-// last write.
-func waitIdle(ctx context.Context, bi bleve.Index, dir string) error {
-	for {
-		st, _ := bi.StatsMap()["index"].(map[string]any)
-		num := func(k string) uint64 { n, _ := st[k].(uint64); return n }
-		// CurRootEpoch stays 0 until the first write after opening; the
-		// merger and persister record the epoch they caught up with.
-		root := num("CurRootEpoch")
-		if root == 0 || num("LastMergedEpoch") >= root && num("LastPersistedEpoch") >= root {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("index: wait for merges in %s: %w", dir, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return scorch.WaitIdle(ctx, ix.live(), ix.dir)
 }
 
 // Add indexes articles in one batch, replacing articles with the same id.

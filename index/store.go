@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/newsdex/newsdex/index/internal/scorch"
 )
 
 // An index directory holds generations: complete Bleve indexes named
@@ -94,7 +96,7 @@ func Open(dir string) (*Index, error) {
 		ix.unlock()
 		return nil, err
 	}
-	bi, err := bleve.OpenUsing(filepath.Join(dir, gen), scorchConfig())
+	bi, err := bleve.OpenUsing(filepath.Join(dir, gen), scorch.Config())
 	if err != nil {
 		ix.unlock()
 		return nil, fmt.Errorf("index: open %s generation %s: %w", dir, gen, err)
@@ -233,29 +235,11 @@ func newBleve(path string) (bleve.Index, error) {
 		return nil, err
 	}
 	_ = os.RemoveAll(path) // a leftover of an interrupted build
-	bi, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
+	bi, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorch.Config())
 	if err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}
 	return bi, nil
-}
-
-// scorchConfig is the configuration of every generation, given when it is
-// created and again when it is opened (so that generations created before
-// a change get it too).
-//
-// Bleve's merge planner keeps up to MaxSegmentsPerTier segments of a size
-// tier and merges SegmentsPerMergeTask at a time; its defaults (10 and 10)
-// never merge the 2,000-article segments of a bulk load
-// (pipeline.DefaultBatchSize), so they are 4 and 4 here. The figures are
-// in docs/MEASUREMENTS.md, "Merge plan".
-func scorchConfig() map[string]any {
-	return map[string]any{
-		"scorchMergePlanOptions": map[string]any{
-			"MaxSegmentsPerTier":   4,
-			"SegmentsPerMergeTask": 4,
-		},
-	}
 }
 
 // removeLeftovers deletes generations CURRENT does not name: builds that

@@ -1,7 +1,7 @@
 // Package archtest checks the shape of the module as tests: which
-// packages import Bleve, how long files are and how many parameters the
-// functions of package search take (issue 19, acceptance 1). It has no
-// code of its own.
+// packages import Bleve, how long files are, how many parameters the
+// functions of package search take (issue 19, acceptance 1) and that api/
+// answers every error through its one mapping. It has no code of its own.
 package archtest
 
 import (
@@ -140,4 +140,63 @@ func TestSearchParams(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// TestAPIErrorsLeaveThroughFail: api/ maps errors to statuses and codes in
+// one function, Server.fail (STYLE.md §3). Nothing else calls writeError,
+// and nothing but writeError aborts with a JSON body, so no handler or
+// middleware can answer with a literal code beside the mapping.
+func TestAPIErrorsLeaveThroughFail(t *testing.T) {
+	allowed := map[string]string{"writeError": "fail", "AbortWithStatusJSON": "writeError"}
+	fset := token.NewFileSet()
+	calls := 0
+	for _, f := range goFiles(t, "api", false) {
+		file, err := parser.ParseFile(fset, filepath.Join(root, f), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatalf("parse %s: %v", f, err)
+		}
+		for _, decl := range file.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok {
+				// A writeError in a package-level func literal would escape
+				// the check below; there is none, and there must stay none.
+				ast.Inspect(decl, func(n ast.Node) bool {
+					if name := calleeName(n); allowed[name] != "" {
+						t.Errorf("%s: %s called outside any function", fset.Position(n.Pos()), name)
+					}
+					return true
+				})
+				continue
+			}
+			ast.Inspect(fd, func(n ast.Node) bool {
+				name := calleeName(n)
+				if want, ok := allowed[name]; ok {
+					calls++
+					if fd.Name.Name != want {
+						t.Errorf("%s: %s calls %s; only %s may: send the error through Server.fail", fset.Position(n.Pos()), fd.Name.Name, name, want)
+					}
+				}
+				return true
+			})
+		}
+	}
+	if calls == 0 {
+		t.Fatal("found no call of writeError or AbortWithStatusJSON in api/: has the mapping moved?")
+	}
+}
+
+// calleeName returns the name of the function or method n calls, or ""
+// when n is not a call.
+func calleeName(n ast.Node) string {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name
+	case *ast.SelectorExpr:
+		return fn.Sel.Name
+	}
+	return ""
 }

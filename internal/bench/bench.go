@@ -102,7 +102,7 @@ type Config struct {
 	// indexing and query phases (index.cpu.pprof, query.cpu.pprof, ...).
 	ProfileDir string
 
-	// NoFloor skips the Bleve floor runs (index.Floor).
+	// NoFloor skips the Bleve floor runs (floor.Index).
 	NoFloor bool
 
 	// QueryIndex, if set, names an index directory built by an earlier run
@@ -209,13 +209,13 @@ type Result struct {
 	// HTTPNoCacheAnd is the engine alone on the queries with their words
 	// joined by AND, as FTS5 reads them.
 	HTTPNoCacheAnd *Load `json:"http_no_cache_and,omitempty"`
-	// Floor is Bleve alone on the same articles (index.Floor), title and
+	// Floor is Bleve alone on the same articles (floor.Index), title and
 	// body only: doing what the FTS5 peer does (positions, text stored)
 	// with one and two writers, and bare (neither) with two.
 	Floor []FloorResult `json:"bleve_floor,omitempty"`
 }
 
-// FloorResult is one index.Floor run.
+// FloorResult is one floor.Index run.
 type FloorResult struct {
 	Kind       string  `json:"kind"` // "like FTS5" or "bare"
 	Writers    int     `json:"writers"`

@@ -16,6 +16,7 @@ import (
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/extract"
 	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/index/floor"
 	"github.com/newsdex/newsdex/internal/pipeline"
 	"github.com/newsdex/newsdex/internal/service"
 	"github.com/newsdex/newsdex/search"
@@ -115,9 +116,9 @@ func measureNewsdex(ctx context.Context, c Config, dir string, arts, extra []new
 	logf(c.Log, "newsdex: %.0f articles/s, %.1f MB", ir.DocsPerSec, ir.SizeMB)
 	if !c.NoFloor {
 		for _, f := range []struct {
-			kind    index.FloorKind
+			kind    floor.Kind
 			writers int
-		}{{index.FloorLikeFTS5, 1}, {index.FloorLikeFTS5, 2}, {index.FloorBare, 2}} {
+		}{{floor.LikeFTS5, 1}, {floor.LikeFTS5, 2}, {floor.Bare, 2}} {
 			fr, err := measureFloor(ctx, c, filepath.Join(filepath.Dir(dir), "floor"), arts, f.kind, f.writers)
 			if err != nil {
 				return res, err
@@ -357,10 +358,10 @@ func writeAllocProfile(c Config, name string) {
 	}
 }
 
-// measureFloor times index.Floor on arts with the given number of
+// measureFloor times floor.Index on arts with the given number of
 // writers, in the same batches and GC settings as newsdex's indexing, and
 // removes what it built.
-func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Article, kind index.FloorKind, writers int) (FloorResult, error) {
+func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Article, kind floor.Kind, writers int) (FloorResult, error) {
 	fr := FloorResult{Kind: kind.String(), Writers: writers}
 	_ = os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
@@ -371,7 +372,7 @@ func measureFloor(ctx context.Context, c Config, dir string, arts []newsdex.Arti
 	defer pipeline.TuneGCForBulk()()
 	logf(c.Log, "bleve floor: %d articles, title and body only (%s), %s ...", len(arts), kind, writersText(writers))
 	cpu0 := cpuTime()
-	d, err := index.Floor(ctx, dir, arts, kind, writers, batch)
+	d, err := floor.Index(ctx, dir, arts, kind, writers, batch)
 	fr.CPUSeconds = (cpuTime() - cpu0).Seconds()
 	if err != nil {
 		return fr, err

@@ -336,7 +336,7 @@ func (e *env) runFloor(cmd *cobra.Command, cfg evalConfig) error {
 // absent that part is reported as skipped and the command still succeeds,
 // because the committed part alone is a valid measurement.
 func (e *env) evalEntities(ctx context.Context, dir string, src *eval.Sources, diffs bool) error {
-	arts, gold, err := extract.LoadGold(dir)
+	arts, gold, err := eval.LoadEntityGold(dir)
 	if err != nil {
 		return err
 	}
@@ -344,7 +344,7 @@ func (e *env) evalEntities(ctx context.Context, dir string, src *eval.Sources, d
 	if err != nil {
 		return err
 	}
-	rep := extract.Evaluate(x, arts, gold)
+	rep := eval.EvaluateEntities(x, arts, gold)
 	fmt.Fprint(e.stdout, rep.Table())
 	if diffs {
 		writeDiffs(e.stdout, rep.Diffs)
@@ -354,11 +354,11 @@ func (e *env) evalEntities(ctx context.Context, dir string, src *eval.Sources, d
 		fmt.Fprintf(e.stderr, "held-out part skipped: %v (is ../shared/corpora present? see --corpora)\n", err)
 		return nil
 	}
-	hrep := extract.Evaluate(x, h.Articles, h.Labels)
+	hrep := eval.EvaluateEntities(x, h.Articles, h.Labels)
 	fmt.Fprintf(e.stdout, "\nheld-out part (%s, labelled independently of the rules):\n", eval.HeldoutGold)
 	fmt.Fprint(e.stdout, hrep.Table())
 	for _, part := range []struct{ name, corpus string }{{"AllSides", eval.CorpusAllSides}, {"Reuters-21578", eval.CorpusReuters}} {
-		fmt.Fprintf(e.stdout, "\nheld-out %s:\n%s", part.name, extract.Evaluate(x, h.Part(part.corpus), h.Labels).Table())
+		fmt.Fprintf(e.stdout, "\nheld-out %s:\n%s", part.name, eval.EvaluateEntities(x, h.Part(part.corpus), h.Labels).Table())
 	}
 	if diffs {
 		writeDiffs(e.stdout, hrep.Diffs)
@@ -366,7 +366,7 @@ func (e *env) evalEntities(ctx context.Context, dir string, src *eval.Sources, d
 	return nil
 }
 
-func writeDiffs(w io.Writer, ds []extract.Diff) {
+func writeDiffs(w io.Writer, ds []eval.EntityDiff) {
 	for _, d := range ds {
 		fmt.Fprintf(w, "%s %s: missed %q spurious %q\n", d.ID, d.Type, d.Missed, d.Spurious)
 	}

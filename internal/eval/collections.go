@@ -258,7 +258,7 @@ func LoadParaphraseGold(repo string) (*Collection, error) {
 }
 
 // LoadGoldArticles reads the entity gold set's articles.jsonl, whose
-// dates are bare YYYY-MM-DD.
+// dates are bare YYYY-MM-DD (or empty); blank lines are skipped.
 func LoadGoldArticles(file string) ([]newsdex.Article, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -267,17 +267,22 @@ func LoadGoldArticles(file string) ([]newsdex.Article, error) {
 	defer f.Close()
 	var arts []newsdex.Article
 	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
+	sc.Buffer(nil, 1<<24)
 	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
 		var g struct{ ID, Title, URL, Published, Outlet, Body, Language string }
 		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
 			return nil, fmt.Errorf("eval: %s:%d: %w", file, n, err)
 		}
-		pub, err := time.Parse(time.DateOnly, g.Published)
-		if err != nil {
-			return nil, fmt.Errorf("eval: %s:%d: %w", file, n, err)
+		a := newsdex.Article{ID: g.ID, Title: g.Title, URL: g.URL, Outlet: g.Outlet, Body: g.Body, Language: g.Language}
+		if g.Published != "" {
+			if a.Published, err = time.Parse(time.DateOnly, g.Published); err != nil {
+				return nil, fmt.Errorf("eval: %s:%d: published %q: %w", file, n, g.Published, err)
+			}
 		}
-		arts = append(arts, newsdex.Article{ID: g.ID, Title: g.Title, URL: g.URL, Published: pub, Outlet: g.Outlet, Body: g.Body, Language: g.Language})
+		arts = append(arts, a)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("eval: read %s: %w", file, err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/boiler"
-	"github.com/newsdex/newsdex/extract"
 )
 
 // HeldoutGold is the held-out part of the entity gold set, relative to the
@@ -30,7 +29,7 @@ const (
 // and its labels.
 type HeldoutEntry struct {
 	Corpus string `json:"corpus"`
-	extract.Labels
+	EntityLabels
 }
 
 // The held-out sample (extract/testdata/gold/README.md, "Held-out part"):
@@ -119,8 +118,8 @@ func LoadHeldoutLabels(file string) (map[string]HeldoutEntry, error) {
 type HeldoutSet struct {
 	// Articles are in corpus order: AllSides, then Reuters.
 	Articles []newsdex.Article
-	// Labels are keyed by article id, as extract.Evaluate wants them.
-	Labels map[string]extract.Labels
+	// Labels are keyed by article id, as EvaluateEntities wants them.
+	Labels map[string]EntityLabels
 	// Corpus maps each article id to CorpusAllSides or CorpusReuters.
 	Corpus map[string]string
 }
@@ -141,9 +140,9 @@ func (s *Sources) Heldout(ctx context.Context) (*HeldoutSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &HeldoutSet{Labels: make(map[string]extract.Labels, len(entries)), Corpus: make(map[string]string, len(entries))}
+	h := &HeldoutSet{Labels: make(map[string]EntityLabels, len(entries)), Corpus: make(map[string]string, len(entries))}
 	for id, e := range entries {
-		h.Labels[id] = e.Labels
+		h.Labels[id] = e.EntityLabels
 		h.Corpus[id] = e.Corpus
 	}
 	for _, c := range []struct {

@@ -1,4 +1,4 @@
-package dedup
+package dedupeval
 
 import (
 	"compress/gzip"

@@ -1,4 +1,14 @@
-package index
+// Package floor is the benchmark's Bleve floor: it indexes articles with
+// Bleve alone, on title and body analysed as package index analyses them,
+// and none of newsdex's entities, passages, facets or wire-copy data.
+// `newsdex bench` (internal/bench) reports its time beside the peers' to
+// separate what Bleve costs from what newsdex adds.
+//
+// It is measurement code, not part of the product: nothing but the
+// benchmark imports it. It lives under index/ because only index/ and
+// search/ may import Bleve, and so that its indexes share the analyser
+// and the scorch configuration of the product's (index/internal/scorch).
+package floor
 
 import (
 	"context"
@@ -10,23 +20,26 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/newsdex/newsdex"
+	"github.com/newsdex/newsdex/index"
+	"github.com/newsdex/newsdex/index/internal/scorch"
 )
 
-// FloorKind says what index.Floor indexes.
-type FloorKind int
+// Kind says what Index indexes.
+type Kind int
 
 const (
-	// FloorBare indexes title and body without positions and stores
+	// Bare indexes title and body without positions and stores
 	// nothing: the least that still answers a ranked word query.
-	FloorBare FloorKind = iota
-	// FloorLikeFTS5 does what the SQLite FTS5 peer does: title and body
+	Bare Kind = iota
+	// LikeFTS5 does what the SQLite FTS5 peer does: title and body
 	// with positions (phrase queries), and title, body, outlet and date
 	// stored.
-	FloorLikeFTS5
+	LikeFTS5
 )
 
-func (k FloorKind) String() string {
-	if k == FloorLikeFTS5 {
+// String names the kind in the benchmark's table.
+func (k Kind) String() string {
+	if k == LikeFTS5 {
 		return "like FTS5"
 	}
 	return "bare"
@@ -39,7 +52,7 @@ const floorBody = "body"
 // the floor document's Outlet), as FTS5's peer stores it.
 const floorOutlet = "outlet"
 
-// Floor measures the part of newsdex's indexing that is Bleve's alone. It
+// Index measures the part of newsdex's indexing that is Bleve's alone. It
 // indexes arts into shards fresh Bleve indexes under dir with the mapping
 // of kind: title and body analysed as newsdex analyses them, and none of
 // newsdex's entities, passages, facets or wire-copy data. One goroutine
@@ -47,18 +60,18 @@ const floorOutlet = "outlet"
 // articles, and the time includes the merges Bleve owes at the end. The
 // benchmark reports it beside the peers: it separates what Bleve costs
 // from what newsdex adds.
-func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKind, shards, batch int) (time.Duration, error) {
+func Index(ctx context.Context, dir string, arts []newsdex.Article, kind Kind, shards, batch int) (time.Duration, error) {
 	if shards < 1 || batch < 1 {
-		return 0, fmt.Errorf("index: floor needs shards and batch ≥ 1, got %d and %d", shards, batch)
+		return 0, fmt.Errorf("floor needs shards and batch ≥ 1, got %d and %d", shards, batch)
 	}
-	full := kind == FloorLikeFTS5
+	full := kind == LikeFTS5
 	m := bleve.NewIndexMapping()
-	m.DefaultAnalyzer = TextAnalyzer
+	m.DefaultAnalyzer = index.TextAnalyzer
 	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
 	doc := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{FieldTitle, floorBody} {
+	for _, name := range []string{index.FieldTitle, floorBody} {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = TextAnalyzer
+		f.Analyzer = index.TextAnalyzer
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = full, false, full, false
 		doc.AddFieldMappingsAt(name, f)
 	}
@@ -68,7 +81,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 		doc.AddFieldMappingsAt(floorOutlet, outlet)
 		date := bleve.NewTextFieldMapping()
 		date.Index, date.Store, date.IncludeInAll = false, true, false
-		doc.AddFieldMappingsAt(FieldPublished, date)
+		doc.AddFieldMappingsAt(index.FieldPublished, date)
 	}
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
@@ -83,9 +96,9 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 		}
 	}()
 	for i := range idx {
-		bi, err := bleve.NewUsing(filepath.Join(dir, fmt.Sprintf("shard-%d", i)), m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
+		bi, err := bleve.NewUsing(filepath.Join(dir, fmt.Sprintf("shard-%d", i)), m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorch.Config())
 		if err != nil {
-			return 0, fmt.Errorf("index: floor: create shard %d in %s: %w", i, dir, err)
+			return 0, fmt.Errorf("floor: create shard %d in %s: %w", i, dir, err)
 		}
 		idx[i] = bi
 	}
@@ -105,7 +118,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 					return nil
 				}
 				if err := bi.Batch(b); err != nil {
-					return fmt.Errorf("index: floor: batch into shard %d: %w", s, err)
+					return fmt.Errorf("floor: batch into shard %d: %w", s, err)
 				}
 				b.Reset()
 				return gctx.Err()
@@ -116,7 +129,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 					d.Outlet, d.Published = arts[i].Outlet, arts[i].Published.Format(time.RFC3339)
 				}
 				if err := b.Index(arts[i].ID, d); err != nil {
-					return fmt.Errorf("index: floor: article %q: %w", arts[i].ID, err)
+					return fmt.Errorf("floor: article %q: %w", arts[i].ID, err)
 				}
 				if b.Size() >= batch {
 					if err := flush(); err != nil {
@@ -127,7 +140,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 			if err := flush(); err != nil {
 				return err
 			}
-			return waitIdle(gctx, bi, dir)
+			return scorch.WaitIdle(gctx, bi, dir)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -136,7 +149,7 @@ func Floor(ctx context.Context, dir string, arts []newsdex.Article, kind FloorKi
 	for i, bi := range idx {
 		idx[i] = nil
 		if err := bi.Close(); err != nil {
-			return 0, fmt.Errorf("index: floor: close shard %d: %w", i, err)
+			return 0, fmt.Errorf("floor: close shard %d: %w", i, err)
 		}
 	}
 	return time.Since(start), nil

@@ -1,4 +1,4 @@
-package dedup
+package dedupeval
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdex/newsdex/dedup"
 	"github.com/newsdex/newsdex/internal/corpora"
 )
 
@@ -29,12 +30,12 @@ var (
 // TestAllSides measures the detector on the AllSides corpus. It runs only
 // with -allsides, for example
 //
-//	go test ./dedup -run TestAllSides -allsides -v [-threshold 0.5] [-sample /tmp/dedup-sample.txt]
+//	go test ./internal/eval/dedupeval -run TestAllSides -allsides -v [-threshold 0.5] [-sample /tmp/dedup-sample.txt]
 //
 // and prints the number of groups, the articles in them, the group-size
 // histogram and the time taken, and writes a random sample of groups with
 // text excerpts to -sample (outside the repository: the texts may not be
-// committed) for checking by hand; see testdata/sample-verdicts.md.
+// committed) for checking by hand; see dedup/testdata/sample-verdicts.md.
 func TestAllSides(t *testing.T) {
 	if !*allsides || testing.Short() {
 		t.Skip("corpus-scale measurement; run with -allsides (and without -short)")
@@ -45,7 +46,7 @@ func TestAllSides(t *testing.T) {
 // measure runs Evaluate over docs with the options from the flags, logs the
 // summary and writes the sample of groups to -sample.
 func measure(t *testing.T, docs []Doc) {
-	opts := Options{Shingle: *shingle, Bands: *bands, Rows: *rows, Threshold: *threshold, MinWords: *minWords}
+	opts := dedup.Options{Shingle: *shingle, Bands: *bands, Rows: *rows, Threshold: *threshold, MinWords: *minWords}
 	r, err := Evaluate(t.Context(), docs, opts)
 	if err != nil {
 		t.Fatal(err)

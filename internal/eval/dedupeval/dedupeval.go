@@ -1,4 +1,8 @@
-package dedup
+// Package dedupeval measures package dedup's wire-copy detector over a
+// corpus: the groups it forms, their sizes, its throughput, and a sample
+// of groups to check by hand (dedup/testdata/sample-verdicts.md). It is
+// measurement code; the product uses package dedup alone.
+package dedupeval
 
 import (
 	"cmp"
@@ -10,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/newsdex/newsdex/dedup"
 )
 
 // Doc is one article given to Evaluate.
@@ -21,7 +27,7 @@ type Doc struct {
 
 // Report is what Evaluate measured over a corpus.
 type Report struct {
-	Options  Options
+	Options  dedup.Options
 	Articles int
 	// Skipped counts texts shorter than Options.MinWords.
 	Skipped int
@@ -34,22 +40,22 @@ type Report struct {
 	Bytes                  int64
 	SignatureTime, AddTime time.Duration
 
-	d      *Detector
+	d      *dedup.Detector
 	docs   []Doc
-	sigs   []Signature
+	sigs   []dedup.Signature
 	groups [][]int // doc indexes, canonical first, then members in add order
 }
 
-// Evaluate adds docs in order to a new Detector with opts and reports the
+// Evaluate adds docs in order to a new dedup.Detector with opts and reports the
 // groups found. It stops early, returning ctx's error, if ctx is done.
-func Evaluate(ctx context.Context, docs []Doc, opts Options) (*Report, error) {
-	d := New(opts)
+func Evaluate(ctx context.Context, docs []Doc, opts dedup.Options) (*Report, error) {
+	d := dedup.New(opts)
 	r := &Report{Options: d.Options(), Articles: len(docs), Sizes: map[int]int{}, d: d, docs: docs,
-		sigs: make([]Signature, len(docs))}
+		sigs: make([]dedup.Signature, len(docs))}
 	start := time.Now()
 	for i, doc := range docs {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return nil, fmt.Errorf("evaluate %d docs: %w", len(docs), ctx.Err())
+			return nil, fmt.Errorf("dedupeval: evaluate %d docs: %w", len(docs), ctx.Err())
 		}
 		r.sigs[i] = d.Signature(doc.Text)
 		r.Bytes += int64(len(doc.Text))
@@ -131,8 +137,8 @@ func (r *Report) WriteSample(w io.Writer, n int, seed uint64) error {
 			doc := r.docs[i]
 			est, exact := 1.0, 1.0
 			if mi > 0 {
-				est = Similarity(r.sigs[group[0]], r.sigs[i])
-				exact = Jaccard(cs, r.d.Shingles(doc.Text))
+				est = dedup.Similarity(r.sigs[group[0]], r.sigs[i])
+				exact = dedup.Jaccard(cs, r.d.Shingles(doc.Text))
 			}
 			fmt.Fprintf(&b, "--- %s | %s | %s | est %.2f exact %.2f | %d chars\n    title: %s\n    start: %s\n    middle: %s\n",
 				doc.ID, doc.Outlet, doc.Date, est, exact, len(doc.Text), doc.Title,

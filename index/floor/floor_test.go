@@ -1,4 +1,4 @@
-package index
+package floor
 
 import (
 	"context"
@@ -17,12 +17,12 @@ func TestFloor(t *testing.T) {
 		arts = append(arts, newsdex.Article{ID: fmt.Sprintf("a%d", i), Title: "Pipelines", Body: fmt.Sprintf("Gas pipeline number %d opened.", i)})
 	}
 	for _, tc := range []struct {
-		kind          FloorKind
+		kind          Kind
 		shards, batch int
-	}{{FloorBare, 1, 7}, {FloorBare, 2, 7}, {FloorLikeFTS5, 3, 100}, {FloorLikeFTS5, 2, 9}} {
+	}{{Bare, 1, 7}, {Bare, 2, 7}, {LikeFTS5, 3, 100}, {LikeFTS5, 2, 9}} {
 		t.Run(fmt.Sprintf("%s, %d shards", tc.kind, tc.shards), func(t *testing.T) {
 			dir := t.TempDir()
-			if _, err := Floor(context.Background(), dir, arts, tc.kind, tc.shards, tc.batch); err != nil {
+			if _, err := Index(context.Background(), dir, arts, tc.kind, tc.shards, tc.batch); err != nil {
 				t.Fatal(err)
 			}
 			var docs, hits uint64
@@ -43,7 +43,7 @@ func TestFloor(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := tc.kind == FloorLikeFTS5; (phrase.Total > 0) != want {
+				if want := tc.kind == LikeFTS5; (phrase.Total > 0) != want {
 					t.Errorf("phrase search found %d, want hits: %v", phrase.Total, want)
 				}
 				bi.Close()
@@ -53,7 +53,7 @@ func TestFloor(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Floor(context.Background(), t.TempDir(), arts, FloorBare, 0, 10); err == nil {
-		t.Error("Floor with 0 shards succeeded")
+	if _, err := Index(context.Background(), t.TempDir(), arts, Bare, 0, 10); err == nil {
+		t.Error("Index with 0 shards succeeded")
 	}
 }
