@@ -66,6 +66,11 @@ type Stats struct {
 	// lexical search only until `newsdex reindex --fill-vectors` (or a
 	// full reindex) computes the vectors.
 	MissingVectors uint64 `json:"articles_missing_vectors"`
+	// VectorsPending, set by a server that computes passage vectors
+	// behind its writes, counts the articles whose vectors it is yet to
+	// compute (MissingVectors, as it runs); nil when nothing is computing
+	// them: the next `newsdex serve` or `newsdex index` will.
+	VectorsPending *uint64 `json:"vectors_pending,omitempty"`
 }
 
 // Stat describes the live generation.

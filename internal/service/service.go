@@ -137,6 +137,9 @@ func (s *Service) EmbedBehind(e *Embedding) *Background {
 	return s.bg
 }
 
+// Background returns the background embedder EmbedBehind set up, or nil.
+func (s *Service) Background() *Background { return s.bg }
+
 // write marks a write through the service from now until the returned func
 // is called: the background embedder yields to it and is told of it at
 // its end.
@@ -177,7 +180,8 @@ func New(ix *index.Index, x extractor, log *slog.Logger) *Service {
 func (s *Service) Index() *index.Index { return s.ix }
 
 // Put enriches and indexes arts (replacing same ids); it returns how many
-// were indexed. When it returns nil they are durable and searchable.
+// were indexed. When it returns nil they are durable and searchable (with
+// EmbedBehind, lexically: their vectors come behind).
 func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) {
 	// Extraction dominates; spread it over the cores.
 	var wg sync.WaitGroup
