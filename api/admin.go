@@ -125,6 +125,9 @@ type StatsView struct {
 	LastUpdate  string         `json:"last_update,omitempty"`
 	// MissingVectors counts articles indexed without passage vectors.
 	MissingVectors uint64 `json:"articles_missing_vectors"`
+	// VectorsPending counts the articles whose vectors the server is
+	// computing behind its writes; absent when it computes none.
+	VectorsPending *uint64 `json:"vectors_pending,omitempty"`
 }
 
 // handleStats answers GET /v1/stats with Options.Stats. It is a /v1 read
@@ -141,7 +144,7 @@ func (s *Server) handleStats(c *gin.Context) {
 	}
 	v := StatsView{Generation: st.Generation, Generations: st.Generations, Articles: st.Articles,
 		Passages: st.Passages, SizeBytes: st.SizeBytes, Sources: st.Sources, Outlets: st.Outlets,
-		LastUpdate: st.LastUpdate, MissingVectors: st.MissingVectors}
+		LastUpdate: st.LastUpdate, MissingVectors: st.MissingVectors, VectorsPending: st.VectorsPending}
 	if v.Generations == nil {
 		v.Generations = []string{}
 	}

@@ -61,6 +61,9 @@ type Options struct {
 	// Stats serves GET /v1/stats (index statistics, see StatsView); nil
 	// answers 503.
 	Stats func(ctx context.Context) (index.Stats, error)
+	// VectorsPending, if set, gives the number of articles whose passage
+	// vectors are being computed behind the writes, for GET /healthz.
+	VectorsPending func(ctx context.Context) (uint64, error)
 	// Alerts serves /v1/alerts (behind a key); nil answers 503.
 	Alerts Alerter
 
@@ -191,6 +194,15 @@ func (s *Server) Handler() http.Handler {
 	return r
 }
 
+// health answers GET /healthz. With background embedding it adds
+// vectors_pending: articles searchable lexically whose vectors are still
+// being computed (a count, not a failure: the status stays ok).
 func (s *Server) health(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	body := gin.H{"status": "ok"}
+	if s.opts.VectorsPending != nil {
+		if n, err := s.opts.VectorsPending(c.Request.Context()); err == nil {
+			body["vectors_pending"] = n
+		}
+	}
+	c.JSON(http.StatusOK, body)
 }

@@ -66,6 +66,11 @@ type Stats struct {
 	// lexical search only until `newsdex reindex --fill-vectors` (or a
 	// full reindex) computes the vectors.
 	MissingVectors uint64 `json:"articles_missing_vectors"`
+	// VectorsPending, set by a server that computes passage vectors
+	// behind its writes, counts the articles whose vectors it is yet to
+	// compute (MissingVectors, as it runs); nil when nothing is computing
+	// them: the next `newsdex serve` or `newsdex index` will.
+	VectorsPending *uint64 `json:"vectors_pending,omitempty"`
 }
 
 // Stat describes the live generation.
@@ -127,23 +132,7 @@ func (ix *Index) WithoutVectors(ctx context.Context, after string, n int) ([]new
 	if err != nil {
 		return nil, fmt.Errorf("index: find articles missing vectors in %s: %w", ix.dir, err)
 	}
-	out := make([]newsdex.Article, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		src, _ := h.Fields[FieldSource].(string)
-		var a newsdex.Article
-		if err := json.Unmarshal([]byte(src), &a); err != nil {
-			return nil, fmt.Errorf("index: decode stored article %q: %w", h.ID, err)
-		}
-		if enc, _ := h.Fields[FieldDupSig].(string); enc != "" {
-			sig, err := base64.StdEncoding.DecodeString(enc)
-			if err != nil {
-				return nil, fmt.Errorf("index: decode dedup signature of %q: %w", h.ID, err)
-			}
-			a.DupSignature = sig
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return decodeStored(res.Hits)
 }
 
 // newestFile returns the latest modification time under dir.

@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -139,7 +140,7 @@ func (e *env) indexCmd() *cobra.Command {
 // articles as src) first. A server cleans with the model it holds.
 func (e *env) ingest(ctx context.Context, dir string, src, learn pipeline.Source, sf *sourceFlags, progress func(int)) (pipeline.Summary, string, error) {
 	batch := sf.batch
-	ix, svc, err := e.openWriter(dir, sf.embed)
+	ix, svc, err := e.openWriter(dir, sf.embed, true)
 	if errors.Is(err, index.ErrBusy) {
 		rem, rerr := findServer(ctx, dir)
 		if rerr != nil {
@@ -167,22 +168,85 @@ func (e *env) ingest(ctx context.Context, dir string, src, learn pipeline.Source
 		}
 	}
 	svc.BatchSize = batch
+	bg := svc.Background()
+	if bg == nil {
+		sum, err := svc.Ingest(ctx, src, progress)
+		if cerr := ix.Close(); err == nil {
+			err = cerr
+		}
+		return sum, "", err
+	}
+	// The articles are searchable lexically as each batch is written; the
+	// passage vectors are computed behind and this waits for them, so the
+	// index is complete when the command returns. Interrupted (or killed)
+	// during that wait, it loses nothing: the next `newsdex index` or
+	// `newsdex serve` resumes the missing vectors.
+	bgCtx, stopBG := context.WithCancel(ctx)
+	bgDone := make(chan error, 1)
+	go func() { bgDone <- bg.Run(bgCtx) }()
 	sum, err := svc.Ingest(ctx, src, progress)
+	if err == nil {
+		e.log.Info("lexically searchable; computing passage vectors behind", "articles", sum.Indexed, "seconds", sum.Seconds)
+		err = e.waitVectors(ctx, bg, sum.Seconds)
+	}
+	stopBG()
+	<-bgDone
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
 	return sum, "", err
 }
 
+// waitVectors waits for bg to compute the vectors of everything written,
+// with a progress display, and reports how long they took after the
+// lexical indexing's lexical seconds.
+func (e *env) waitVectors(ctx context.Context, bg *service.Background, lexical float64) error {
+	start := time.Now()
+	total, _ := bg.Pending(ctx)
+	prog := e.newProgress("embedding", int64(total))
+	stop := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() {
+		defer close(ticked)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if n, err := bg.Pending(ctx); err == nil && n <= total {
+					prog.set(int(total - n))
+				}
+			}
+		}
+	}()
+	failed, err := bg.Wait(ctx)
+	close(stop)
+	<-ticked
+	prog.done()
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	e.log.Info("passage vectors ready", "articles", total, "seconds_after_lexical", secs, "seconds_total", lexical+secs)
+	if failed > 0 {
+		e.log.Warn("embedding failed: articles indexed without passage vectors (lexical search only)", "articles", failed,
+			"fix", "once the embedder works, run `newsdex reindex --fill-vectors` or start `newsdex serve`")
+	}
+	return nil
+}
+
 // openForWrite opens dir with its write service (no seeding), embedding
 // passages when the model is present.
 func (e *env) openForWrite(dir string) (*index.Index, *service.Service, error) {
-	return e.openWriter(dir, true)
+	return e.openWriter(dir, true, false)
 }
 
 // openWriter opens dir with its write service; embed turns passage
-// embeddings on (when the model is present).
-func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service, error) {
+// embeddings on (when the model is present), behind the writes when
+// behind is true (the caller runs svc.Background()).
+func (e *env) openWriter(dir string, embed, behind bool) (*index.Index, *service.Service, error) {
 	ix, err := index.Open(dir)
 	if err != nil {
 		return nil, nil, err
@@ -197,7 +261,7 @@ func (e *env) openWriter(dir string, embed bool) (*index.Index, *service.Service
 		ix.Close()
 		return nil, nil, err
 	}
-	e.withEmbedding(ix, svc, embed)
+	e.withEmbedding(ix, svc, embed, behind)
 	if err := svc.EnableDups(context.Background()); err != nil {
 		ix.Close()
 		return nil, nil, err
@@ -351,7 +415,7 @@ func (e *env) rebuild(ctx context.Context, dir string, src pipeline.Source, sf *
 	if !index.Exists(dir) {
 		return service.RebuildResult{}, "", fmt.Errorf("reindex: no index in %s (create one with `newsdex index`)", dir)
 	}
-	ix, svc, err := e.openWriter(dir, sf.embed)
+	ix, svc, err := e.openWriter(dir, sf.embed, false)
 	if errors.Is(err, index.ErrBusy) {
 		rem, rerr := findServer(ctx, dir)
 		if rerr != nil {

@@ -81,14 +81,20 @@ func (e *env) embedder() *embed.USE {
 }
 
 // withEmbedding makes svc embed passages with the built-in model when it is
-// present and on is true.
-func (e *env) withEmbedding(ix *index.Index, svc *service.Service, on bool) {
+// present and on is true: behind its writes (service.EmbedBehind; the
+// caller runs svc.Background()) when behind is true, else before each
+// batch is written.
+func (e *env) withEmbedding(ix *index.Index, svc *service.Service, on, behind bool) {
 	if !on {
 		return
 	}
 	if m := e.embedder(); m != nil {
 		emb := service.NewEmbedding(ix, m)
 		emb.Log = e.log
+		if behind {
+			svc.EmbedBehind(emb)
+			return
+		}
 		svc.Prepare = service.Chain(svc.Prepare, emb.Prepare)
 	}
 }

@@ -180,6 +180,21 @@ func (e *env) serve(ctx context.Context, cfg serveConfig) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer ix.Close()
+	if bg := svc.Background(); bg != nil {
+		// The passage vectors of writes are computed behind them; the
+		// first pass resumes those a killed process left missing. Deferred
+		// after ix.Close, so it stops before the index closes.
+		bgCtx, stopBG := context.WithCancel(context.Background())
+		bgDone := make(chan struct{})
+		go func() {
+			defer close(bgDone)
+			_ = bg.Run(bgCtx) // returns bgCtx's error only
+		}()
+		defer func() {
+			stopBG()
+			<-bgDone
+		}()
+	}
 	token := newToken()
 	eng, err := e.newEngine(ix)
 	if err != nil {

@@ -35,7 +35,7 @@ func (e *env) openService(ctx context.Context, dir string) (*index.Index, *servi
 		ix.Close()
 		return nil, nil, err
 	}
-	e.withEmbedding(ix, svc, true)
+	e.withEmbedding(ix, svc, true, true)
 	if err := svc.EnableDups(ctx); err != nil {
 		ix.Close()
 		return nil, nil, err
@@ -72,6 +72,17 @@ func writeAPI(stop context.Context, opts api.Options, svc *service.Service, toke
 	opts.Rebuilder = rebuilder{svc: svc, stop: stop}
 	opts.APIKeys = append(opts.APIKeys, token)
 	opts.Stats = svc.Index().Stat
+	if bg := svc.Background(); bg != nil {
+		opts.VectorsPending = bg.Pending
+		opts.Stats = func(ctx context.Context) (index.Stats, error) {
+			st, err := svc.Index().Stat(ctx)
+			// Every article marked missing is queued: the background
+			// embedder passes over them all.
+			pending := st.MissingVectors
+			st.VectorsPending = &pending
+			return st, err
+		}
+	}
 	return opts
 }
 

@@ -37,8 +37,9 @@ type Embedding struct {
 	Log *slog.Logger
 	// Computed and Reused count passages embedded by the model and taken
 	// from the stored vectors; Missing counts articles left without
-	// vectors because the embedder failed.
-	Computed, Reused, Missing atomic.Int64
+	// vectors because the embedder failed, Deferred those Defer left
+	// without them for a Background to compute.
+	Computed, Reused, Missing, Deferred atomic.Int64
 }
 
 // NewEmbedding returns the embedding step for writes to ix with m.
@@ -60,6 +61,20 @@ type embedRef struct{ art, pass, text int }
 // are embedded on their own and the articles that still fail are marked
 // missing. It returns an error only when ctx ends.
 func (e *Embedding) Prepare(ctx context.Context, batch []newsdex.Article) error {
+	return e.prepare(ctx, batch, true)
+}
+
+// Defer is Prepare without model work, the step of writes whose vectors a
+// Background computes: each article takes the vectors the live generation
+// already stores for its texts when it has them all, and is otherwise
+// marked as missing its vectors (newsdex.Embeddings.Missing), to be written
+// for lexical search at once. It returns no error.
+func (e *Embedding) Defer(ctx context.Context, batch []newsdex.Article) error {
+	return e.prepare(ctx, batch, false)
+}
+
+// prepare is Prepare when compute, else Defer.
+func (e *Embedding) prepare(ctx context.Context, batch []newsdex.Article, compute bool) error {
 	model := e.m.Name()
 	st, stored := e.ix.Vectors()
 	cacheOK := stored == model
@@ -103,6 +118,19 @@ func (e *Embedding) Prepare(ctx context.Context, batch []newsdex.Article) error 
 	}
 	e.Reused.Add(int64(reused))
 	if len(texts) == 0 {
+		return nil
+	}
+	if !compute {
+		deferred := 0
+		for i, r := range todo {
+			if i > 0 && todo[i-1].art == r.art {
+				continue
+			}
+			a := &batch[r.art]
+			a.Embeddings = &newsdex.Embeddings{Model: model, Missing: true}
+			deferred++
+		}
+		e.Deferred.Add(int64(deferred))
 		return nil
 	}
 	out, err := e.embed(ctx, texts)

@@ -42,6 +42,10 @@ type Service struct {
 	// (watch.go); set it before the service is used.
 	Watch Watcher
 
+	// bg, when set (EmbedBehind), computes the passage vectors of Put and
+	// Ingest behind them; Rebuild still embeds before it writes.
+	bg *Background
+
 	dups atomic.Pointer[Dups] // wire-copy groups of the live generation; nil = off
 	// boiler is the outlets' learnt boilerplate; nil cleans by the
 	// patterns only (ad lines, hover cards).
@@ -122,13 +126,49 @@ func (s *Service) EnableDups(ctx context.Context) error {
 	return nil
 }
 
-// prepare returns the steps every batch goes through before it is written
-// with dups as the wire-copy detector.
-func (s *Service) prepare(dups *Dups) func(context.Context, []newsdex.Article) error {
-	if dups == nil {
-		return s.Prepare
+// EmbedBehind makes Put and Ingest write their articles for lexical search
+// first and embed them behind (see Background) with e, instead of in a
+// Prepare step; Rebuild embeds with e before it writes, as a Prepare step
+// does. Call it before the service is used, with no embedding in Prepare,
+// and run the returned Background's Run for as long as the service
+// writes.
+func (s *Service) EmbedBehind(e *Embedding) *Background {
+	s.bg = NewBackground(e, s.log)
+	return s.bg
+}
+
+// Background returns the background embedder EmbedBehind set up, or nil.
+func (s *Service) Background() *Background { return s.bg }
+
+// write marks a write through the service from now until the returned func
+// is called: the background embedder yields to it and is told of it at
+// its end.
+func (s *Service) write() func() {
+	if s.bg == nil {
+		return func() {}
 	}
-	return Chain(s.Prepare, dups.Prepare)
+	s.bg.g.enter()
+	return func() {
+		s.bg.g.leave()
+		s.bg.Kick()
+	}
+}
+
+// prepare returns the steps every batch goes through before it is written
+// with dups as the wire-copy detector; behind defers the embedding to the
+// background embedder, if there is one.
+func (s *Service) prepare(dups *Dups, behind bool) func(context.Context, []newsdex.Article) error {
+	var emb, dp func(context.Context, []newsdex.Article) error
+	if s.bg != nil {
+		emb = s.bg.e.Prepare
+		if behind {
+			emb = s.bg.e.Defer
+		}
+	}
+	if dups != nil {
+		dp = dups.Prepare
+	}
+	return Chain(s.Prepare, emb, dp)
 }
 
 // New returns a service writing to ix, extracting entities with x.
@@ -140,7 +180,8 @@ func New(ix *index.Index, x extractor, log *slog.Logger) *Service {
 func (s *Service) Index() *index.Index { return s.ix }
 
 // Put enriches and indexes arts (replacing same ids); it returns how many
-// were indexed. When it returns nil they are durable and searchable.
+// were indexed. When it returns nil they are durable and searchable (with
+// EmbedBehind, lexically: their vectors come behind).
 func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) {
 	// Extraction dominates; spread it over the cores.
 	var wg sync.WaitGroup
@@ -156,7 +197,8 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 		}()
 	}
 	wg.Wait()
-	if p := s.prepare(s.dups.Load()); p != nil {
+	defer s.write()()
+	if p := s.prepare(s.dups.Load(), true); p != nil {
 		if err := p(ctx, arts); err != nil {
 			return 0, err
 		}
@@ -170,6 +212,7 @@ func (s *Service) Put(ctx context.Context, arts []newsdex.Article) (int, error) 
 // Delete removes ids and returns how many were present. If a removed
 // article led a wire-copy group, the group's next article takes its place.
 func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
+	defer s.write()()
 	n, err := s.ix.Delete(ctx, ids...)
 	if err != nil {
 		return n, err
@@ -205,8 +248,11 @@ func (s *Service) Delete(ctx context.Context, ids ...string) (int, error) {
 }
 
 // Ingest runs the pipeline from src into the live generation.
+// With EmbedBehind, the articles are searchable lexically when it returns
+// and get their vectors behind it.
 func (s *Service) Ingest(ctx context.Context, src pipeline.Source, progress func(int)) (pipeline.Summary, error) {
-	return pipeline.Run(ctx, src, s.enricher(), watched{s.ix, s.Watch}, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load())})
+	defer s.write()()
+	return pipeline.Run(ctx, src, s.enricher(), watched{s.ix, s.Watch}, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(s.dups.Load(), true)})
 }
 
 // RebuildResult reports a rebuild.
@@ -222,6 +268,9 @@ type RebuildResult struct {
 // live one keeps serving, untouched.
 func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress func(int)) (RebuildResult, error) {
 	start := time.Now()
+	// The background embedder must not attach vectors while the new
+	// generation is built from the live one's articles.
+	defer s.write()()
 	from := s.ix.Generation()
 	rb, err := s.ix.BeginRebuild()
 	if err != nil {
@@ -258,7 +307,7 @@ func (s *Service) Rebuild(ctx context.Context, src pipeline.Source, progress fun
 	if s.dups.Load() != nil {
 		fresh = NewDups()
 	}
-	sum, err := pipeline.Run(ctx, counted, s.enricher(), rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(fresh)})
+	sum, err := pipeline.Run(ctx, counted, s.enricher(), rb, pipeline.Options{BatchSize: s.BatchSize, Progress: progress, Prepare: s.prepare(fresh, false)})
 	res := RebuildResult{Summary: sum, From: from, To: rb.Generation()}
 	if err != nil {
 		rb.Abort()
