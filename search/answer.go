@@ -288,7 +288,7 @@ func (e *Engine) fill(ctx context.Context, a *answering, page []ranked, src map[
 		}
 	}
 	for _, x := range page {
-		a, err := e.article(x.id, src[x.id])
+		a, err := e.article(x.id, src[x.id], ex == nil)
 		if errors.Is(err, index.ErrNotFound) {
 			continue // deleted since the ranking was made
 		}
@@ -316,9 +316,13 @@ func (e *Engine) fill(ctx context.Context, a *answering, page []ranked, src map[
 }
 
 // article returns the stored article id, decoding src when the search
-// already loaded it.
-func (e *Engine) article(id string, src []byte) (newsdex.Article, error) {
-	if src != nil {
+// already loaded it. With hitOnly, only what a hit and its snippets show
+// is decoded (see decodeHit).
+func (e *Engine) article(id string, src []byte, hitOnly bool) (newsdex.Article, error) {
+	switch {
+	case src != nil && hitOnly:
+		return decodeHit(id, src)
+	case src != nil:
 		return decodeArticle(id, src)
 	}
 	return e.src.Get(id)
@@ -421,7 +425,7 @@ func (e *Engine) datePage(ctx context.Context, a *answering, sets dateSets, key 
 		}
 	}
 	for i := range page {
-		a, err := e.article(page[i].id, src[page[i].id])
+		a, err := e.article(page[i].id, src[page[i].id], ex == nil)
 		if err != nil {
 			return err
 		}
