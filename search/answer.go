@@ -182,6 +182,9 @@ type answering struct {
 	hl  *highlighter
 	ex  *explainer
 	out *Results
+	// drawn is a query every hit of the page matches (nil: none known),
+	// which spares mark asking for their membership.
+	drawn query.Query
 }
 
 // dateSets are the sets a date-sorted page reads: paged is what it lists
@@ -227,16 +230,22 @@ func (e *Engine) answer(ctx context.Context, a *answering, setQ query.Query, ext
 	out.Facets = facetsOf(set.Facets, r)
 	out.FacetsMissing = missingOf(set.Facets, r)
 	if r.Mode == ModeLexical {
-		// The list is the tail.
+		// The list is the tail. When it is larger than the match set,
+		// the page's own search counts it (Bleve's total counts every
+		// match, whatever the page or cursor): a count search of its
+		// own cost a fifth of an uncached request.
 		if l.tail == setQ {
 			l.tailTotal = set.Total
 		} else {
-			tr, err := e.count(ctx, l.tail, r, false)
-			if err != nil {
-				return nil, err
-			}
-			l.tailTotal = tr.Total
+			l.countTail = true
 		}
+	}
+	page, src, next, err := e.page(ctx, l, r, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(l.head) == 0 {
+		a.drawn = l.tail
 	}
 	if n := l.len(); n > out.Total {
 		out.Related = n - out.Total
@@ -245,10 +254,6 @@ func (e *Engine) answer(ctx context.Context, a *answering, setQ query.Query, ext
 		if err := e.relatedFacets(ctx, listQ, setQ, r, out.Facets); err != nil {
 			return nil, err
 		}
-	}
-	page, src, next, err := e.page(ctx, l, r, key)
-	if err != nil {
-		return nil, err
 	}
 	out.NextCursor = next
 	if err := e.fill(ctx, a, page, src, semanticMode); err != nil {
@@ -283,7 +288,7 @@ func (e *Engine) fill(ctx context.Context, a *answering, page []ranked, src map[
 		}
 	}
 	for _, x := range page {
-		a, err := e.article(x.id, src[x.id])
+		a, err := e.article(x.id, src[x.id], ex == nil)
 		if errors.Is(err, index.ErrNotFound) {
 			continue // deleted since the ranking was made
 		}
@@ -307,13 +312,17 @@ func (e *Engine) fill(ctx context.Context, a *answering, page []ranked, src map[
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	return e.mark(ctx, p, out.Hits, semanticMode)
+	return e.mark(ctx, p, out.Hits, semanticMode, a.drawn)
 }
 
 // article returns the stored article id, decoding src when the search
-// already loaded it.
-func (e *Engine) article(id string, src []byte) (newsdex.Article, error) {
-	if src != nil {
+// already loaded it. With hitOnly, only what a hit and its snippets show
+// is decoded (see decodeHit).
+func (e *Engine) article(id string, src []byte, hitOnly bool) (newsdex.Article, error) {
+	switch {
+	case src != nil && hitOnly:
+		return decodeHit(id, src)
+	case src != nil:
 		return decodeArticle(id, src)
 	}
 	return e.src.Get(id)
@@ -398,6 +407,7 @@ func (e *Engine) datePage(ctx context.Context, a *answering, sets dateSets, key 
 		out.NextCursor = encodeCursor(key, vals)
 	}
 	if r.Mode == ModeLexical {
+		a.drawn = q
 		return e.fill(ctx, a, page, src, false)
 	}
 	st, _ := e.vectors()
@@ -415,7 +425,7 @@ func (e *Engine) datePage(ctx context.Context, a *answering, sets dateSets, key 
 		}
 	}
 	for i := range page {
-		a, err := e.article(page[i].id, src[page[i].id])
+		a, err := e.article(page[i].id, src[page[i].id], ex == nil)
 		if err != nil {
 			return err
 		}
@@ -426,5 +436,5 @@ func (e *Engine) datePage(ctx context.Context, a *answering, sets dateSets, key 
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	return e.mark(ctx, p, out.Hits, setQ != p.strict)
+	return e.mark(ctx, p, out.Hits, setQ != p.strict, nil)
 }

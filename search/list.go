@@ -53,8 +53,11 @@ const (
 type list struct {
 	head []ranked
 	tail query.Query
-	// tailTotal is the size of tail.
+	// tailTotal is the size of tail. countTail says it is not known yet:
+	// page takes it from the total of its search of tail, which then runs
+	// whatever the position.
 	tailTotal uint64
+	countTail bool
 	// best is the best lexical score, which hybrid scores divide by.
 	best float64
 	// hybrid scores tail hits as combine does; otherwise their score is
@@ -104,7 +107,7 @@ func (e *Engine) page(ctx context.Context, l *list, r *Request, key string) ([]r
 	}
 	src := map[string][]byte{}
 	var lastSort []string
-	if need := r.Size - len(out); need > 0 && l.tail != nil && uint64(from+len(out)) < l.len() {
+	if need := r.Size - len(out); need > 0 && l.tail != nil && (l.countTail || uint64(from+len(out)) < l.len()) {
 		breq := bleve.NewSearchRequestOptions(l.tail, need, max(0, from-len(l.head)), false)
 		breq.Fields = []string{index.FieldSource}
 		order := sortFor(SortRelevance)
@@ -116,6 +119,9 @@ func (e *Engine) page(ctx context.Context, l *list, r *Request, key string) ([]r
 		if err != nil {
 			return nil, nil, "", err
 		}
+		if l.countTail {
+			l.tailTotal, l.countTail = res.Total, false
+		}
 		for _, dm := range res.Hits {
 			x := ranked{id: dm.ID, score: dm.Score, passage: -1, lexical: dm.Score, hasLexical: true, tail: true}
 			out = append(out, x)
@@ -126,6 +132,13 @@ func (e *Engine) page(ctx context.Context, l *list, r *Request, key string) ([]r
 			}
 			lastSort = sortValues(order, dm)
 		}
+	}
+	if l.countTail { // no page to search (size 0)
+		tr, err := e.count(ctx, l.tail, r, false)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		l.tailTotal, l.countTail = tr.Total, false
 	}
 	next := ""
 	if end := from + len(out); len(out) == r.Size && uint64(end) < l.len() {
@@ -168,6 +181,11 @@ func (e *Engine) count(ctx context.Context, q query.Query, r *Request, facets bo
 	breq := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	if facets {
 		addFacets(breq, r)
+	}
+	if _, bulk := planBulk(breq); !bulk {
+		// Nothing is ranked: Bleve's searchers skip scoring. (The bulk
+		// path scores, but still outruns them.)
+		breq.Score = "none"
 	}
 	return e.bleveSearch(ctx, breq)
 }
@@ -213,14 +231,23 @@ func (e *Engine) relatedFacets(ctx context.Context, listQ, strict query.Query, r
 
 // mark sets Match and Missing on hits: all for members of the match set,
 // partial (with the clauses they lack) for other members of the lexical
-// ranking's set, semantic for the rest.
-func (e *Engine) mark(ctx context.Context, p *plan, hits []Hit, semanticSet bool) error {
+// ranking's set, semantic for the rest. drawn, if not nil, is a query all
+// hits match: when it is the match set or the ranking's set, membership
+// of it needs no search (a lexical page is drawn from p.rank, which is
+// p.strict when the query has no partial matches).
+func (e *Engine) mark(ctx context.Context, p *plan, hits []Hit, semanticSet bool, drawn query.Query) error {
 	if len(hits) == 0 {
 		return nil
 	}
 	if p.similar {
 		for i := range hits {
 			hits[i].Match = MatchSemantic
+		}
+		return nil
+	}
+	if drawn != nil && drawn == p.strict {
+		for i := range hits {
+			hits[i].Match = MatchAll
 		}
 		return nil
 	}
@@ -244,7 +271,12 @@ func (e *Engine) mark(ctx context.Context, p *plan, hits []Hit, semanticSet bool
 		return nil
 	}
 	some := map[string]bool{}
-	if p.partial && !semanticSet {
+	switch {
+	case p.partial && !semanticSet && drawn != nil && drawn == p.rank:
+		for _, id := range rest {
+			some[id] = true
+		}
+	case p.partial && !semanticSet:
 		if some, err = e.members(ctx, p.rank, rest); err != nil {
 			return err
 		}

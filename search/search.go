@@ -187,6 +187,53 @@ func decodeArticle(id string, src []byte) (newsdex.Article, error) {
 	return a, nil
 }
 
+// hitSource is the part of a stored article that hitOf and the snippets
+// read. Decoding only it skips the raw body, the signature (base64), the
+// labels and the entities' counts and offsets, a third of the decoding.
+type hitSource struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	URL         string            `json:"url"`
+	Published   time.Time         `json:"published"`
+	Outlet      string            `json:"outlet"`
+	Authors     []string          `json:"authors"`
+	Body        string            `json:"body"`
+	People      []hitEntity       `json:"people"`
+	Cited       []hitEntity       `json:"cited"`
+	Places      []hitEntity       `json:"places"`
+	Leaders     []hitEntity       `json:"leaders"`
+	Passages    []newsdex.Passage `json:"passages"`
+	DuplicateOf string            `json:"duplicate_of"`
+}
+
+type hitEntity struct {
+	Name string `json:"name"`
+}
+
+// decodeHit decodes the fields of the stored article id that hitOf and
+// the snippets read; the others are left zero, entities have only names.
+func decodeHit(id string, src []byte) (newsdex.Article, error) {
+	var h hitSource
+	if err := gojson.Unmarshal(src, &h); err != nil {
+		return newsdex.Article{}, fmt.Errorf("search: decode hit %q: %w", id, err)
+	}
+	names := func(es []hitEntity) []newsdex.Entity {
+		if es == nil {
+			return nil
+		}
+		out := make([]newsdex.Entity, len(es))
+		for i, e := range es {
+			out[i].Name = e.Name
+		}
+		return out
+	}
+	return newsdex.Article{
+		ID: h.ID, Title: h.Title, URL: h.URL, Published: h.Published, Outlet: h.Outlet,
+		Authors: h.Authors, Body: h.Body, Passages: h.Passages, DuplicateOf: h.DuplicateOf,
+		People: names(h.People), Cited: names(h.Cited), Places: names(h.Places), Leaders: names(h.Leaders),
+	}, nil
+}
+
 func hitOf(a *newsdex.Article, score float64) Hit {
 	h := Hit{
 		ID:       a.ID,

@@ -89,7 +89,7 @@ func runLoad(ctx context.Context, base string, queries []string, conns int, d ti
 	ld := Load{Conns: conns}
 	var mu sync.Mutex
 	var lat []time.Duration
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	deadline := start.Add(d)
 	for w := range conns {
 		wg.Add(1)
@@ -119,10 +119,16 @@ func runLoad(ctx context.Context, base string, queries []string, conns int, d ti
 		}()
 	}
 	wg.Wait()
+	cpu := cpuTime() - cpu0
 	ld.Seconds = time.Since(start).Seconds()
 	ld.Requests = len(lat) + ld.Errors
 	ld.ReqPerSec = float64(len(lat)) / ld.Seconds
 	ld.Latency = summarise(lat)
+	if ld.Requests > 0 {
+		// This process's CPU: server and clients when the server runs
+		// in-process (loadServe clears it: the clients alone).
+		ld.Latency.CPUMS = ms(cpu) / float64(ld.Requests)
+	}
 	return ld
 }
 
@@ -149,6 +155,7 @@ func loadServe(ctx context.Context, c Config, dir string, queries []string, d ti
 	}
 	defer s.stop()
 	ld := runLoad(ctx, s.base, queries, c.Conns, d)
+	ld.Latency.CPUMS = 0
 	ld.Server = s.cmdline
 	ld.RSSMB, ld.PeakRSSMB = s.rss()
 	return ld, nil

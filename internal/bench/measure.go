@@ -190,7 +190,7 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 	}
 	ld.Server += ", result cache off"
 	res.HTTPNoCache = &ld
-	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", ld.ReqPerSec, ld.Latency.P50, ld.Latency.P99, ld.Errors)
+	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, %.2f ms CPU/req", ld.ReqPerSec, ld.Latency.P50, ld.Latency.P99, ld.Errors, ld.Latency.CPUMS)
 	logf(c.Log, "newsdex: HTTP load, result cache off, queries ANDed as FTS5 reads them, %d connections for %s ...", c.Conns, c.HTTPDuration)
 	stop = startCPUProfile(c, "http-and")
 	and, err := loadInProcess(ctx, c, eng, andQueries(Queries))
@@ -201,7 +201,7 @@ func measureQueries(ctx context.Context, c Config, dir string, res *Result) (*Re
 	}
 	and.Server += ", result cache off, words ANDed"
 	res.HTTPNoCacheAnd = &and
-	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors", and.ReqPerSec, and.Latency.P50, and.Latency.P99, and.Errors)
+	logf(c.Log, "newsdex: HTTP %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, %.2f ms CPU/req", and.ReqPerSec, and.Latency.P50, and.Latency.P99, and.Errors, and.Latency.CPUMS)
 	var served Load
 
 	logf(c.Log, "newsdex: HTTP load, server as deployed (result cache on), %d connections for %s ...", c.Conns, c.HTTPDuration)

@@ -117,11 +117,13 @@ func (rep *Report) WriteTable(w io.Writer) {
 		row(fmt.Sprintf("HTTP req/s (%d conns, no cache)", h.Conns), h.ReqPerSec, nil, "%.0f")
 		row("HTTP p50 ms (no cache)", h.Latency.P50, nil, "%.2f")
 		row("HTTP p99 ms (no cache)", h.Latency.P99, nil, "%.2f")
+		row("HTTP CPU ms/req (no cache, with clients)", h.Latency.CPUMS, nil, "%.2f")
 		row("HTTP errors (no cache)", float64(h.Errors), nil, "%.0f")
 	}
 	if h := nd.HTTPNoCacheAnd; h != nil {
 		row(fmt.Sprintf("HTTP req/s (%d conns, no cache, AND)", h.Conns), h.ReqPerSec, nil, "%.0f")
 		row("HTTP p99 ms (no cache, AND)", h.Latency.P99, nil, "%.2f")
+		row("HTTP CPU ms/req (no cache, AND, with clients)", h.Latency.CPUMS, nil, "%.2f")
 		row("HTTP errors (no cache, AND)", float64(h.Errors), nil, "%.0f")
 	}
 	if h := nd.HTTP; h != nil {
