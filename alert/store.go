@@ -31,7 +31,9 @@ var (
 	bktQueue      = []byte("queue2")     // alert id, 0, batch seq → ids queued from that batch (idList)
 	bktArticles   = []byte("articles")   // batch seq → {article id → Article}: the queued articles
 	bktRefs       = []byte("refs")       // batch seq → how many queue values name it (uvarint)
-	bktDeliveries = []byte("deliveries") // seq → deliveryRec
+	bktDeliveries = []byte("deliveries") // seq → deliveryRec (without its body)
+	bktBodies     = []byte("bodies")     // seq → body of a pending delivery
+	bktPending    = []byte("pending")    // seq → nothing: the deliveries still to send
 	bktBatches    = []byte("batches")    // seq → article ids written (write-ahead)
 	bktMeta       = []byte("meta")       // its sequence orders alerts and batches
 )
@@ -48,11 +50,14 @@ type record struct {
 }
 
 // deliveryRec is a delivery as stored: with its exact body, which every
-// attempt sends unchanged.
+// attempt sends unchanged. The body is kept apart (bodies) and only while
+// the delivery is pending: the record is rewritten after every attempt
+// and a round reads the pending ones, while a body can hold hundreds of
+// articles.
 type deliveryRec struct {
 	Delivery
 	Key  uint64 `json:"key"`
-	Body []byte `json:"body"`
+	Body []byte `json:"-"`
 }
 
 // batch is a write-ahead record: articles about to be written that no
@@ -74,7 +79,7 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("alert: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bktAlerts, bktTaken, bktQueue, bktArticles, bktRefs, bktDeliveries, bktBatches, bktMeta} {
+		for _, b := range [][]byte{bktAlerts, bktTaken, bktQueue, bktArticles, bktRefs, bktDeliveries, bktBodies, bktPending, bktBatches, bktMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -178,8 +183,10 @@ func (s *store) deleteAlert(id string) error {
 			return err
 		}
 		for _, k := range drop {
-			if err := d.Delete(k); err != nil {
-				return err
+			for _, b := range [][]byte{bktDeliveries, bktBodies, bktPending} {
+				if err := tx.Bucket(b).Delete(k); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -508,6 +515,12 @@ func (s *store) addDeliveries(ds []newDelivery) error {
 			if err := tx.Bucket(bktDeliveries).Put(u64(seq), b); err != nil {
 				return err
 			}
+			if err := tx.Bucket(bktBodies).Put(u64(seq), d.Body); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bktPending).Put(u64(seq), nil); err != nil {
+				return err
+			}
 			if err := dequeue(tx, d.AlertID, ds[i].batches, d.ArticleIDs); err != nil {
 				return err
 			}
@@ -564,14 +577,52 @@ func dequeue(tx *bolt.Tx, alertID string, batches []uint64, ids []string) error 
 	return nil
 }
 
+// putDelivery records the outcome of an attempt; a delivery no longer
+// pending loses its body. The attempts of a round run in parallel and
+// their records share transactions (bbolt's Batch): one sync to disk for
+// several, and fewer waits for the write-ahead records of indexing
+// (beginBatch) behind them. A crash before the record is durable resends
+// the same delivery: at least once.
 func (s *store) putDelivery(d *deliveryRec) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b, err := json.Marshal(d)
-		if err != nil {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		k := u64(d.Key)
+		if err := tx.Bucket(bktDeliveries).Put(k, b); err != nil {
 			return err
 		}
-		return tx.Bucket(bktDeliveries).Put(u64(d.Key), b)
+		if d.Status == StatusPending {
+			return nil
+		}
+		if err := tx.Bucket(bktBodies).Delete(k); err != nil {
+			return err
+		}
+		return tx.Bucket(bktPending).Delete(k)
 	})
+}
+
+// pending returns the pending deliveries with their bodies, oldest first.
+func (s *store) pending() ([]deliveryRec, error) {
+	var out []deliveryRec
+	err := s.db.View(func(tx *bolt.Tx) error {
+		d, bodies := tx.Bucket(bktDeliveries), tx.Bucket(bktBodies)
+		return tx.Bucket(bktPending).ForEach(func(k, _ []byte) error {
+			var r deliveryRec
+			v := d.Get(k)
+			if v == nil {
+				return fmt.Errorf("pending delivery %x has no record", k)
+			}
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("decode delivery %x: %w", k, err)
+			}
+			r.Body = append([]byte(nil), bodies.Get(k)...)
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // deliveries returns the deliveries that keep, oldest first, for which

@@ -149,3 +149,55 @@ func TestSeqAndIDLists(t *testing.T) {
 		t.Error("a truncated id list decoded without error")
 	}
 }
+
+// TestStoreDeliveryBody checks that a delivery keeps its exact body for
+// every attempt while pending, and drops it once delivered or failed.
+func TestStoreDeliveryBody(t *testing.T) {
+	st, err := openStore(filepath.Join(t.TempDir(), File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	r := record{Alert: Alert{ID: "aaaa"}}
+	if err := st.createAlert(&r); err != nil {
+		t.Fatal(err)
+	}
+	for _, final := range []string{StatusDelivered, StatusFailed} {
+		d := &deliveryRec{Delivery: Delivery{ID: "d-" + final, AlertID: r.ID, Status: StatusPending}, Body: []byte(`{"x":"` + final + `"}`)}
+		if err := st.addDeliveries([]newDelivery{{d: d}}); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			status string
+			want   []string // bodies of the pending deliveries
+		}{
+			{StatusPending, []string{string(d.Body)}},
+			{StatusPending, []string{string(d.Body)}},
+			{final, nil},
+		}
+		for i, s := range steps {
+			d.Status, d.Attempts = s.status, i+1
+			if err := st.putDelivery(d); err != nil {
+				t.Fatal(err)
+			}
+			ps, err := st.pending()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range ps {
+				got = append(got, string(p.Body))
+				if p.ID != d.ID || p.Attempts != i+1 {
+					t.Errorf("%s, attempt %d: pending %s after %d attempts", final, i+1, p.ID, p.Attempts)
+				}
+			}
+			if !slices.Equal(got, s.want) {
+				t.Errorf("%s, attempt %d (%s): pending bodies %q, want %q", final, i+1, s.status, got, s.want)
+			}
+		}
+		all, err := st.deliveries(nil)
+		if err != nil || len(all) == 0 || all[len(all)-1].Status != final {
+			t.Errorf("%s: history %v, %v; want the delivery kept with its status", final, all, err)
+		}
+	}
+}
