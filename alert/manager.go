@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/search"
@@ -586,7 +587,9 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 		}
 		d := &deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: u.r.ID, Status: StatusPending, Created: now.UTC(),
 			NextAttempt: now.UTC(), ArticleIDs: ids}}
-		d.Body, err = json.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: arts})
+		// go-json: a round can form a thousand bodies; a body is frozen
+		// here, so retries resend these exact bytes whatever the encoder.
+		d.Body, err = gojson.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: arts})
 		if err != nil {
 			return next, err
 		}
