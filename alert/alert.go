@@ -11,11 +11,13 @@
 //
 // Everything lives in one bbolt file of the index directory (File): the
 // alerts, a write-ahead record of each batch until it is matched, the
-// articles each alert has taken (so none is sent twice, across
-// replacements, restarts and reindexing), the queued articles and the
-// deliveries with their exact bodies. A delivery is stored with its id
-// before its first attempt, so a crash at any point leads to a retry of
-// the same delivery id, never to a loss (at-least-once).
+// alerts each article has gone to (so none is sent twice, across
+// replacements, restarts and reindexing), the matched articles of each
+// batch (stored once, however many alerts queue them), each alert's queue
+// of article ids and the deliveries with their exact bodies. A delivery
+// is stored with its id and body before its first attempt, so a crash at
+// any point leads to a retry of the same delivery id and body, never to a
+// loss (at-least-once).
 package alert
 
 import (

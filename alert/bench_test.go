@@ -175,8 +175,8 @@ func BenchmarkMatch1000Alerts(b *testing.B) {
 			b.Fatal(err)
 		}
 		matched = 0
-		for _, as := range got {
-			matched += len(as)
+		for _, ids := range got.Members {
+			matched += len(ids)
 		}
 	}
 	b.ReportMetric(float64(matched), "matches")

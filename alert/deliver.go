@@ -34,10 +34,19 @@ func (m *Manager) deliverDue(ctx context.Context) time.Time {
 		return held
 	}
 	next := now.Add(time.Hour)
-	due, err := m.st.deliveries(func(d *deliveryRec) bool { return d.Status == StatusPending })
+	due, err := m.st.pending()
 	if err != nil {
 		m.log.Error("alert: read outbox", "err", err.Error())
 		return now.Add(5 * time.Second)
+	}
+	recs, err := m.st.alerts()
+	if err != nil {
+		m.log.Error("alert: read alerts", "err", err.Error())
+		return now.Add(5 * time.Second)
+	}
+	byID := make(map[string]*record, len(recs))
+	for i := range recs {
+		byID[recs[i].ID] = &recs[i]
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, maxParallel)
@@ -50,8 +59,8 @@ func (m *Manager) deliverDue(ctx context.Context) time.Time {
 			}
 			continue
 		}
-		rec, err := m.st.alert(d.AlertID)
-		if err != nil {
+		rec, ok := byID[d.AlertID]
+		if !ok {
 			continue // deleted: its deliveries went with it
 		}
 		wg.Add(1)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/newsdex/newsdex"
 	"github.com/newsdex/newsdex/search"
@@ -429,7 +430,7 @@ func (m *Manager) matchBatches(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		q, err := m.st.commitMatches(b.Seq, matched)
+		q, err := m.st.commitMatches(b.Seq, recs, matched)
 		if err != nil {
 			return err
 		}
@@ -474,9 +475,10 @@ func (m *Manager) compile(ctx context.Context, recs []record) []*search.MatchSet
 }
 
 // match returns, for each alert created before b began, the articles of
-// b in its match set that it has not taken yet. All alerts are tested in
-// one pass over one snapshot (search.Engine.MatchBatch).
-func (m *Manager) match(ctx context.Context, recs []record, sets []*search.MatchSet, b batch) (map[string][]Article, error) {
+// b in its match set (whether it has taken them already is for
+// commitMatches to see). All alerts are tested in one pass over one
+// snapshot (search.Engine.MatchBatch).
+func (m *Manager) match(ctx context.Context, recs []record, sets []*search.MatchSet, b batch) (matches, error) {
 	use := make([]*search.MatchSet, len(sets))
 	for i, r := range recs {
 		if r.Seq <= b.Seq { // created before b began (one sequence orders both)
@@ -485,29 +487,24 @@ func (m *Manager) match(ctx context.Context, recs []record, sets []*search.Match
 	}
 	res, err := m.eng.MatchBatch(ctx, use, b.IDs, search.BatchOptions{})
 	if err != nil {
-		return nil, err
+		return matches{}, err
 	}
-	matched := map[string][]Article{}
-	cache := map[string]Article{}
-	for i, r := range recs {
-		ids := res.Members[i]
-		if len(ids) == 0 {
-			continue
+	out := matches{Members: make([][]string, len(recs)), Articles: map[string]Article{}}
+	for i := range recs {
+		if i >= len(res.Members) {
+			break
 		}
-		for _, id := range m.st.unsent(r.ID, ids) {
-			a, ok := cache[id]
-			if !ok {
-				full, held := res.Articles[id]
-				if !held {
-					continue
-				}
-				a = articleOf(&full)
-				cache[id] = a
+		out.Members[i] = res.Members[i]
+		for _, id := range res.Members[i] {
+			if _, ok := out.Articles[id]; ok {
+				continue
 			}
-			matched[r.ID] = append(matched[r.ID], a)
+			if full, held := res.Articles[id]; held {
+				out.Articles[id] = articleOf(&full)
+			}
 		}
 	}
-	return matched, nil
+	return out, nil
 }
 
 // formDeliveries turns queued articles into deliveries: at once for
@@ -522,12 +519,13 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 	}
 	type due struct {
 		r        record
-		q        []Article
+		q        queued
 		digestAt time.Time
 	}
 	var dues []due
 	var all []string // the queued articles of all dues
 	seen := map[string]bool{}
+	var ready []record // the alerts whose delivery is due
 	for _, r := range recs {
 		period := time.Duration(0)
 		switch r.Frequency {
@@ -542,19 +540,27 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 			}
 			continue
 		}
-		q, err := m.st.queue(r.ID)
-		if err != nil {
-			return next, err
-		}
-		if len(q) == 0 {
+		ready = append(ready, r)
+	}
+	ids := make([]string, len(ready))
+	for i, r := range ready {
+		ids[i] = r.ID
+	}
+	qs, err := m.st.queues(ids)
+	if err != nil {
+		return next, err
+	}
+	for i, r := range ready {
+		q := qs[i]
+		if len(q.Articles) == 0 {
 			continue
 		}
 		digestAt := r.LastDigest
-		if period > 0 {
+		if r.Frequency == Hourly || r.Frequency == Daily {
 			digestAt = now
 		}
 		dues = append(dues, due{r: r, q: q, digestAt: digestAt})
-		for _, a := range q {
+		for _, a := range q.Articles {
 			if !seen[a.ID] {
 				seen[a.ID] = true
 				all = append(all, a.ID)
@@ -573,18 +579,21 @@ func (m *Manager) formDeliveries(ctx context.Context) (time.Time, error) {
 	}
 	ds := make([]newDelivery, len(dues))
 	for k, u := range dues {
-		ids := make([]string, len(u.q))
-		for i := range u.q {
-			ids[i] = u.q[i].ID
-			u.q[i].Duplicates = dups[u.q[i].ID]
+		arts := u.q.Articles
+		ids := make([]string, len(arts))
+		for i := range arts {
+			ids[i] = arts[i].ID
+			arts[i].Duplicates = dups[arts[i].ID]
 		}
 		d := &deliveryRec{Delivery: Delivery{ID: newID(16), AlertID: u.r.ID, Status: StatusPending, Created: now.UTC(),
 			NextAttempt: now.UTC(), ArticleIDs: ids}}
-		d.Body, err = json.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: u.q})
+		// go-json: a round can form a thousand bodies; a body is frozen
+		// here, so retries resend these exact bytes whatever the encoder.
+		d.Body, err = gojson.Marshal(Payload{AlertID: u.r.ID, AlertName: u.r.Name, DeliveryID: d.ID, Articles: arts})
 		if err != nil {
 			return next, err
 		}
-		ds[k] = newDelivery{d: d, digestAt: u.digestAt}
+		ds[k] = newDelivery{d: d, digestAt: u.digestAt, batches: u.q.Batches}
 	}
 	if err := m.st.addDeliveries(ds); err != nil {
 		return next, err
